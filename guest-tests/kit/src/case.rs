@@ -1,0 +1,129 @@
+//! A test case: a small deterministic procedure plus what it needs (DESIGN.md, seam 1).
+
+use crate::{Ctx, GicVersion, TargetInfo};
+
+/// What a case needs from a target; a target that lacks it skips the case with the reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Needs {
+    /// The oldest GIC version the case applies to.
+    pub gic_min: GicVersion,
+    /// The newest GIC version the case applies to.
+    pub gic_max: GicVersion,
+    /// The number of CPUs the case uses.
+    pub cpus: u8,
+    /// Whether the case uses an ITS.
+    pub its: bool,
+}
+
+impl Needs {
+    /// Any GIC, one CPU.
+    pub const ANY_GIC: Needs = Needs {
+        gic_min: GicVersion::V2,
+        gic_max: GicVersion::V4,
+        cpus: 1,
+        its: false,
+    };
+    /// GICv2 only (MMIO CPU interface, GICD_SGIR, ITARGETSR).
+    pub const GICV2: Needs = Needs {
+        gic_max: GicVersion::V2,
+        ..Needs::ANY_GIC
+    };
+    /// GICv3 or later (system-register CPU interface, redistributors, IROUTER).
+    pub const GICV3: Needs = Needs {
+        gic_min: GicVersion::V3,
+        ..Needs::ANY_GIC
+    };
+
+    /// Why `target` cannot run a case with these needs, or `None` when it can.
+    pub fn unmet(&self, target: &TargetInfo) -> Option<&'static str> {
+        if target.gic < self.gic_min {
+            return Some(match self.gic_min {
+                GicVersion::V2 => "needs a GIC",
+                GicVersion::V3 => "needs GICv3 or later",
+                GicVersion::V4 => "needs GICv4",
+            });
+        }
+        if target.gic > self.gic_max {
+            return Some("applies to GICv2 only");
+        }
+        if target.cpus < self.cpus {
+            return Some("needs more CPUs than the target has");
+        }
+        if self.its && !target.its {
+            return Some("needs an ITS");
+        }
+        None
+    }
+}
+
+/// One conformance case.
+#[derive(Clone, Copy, Debug)]
+pub struct Case {
+    /// `area.name`, e.g. `gic.sgi-self`. Stable: baselines and reports key on it.
+    pub id: &'static str,
+    /// One line: what the case shows.
+    pub title: &'static str,
+    /// The specification section the expectation comes from.
+    pub spec: &'static str,
+    /// What the target must offer.
+    pub needs: Needs,
+    /// The procedure.
+    pub run: fn(&mut Ctx<'_>),
+}
+
+impl Case {
+    /// The area of the id (`gic` in `gic.sgi-self`).
+    pub fn area(&self) -> &'static str {
+        self.id.split_once('.').map_or(self.id, |(area, _)| area)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Arch;
+
+    fn target(gic: GicVersion) -> TargetInfo {
+        TargetInfo {
+            arch: Arch::Aarch64,
+            gic,
+            cpus: 1,
+            it_lines: 2,
+            pri_bits: 5,
+            its: false,
+        }
+    }
+
+    #[test]
+    fn gicv3_case_skips_on_gicv2_with_reason() {
+        assert_eq!(
+            Needs::GICV3.unmet(&target(GicVersion::V2)),
+            Some("needs GICv3 or later")
+        );
+        assert_eq!(Needs::GICV3.unmet(&target(GicVersion::V3)), None);
+        assert_eq!(Needs::GICV3.unmet(&target(GicVersion::V4)), None);
+    }
+
+    #[test]
+    fn gicv2_case_skips_on_gicv3() {
+        assert_eq!(
+            Needs::GICV2.unmet(&target(GicVersion::V3)),
+            Some("applies to GICv2 only")
+        );
+        assert_eq!(Needs::GICV2.unmet(&target(GicVersion::V2)), None);
+    }
+
+    #[test]
+    fn smp_and_its_needs_are_checked() {
+        let smp = Needs {
+            cpus: 2,
+            ..Needs::ANY_GIC
+        };
+        assert!(smp.unmet(&target(GicVersion::V3)).is_some());
+        let its = Needs {
+            its: true,
+            ..Needs::GICV3
+        };
+        assert_eq!(its.unmet(&target(GicVersion::V3)), Some("needs an ITS"));
+    }
+}

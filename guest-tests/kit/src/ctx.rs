@@ -1,0 +1,182 @@
+//! [`Ctx`]: what a case holds. Every access through it is traced (DESIGN.md, seam 2).
+
+use crate::{Fault, Observation, Platform, Site, TargetInfo, Trace, Width};
+
+/// The values an implementation-defined observation may take (DESIGN.md, seam 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Allowed {
+    /// Any value.
+    Any,
+    /// One of a list.
+    OneOf(&'static [u64]),
+    /// An inclusive range.
+    Range(u64, u64),
+    /// The bits in `mask` must equal `value`; the other bits are free.
+    Fixed {
+        /// The architecturally fixed bits.
+        mask: u64,
+        /// Their required value.
+        value: u64,
+    },
+}
+
+impl Allowed {
+    /// Whether `v` is one of the allowed values.
+    pub fn contains(&self, v: u64) -> bool {
+        match *self {
+            Allowed::Any => true,
+            Allowed::OneOf(list) => list.contains(&v),
+            Allowed::Range(lo, hi) => (lo..=hi).contains(&v),
+            Allowed::Fixed { mask, value } => v & mask == value,
+        }
+    }
+}
+
+/// A case's handle on the machine: traced register access, checks and implementation-defined
+/// values. GIC-level helpers live in [`crate::gic`].
+pub struct Ctx<'a> {
+    platform: &'a mut dyn Platform,
+    trace: &'a mut dyn Trace,
+    info: TargetInfo,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context over `platform`, recording into `trace`.
+    pub fn new(platform: &'a mut dyn Platform, trace: &'a mut dyn Trace) -> Self {
+        let info = platform.info();
+        Ctx {
+            platform,
+            trace,
+            info,
+        }
+    }
+
+    /// What discovery found on this machine.
+    pub fn info(&self) -> TargetInfo {
+        self.info
+    }
+
+    /// Reads `site`, recording the value (or the fault, reading as 0).
+    pub fn read(&mut self, site: Site, width: Width) -> u64 {
+        match self.platform.read(site, width) {
+            Ok(value) => self.trace.record(Observation::Read { site, width, value }),
+            Err(fault) => self.fault(site, width, fault),
+        }
+    }
+
+    /// Reads a 32-bit register.
+    pub fn read32(&mut self, site: Site) -> u32 {
+        self.read(site, Width::B32) as u32
+    }
+
+    /// Writes `value` to `site`; only a fault is recorded (what a write did shows in later reads).
+    pub fn write(&mut self, site: Site, width: Width, value: u64) {
+        if let Err(fault) = self.platform.write(site, width, value) {
+            self.fault(site, width, fault);
+        }
+    }
+
+    /// Writes a 32-bit register.
+    pub fn write32(&mut self, site: Site, value: u32) {
+        self.write(site, Width::B32, value.into());
+    }
+
+    /// Reads `site` as an implementation-defined value named `label`: recorded, compared with
+    /// the model without judgement, and checked against `allowed`. Returns the value to go on
+    /// with (in lockstep replay, the target's).
+    pub fn read_impl(
+        &mut self,
+        label: &'static str,
+        site: Site,
+        width: Width,
+        allowed: Allowed,
+    ) -> u64 {
+        match self.platform.read(site, width) {
+            Ok(value) => self.impl_defined(label, value, allowed),
+            Err(fault) => self.fault(site, width, fault),
+        }
+    }
+
+    /// Records an implementation-defined `value` named `label` and checks it against `allowed`.
+    pub fn impl_defined(&mut self, label: &'static str, value: u64, allowed: Allowed) -> u64 {
+        let value = self.trace.record(Observation::ImplDefined { label, value });
+        if !allowed.contains(value) {
+            self.trace.record(Observation::Check {
+                label,
+                got: value,
+                expected: allowed_hint(allowed),
+            });
+        }
+        value
+    }
+
+    /// Checks `got == expected` (an architectural requirement). Returns whether it held.
+    pub fn check_eq(&mut self, label: &'static str, got: u64, expected: u64) -> bool {
+        let got = self.trace.record(Observation::Check {
+            label,
+            got,
+            expected,
+        });
+        got == expected
+    }
+
+    /// Checks that `holds` is true.
+    pub fn check(&mut self, label: &'static str, holds: bool) -> bool {
+        self.check_eq(label, holds.into(), 1)
+    }
+
+    /// Marks the case skipped at run time (a capability only the run can discover).
+    pub fn skip(&mut self, reason: &'static str) {
+        self.trace.skip(reason);
+    }
+
+    /// Untraced access, for set-up and polling whose values are not observations.
+    pub fn raw(&mut self) -> &mut dyn Platform {
+        self.platform
+    }
+
+    /// Lets time pass (see [`Platform::delay`]).
+    pub fn delay(&mut self) {
+        self.platform.delay();
+    }
+
+    fn fault(&mut self, site: Site, width: Width, fault: Fault) -> u64 {
+        self.trace.record(Observation::Fault {
+            site,
+            width,
+            esr: fault.esr,
+            far: fault.far,
+        });
+        0
+    }
+}
+
+/// A representative allowed value, reported as "expected" when a value falls outside its set.
+fn allowed_hint(allowed: Allowed) -> u64 {
+    match allowed {
+        Allowed::Any => 0,
+        Allowed::OneOf(list) => list.first().copied().unwrap_or(0),
+        Allowed::Range(lo, _) => lo,
+        Allowed::Fixed { value, .. } => value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_sets_accept_exactly_their_members() {
+        assert!(Allowed::Any.contains(7));
+        assert!(Allowed::OneOf(&[1, 3]).contains(3));
+        assert!(!Allowed::OneOf(&[1, 3]).contains(2));
+        assert!(Allowed::Range(4, 8).contains(8));
+        assert!(!Allowed::Range(4, 8).contains(9));
+        let fixed = Allowed::Fixed {
+            mask: 0xf0,
+            value: 0x30,
+        };
+        assert!(fixed.contains(0x3f));
+        assert!(!fixed.contains(0x4f));
+    }
+}

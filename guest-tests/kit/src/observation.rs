@@ -1,0 +1,63 @@
+//! What a case saw (DESIGN.md, seam 2: "every observation is traced").
+//!
+//! The same enum is produced by the guest (and printed as wire records) and by the host when it
+//! runs the case against the reference model, so the two traces compare element by element.
+
+/// One traced observation. Labels are the case's own stable names (`&'static str` in a case,
+/// borrowed from the console line when decoded).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Observation<'a> {
+    /// A register read and the value it returned.
+    Read {
+        /// Which register.
+        site: crate::Site,
+        /// Access width.
+        width: crate::Width,
+        /// The value read.
+        value: u64,
+    },
+    /// A register access (read or write) that took a synchronous exception instead of completing.
+    Fault {
+        /// Which register.
+        site: crate::Site,
+        /// Access width.
+        width: crate::Width,
+        /// Exception syndrome (ESR_EL1).
+        esr: u64,
+        /// Faulting address (FAR_EL1).
+        far: u64,
+    },
+    /// An implementation-defined value: recorded and compared with the model's choice, never
+    /// judged against it (a difference is `diverge`).
+    ImplDefined {
+        /// What the value is (e.g. `GICD_IIDR`).
+        label: &'a str,
+        /// The value seen.
+        value: u64,
+    },
+    /// An explicit architectural check.
+    Check {
+        /// The check's stable name within the case.
+        label: &'a str,
+        /// The value seen.
+        got: u64,
+        /// The value the architecture requires.
+        expected: u64,
+    },
+    /// An exception the case did not ask for, reported and survived.
+    Exception {
+        /// Exception syndrome.
+        esr: u64,
+        /// Faulting address.
+        far: u64,
+        /// Return address.
+        elr: u64,
+    },
+}
+
+impl Observation<'_> {
+    /// Whether this is a check that failed.
+    pub fn is_failed_check(&self) -> bool {
+        matches!(self, Observation::Check { got, expected, .. } if got != expected)
+    }
+}

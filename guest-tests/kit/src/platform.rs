@@ -1,0 +1,53 @@
+//! The two seams below a case: [`Platform`] (raw register access, untraced) and [`Trace`] (where
+//! observations go).
+
+use crate::{Observation, Site, TargetInfo, Width};
+
+/// A register access that took a synchronous exception (e.g. a data abort on a hole in the
+/// distributor, an UNDEFINED system register).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// Exception syndrome (ESR_EL1).
+    pub esr: u64,
+    /// Faulting address (FAR_EL1).
+    pub far: u64,
+}
+
+/// Raw, untraced access to the interrupt controller and timer of one machine.
+///
+/// Implemented by the aarch64 guest (single `ldr`/`str` per MMIO access, so a hypervisor can
+/// decode every trap) and by the host runner on top of the reference model.
+pub trait Platform {
+    /// What discovery found.
+    fn info(&self) -> TargetInfo;
+    /// Reads `site` with an access of `width`.
+    fn read(&mut self, site: Site, width: Width) -> Result<u64, Fault>;
+    /// Writes `value` to `site` with an access of `width`.
+    fn write(&mut self, site: Site, width: Width, value: u64) -> Result<(), Fault>;
+    /// Lets time pass: a barrier and a short wait on a machine, one tick of injected time on the
+    /// model. Polling loops call this between polls.
+    fn delay(&mut self);
+}
+
+/// Where observations go: the guest prints them, the host collects or replays them.
+pub trait Trace {
+    /// Records `obs` and returns the value the case goes on with.
+    ///
+    /// For [`Observation::ImplDefined`] a lockstep replay returns the target's value, so the model
+    /// follows the target's implementation-defined choices; everywhere else this is the value of
+    /// the observation itself.
+    fn record(&mut self, obs: Observation<'static>) -> u64;
+    /// Records that the case skipped itself at run time, with a reason.
+    fn skip(&mut self, reason: &'static str);
+}
+
+impl Observation<'_> {
+    /// The value carried by an observation (0 for faults and exceptions).
+    pub fn value(&self) -> u64 {
+        match *self {
+            Observation::Read { value, .. } | Observation::ImplDefined { value, .. } => value,
+            Observation::Check { got, .. } => got,
+            Observation::Fault { .. } | Observation::Exception { .. } => 0,
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Writing records into a fixed line buffer (no allocation: this runs in the guest).
+
+use core::fmt::{self, Write};
+
+use super::{MAX_RECORD, Record, SENTINEL, crc16};
+use crate::{Arch, Observation};
+
+/// A line of at most [`MAX_RECORD`] bytes.
+pub struct LineBuf {
+    buf: [u8; MAX_RECORD],
+    len: usize,
+}
+
+impl Default for LineBuf {
+    fn default() -> Self {
+        LineBuf {
+            buf: [0; MAX_RECORD],
+            len: 0,
+        }
+    }
+}
+
+impl LineBuf {
+    /// The text written so far.
+    pub fn as_str(&self) -> &str {
+        // The buffer only ever receives whole `&str`s (see `write_str`).
+        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+impl Write for LineBuf {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        if end > self.buf.len() {
+            return Err(fmt::Error);
+        }
+        self.buf[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Free text is cut to this many bytes so that a record always fits.
+const MAX_TEXT: usize = 64;
+
+/// Encodes `record` with sequence number `seq` into `out` (cleared first) and returns the line,
+/// without a newline. Free text (skip reasons, logs) is cut to fit; spaces in labels become `_`.
+pub fn encode<'b>(
+    seq: u32,
+    record: &Record<'_>,
+    out: &'b mut LineBuf,
+) -> Result<&'b str, fmt::Error> {
+    out.len = 0;
+    out.write_str(SENTINEL)?;
+    let start = out.len;
+    write!(out, "{seq} ")?;
+    body(record, out)?;
+    let crc = crc16(&out.buf[start..out.len]);
+    write!(out, " #{crc:04x}")?;
+    Ok(out.as_str())
+}
+
+fn body(record: &Record<'_>, out: &mut LineBuf) -> fmt::Result {
+    match *record {
+        Record::Config(t) => {
+            let arch = match t.arch {
+                Arch::Aarch64 => "aarch64",
+                Arch::X86_64 => "x86_64",
+            };
+            write!(
+                out,
+                "cfg arch={arch} gic={} cpus={} lines={} pri={} its={}",
+                t.gic, t.cpus, t.it_lines, t.pri_bits, t.its as u8
+            )
+        }
+        Record::CaseStart { index, id } => {
+            write!(out, "case {index} ")?;
+            token(id, out)
+        }
+        Record::Obs(obs) => observation(&obs, out),
+        Record::Skip { reason } => {
+            out.write_str("skip ")?;
+            text(reason, out)
+        }
+        Record::CaseEnd { index } => write!(out, "end {index}"),
+        Record::Done { cases } => write!(out, "done {cases}"),
+        Record::Log(s) => {
+            out.write_str("log ")?;
+            text(s, out)
+        }
+    }
+}
+
+fn observation(obs: &Observation<'_>, out: &mut LineBuf) -> fmt::Result {
+    match *obs {
+        Observation::Read { site, width, value } => {
+            write!(out, "rd {site} {} {value:x}", width.bytes())
+        }
+        Observation::Fault {
+            site,
+            width,
+            esr,
+            far,
+        } => {
+            write!(out, "flt {site} {} {esr:x} {far:x}", width.bytes())
+        }
+        Observation::ImplDefined { label, value } => {
+            out.write_str("imp ")?;
+            token(label, out)?;
+            write!(out, " {value:x}")
+        }
+        Observation::Check {
+            label,
+            got,
+            expected,
+        } => {
+            out.write_str("chk ")?;
+            token(label, out)?;
+            write!(out, " {got:x} {expected:x}")
+        }
+        Observation::Exception { esr, far, elr } => write!(out, "exc {esr:x} {far:x} {elr:x}"),
+    }
+}
+
+/// A label or id: at most 40 bytes, spaces replaced so the record stays tokenizable.
+fn token(s: &str, out: &mut LineBuf) -> fmt::Result {
+    for c in s.chars().take(40) {
+        out.write_char(if c.is_whitespace() || c == '#' {
+            '_'
+        } else {
+            c
+        })?;
+    }
+    Ok(())
+}
+
+/// Free text: at most [`MAX_TEXT`] bytes, `#` replaced (it introduces the checksum).
+fn text(s: &str, out: &mut LineBuf) -> fmt::Result {
+    for c in s.chars().take(MAX_TEXT) {
+        out.write_char(if c == '#' || c.is_control() { ' ' } else { c })?;
+    }
+    Ok(())
+}

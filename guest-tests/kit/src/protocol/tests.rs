@@ -1,0 +1,175 @@
+//! Round trips and damage detection for the wire protocol.
+
+use super::*;
+use crate::{Arch, GicVersion, IccReg, RdFrame, Site, Width};
+
+fn line(seq: u32, record: &Record<'_>) -> String {
+    let mut buf = LineBuf::default();
+    encode(seq, record, &mut buf).expect("fits").to_owned()
+}
+
+fn every_kind() -> Vec<Record<'static>> {
+    vec![
+        Record::Config(TargetInfo {
+            arch: Arch::Aarch64,
+            gic: GicVersion::V3,
+            cpus: 4,
+            it_lines: 8,
+            pri_bits: 5,
+            its: true,
+        }),
+        Record::CaseStart {
+            index: 17,
+            id: "gic.sgi-self",
+        },
+        Record::Obs(Observation::Read {
+            site: Site::Gicd(0x204),
+            width: Width::B32,
+            value: 0x8,
+        }),
+        Record::Obs(Observation::Read {
+            site: Site::Icc(IccReg::Iar1),
+            width: Width::B64,
+            value: 0x3ff,
+        }),
+        Record::Obs(Observation::Fault {
+            site: Site::Gicr {
+                cpu: 1,
+                frame: RdFrame::Sgi,
+                offset: 0x10,
+            },
+            width: Width::B8,
+            esr: 0x9600_0050,
+            far: 0x80a_0010,
+        }),
+        Record::Obs(Observation::ImplDefined {
+            label: "GICD_IIDR",
+            value: 0x43b,
+        }),
+        Record::Obs(Observation::Check {
+            label: "pending-after-set",
+            got: 0,
+            expected: 1,
+        }),
+        Record::Obs(Observation::Exception {
+            esr: 0x200_0000,
+            far: 0,
+            elr: 0x4020_1234,
+        }),
+        Record::Skip {
+            reason: "needs an ITS",
+        },
+        Record::CaseEnd { index: 17 },
+        Record::Done { cases: 20 },
+        Record::Log("hello from the guest"),
+    ]
+}
+
+#[test]
+fn every_record_kind_round_trips() {
+    for (seq, record) in every_kind().into_iter().enumerate() {
+        let text = line(seq as u32, &record);
+        assert!(text.len() <= MAX_RECORD, "{text}");
+        assert_eq!(decode_line(&text), Ok(Some((seq as u32, record))), "{text}");
+    }
+}
+
+#[test]
+fn record_after_a_console_prefix_is_found() {
+    let text = format!("(XEN) DOM1: {}", line(3, &Record::Done { cases: 2 }));
+    assert_eq!(decode_line(&text), Ok(Some((3, Record::Done { cases: 2 }))));
+}
+
+#[test]
+fn trailing_carriage_return_is_ignored() {
+    let text = format!("{}\r", line(3, &Record::Done { cases: 2 }));
+    assert_eq!(decode_line(&text), Ok(Some((3, Record::Done { cases: 2 }))));
+}
+
+#[test]
+fn console_text_without_sentinel_is_not_a_record() {
+    assert_eq!(decode_line("Booting Linux on physical CPU 0x0"), Ok(None));
+    assert_eq!(decode_line(""), Ok(None));
+}
+
+#[test]
+fn flipped_character_is_a_checksum_error_never_a_different_value() {
+    let good = line(
+        5,
+        &Record::Obs(Observation::Read {
+            site: Site::Gicd(0x200),
+            width: Width::B32,
+            value: 0x1,
+        }),
+    );
+    let body_start = SENTINEL.len();
+    let crc_start = good.rfind(" #").unwrap();
+    for i in body_start..crc_start {
+        let mut bytes = good.clone().into_bytes();
+        bytes[i] = if bytes[i] == b'1' { b'3' } else { b'1' };
+        let damaged = String::from_utf8(bytes).unwrap();
+        assert_eq!(
+            decode_line(&damaged),
+            Err(DecodeError::BadChecksum),
+            "{damaged}"
+        );
+    }
+}
+
+#[test]
+fn record_cut_short_is_truncated() {
+    let good = line(9, &Record::CaseEnd { index: 4 });
+    for cut in [
+        good.len() - 1,
+        good.len() - 3,
+        good.len() - 6,
+        SENTINEL.len() + 3,
+    ] {
+        let err = decode_line(&good[..cut]).unwrap_err();
+        assert!(
+            matches!(err, DecodeError::Truncated | DecodeError::BadChecksum),
+            "{} -> {err:?}",
+            &good[..cut]
+        );
+    }
+}
+
+#[test]
+fn overlong_line_is_rejected_even_with_a_valid_checksum() {
+    let payload = format!("1 log {}", "x".repeat(MAX_RECORD));
+    let text = format!("{SENTINEL}{payload} #{:04x}", crc16(payload.as_bytes()));
+    assert_eq!(decode_line(&text), Err(DecodeError::Overlong));
+}
+
+#[test]
+fn unknown_kind_with_valid_checksum_is_malformed() {
+    let payload = "1 zap 12";
+    let text = format!("{SENTINEL}{payload} #{:04x}", crc16(payload.as_bytes()));
+    assert!(matches!(decode_line(&text), Err(DecodeError::Malformed(_))));
+}
+
+#[test]
+fn trailing_fields_are_malformed() {
+    let payload = "1 end 3 4";
+    let text = format!("{SENTINEL}{payload} #{:04x}", crc16(payload.as_bytes()));
+    assert_eq!(
+        decode_line(&text),
+        Err(DecodeError::Malformed("trailing fields"))
+    );
+}
+
+#[test]
+fn long_free_text_is_cut_to_fit() {
+    let reason: &'static str = "a very long reason ".repeat(20).leak();
+    let text = line(123_456, &Record::Skip { reason });
+    assert!(text.len() <= MAX_RECORD);
+    assert!(matches!(
+        decode_line(&text),
+        Ok(Some((123_456, Record::Skip { .. })))
+    ));
+}
+
+#[test]
+fn crc16_matches_the_ccitt_false_check_value() {
+    assert_eq!(crc16(b"123456789"), 0x29b1);
+}

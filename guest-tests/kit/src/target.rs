@@ -1,0 +1,101 @@
+//! What a guest found on its machine: the [`TargetInfo`] it reports first, from which the host
+//! configures the reference model for lockstep replay.
+
+use core::fmt;
+
+/// The guest architecture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Arch {
+    /// Arm 64-bit.
+    Aarch64,
+    /// x86 64-bit.
+    X86_64,
+}
+
+/// The GIC architecture version the guest sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GicVersion {
+    /// GICv2 (IHI 0048B): MMIO CPU interface.
+    V2,
+    /// GICv3 (IHI 0069H): redistributors and system-register CPU interface.
+    V3,
+    /// GICv4: GICv3 plus direct injection of virtual LPIs (IHI 0069H chapter 9).
+    V4,
+}
+
+impl GicVersion {
+    /// Whether the CPU interface is the GICv3 system-register one (v3 and v4).
+    pub const fn has_sysregs(self) -> bool {
+        !matches!(self, GicVersion::V2)
+    }
+}
+
+impl fmt::Display for GicVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            GicVersion::V2 => "v2",
+            GicVersion::V3 => "v3",
+            GicVersion::V4 => "v4",
+        })
+    }
+}
+
+/// The machine as discovered by the guest (device tree or ACPI), reported in the `cfg` record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TargetInfo {
+    /// Guest architecture.
+    pub arch: Arch,
+    /// GIC version.
+    pub gic: GicVersion,
+    /// Number of CPUs brought up or available.
+    pub cpus: u8,
+    /// GICD_TYPER.ITLinesNumber: the distributor implements 32 * (N + 1) INTIDs.
+    pub it_lines: u8,
+    /// Implemented priority bits (GICv3 ICC_CTLR_EL1.PRIbits + 1; GICv2 probed through
+    /// GICD_IPRIORITYR).
+    pub pri_bits: u8,
+    /// Whether an ITS was found.
+    pub its: bool,
+}
+
+impl TargetInfo {
+    /// The number of SPIs the distributor implements (INTIDs 32 .. 32 * (ITLinesNumber + 1),
+    /// capped at 1020).
+    pub fn spis(&self) -> u32 {
+        (32 * (self.it_lines as u32 + 1)).min(1020) - 32
+    }
+    /// The mask of implemented priority bits in an 8-bit priority field.
+    pub fn pri_mask(&self) -> u8 {
+        (0xff00u16 >> self.pri_bits.min(8)) as u8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(it_lines: u8, pri_bits: u8) -> TargetInfo {
+        TargetInfo {
+            arch: Arch::Aarch64,
+            gic: GicVersion::V3,
+            cpus: 1,
+            it_lines,
+            pri_bits,
+            its: false,
+        }
+    }
+
+    #[test]
+    fn spis_follow_it_lines_number() {
+        assert_eq!(info(0, 5).spis(), 0);
+        assert_eq!(info(8, 5).spis(), 256);
+        assert_eq!(info(31, 5).spis(), 988);
+    }
+
+    #[test]
+    fn priority_mask_keeps_the_top_bits() {
+        assert_eq!(info(1, 5).pri_mask(), 0xf8);
+        assert_eq!(info(1, 8).pri_mask(), 0xff);
+        assert_eq!(info(1, 4).pri_mask(), 0xf0);
+    }
+}
