@@ -1,1 +1,279 @@
 //! Building guest images.
+//!
+//! The aarch64 guest is a crate of its own workspace (`guest-tests/aarch64`) built for
+//! `aarch64-unknown-none` with cargo, then flattened from ELF to an arm64 Image
+//! ([`elf_to_flat_image`]), the one format QEMU `-kernel`, Xen and KVM VMMs all load. Both steps
+//! are cached: cargo rebuilds only what changed, and the Image is rewritten only when the ELF's
+//! content hash differs from the one recorded next to it.
+
+mod image;
+
+use std::ffi::OsString;
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sha2::{Digest, Sha256};
+
+pub use image::{ARM64_MAGIC, ARM64_MAGIC_OFFSET, elf_to_flat_image, has_arm64_header};
+
+/// The Rust target the aarch64 guest is built for.
+pub const AARCH64_TARGET: &str = "aarch64-unknown-none";
+/// The guest crate, relative to the workspace root.
+pub const AARCH64_GUEST_DIR: &str = "guest-tests/aarch64";
+/// The guest's binary name (its `[[bin]]`).
+const AARCH64_BIN: &str = "irqsuite-aarch64";
+/// The image file name, in the guest's target directory.
+pub const AARCH64_IMAGE: &str = "irqsuite-aarch64.img";
+
+/// Why a guest image could not be built.
+#[derive(Debug)]
+pub enum BuildError {
+    /// cargo itself could not be started.
+    CargoNotRunnable(io::Error),
+    /// The Rust target is not installed for the toolchain in use.
+    MissingTarget(&'static str),
+    /// `cargo build` failed.
+    Cargo {
+        /// Its exit status.
+        status: ExitStatus,
+        /// The end of what it printed on stderr.
+        stderr: String,
+    },
+    /// Reading or writing a file failed.
+    Io {
+        /// Which file.
+        path: PathBuf,
+        /// What went wrong.
+        source: io::Error,
+    },
+    /// The guest ELF is not what an image can be made from.
+    Elf(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::CargoNotRunnable(e) => write!(f, "could not run cargo: {e}"),
+            BuildError::MissingTarget(target) => write!(
+                f,
+                "the Rust target {target} is not installed; run `rustup target add {target}`"
+            ),
+            BuildError::Cargo { status, stderr } => {
+                write!(f, "building the guest failed ({status}):\n{stderr}")
+            }
+            BuildError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            BuildError::Elf(why) => write!(f, "guest ELF: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::CargoNotRunnable(e) | BuildError::Io { source: e, .. } => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Builds the aarch64 guest (cargo, release) and converts its ELF to a flat arm64 Image; returns
+/// the Image path, `<root>/target/guest-aarch64/irqsuite-aarch64.img`.
+///
+/// Cached: cargo's own incremental build, and the Image is rewritten only when the ELF changed
+/// (its SHA-256 is kept next to the Image). The Image is written atomically, so a concurrent
+/// reader sees the old one or the new one, never half of one.
+pub fn aarch64_guest_image(workspace_root: &Path) -> Result<PathBuf, BuildError> {
+    let guest_dir = workspace_root.join(AARCH64_GUEST_DIR);
+    let target_dir = workspace_root.join("target").join("guest-aarch64");
+    cargo_build(&guest_dir, &target_dir)?;
+
+    let elf_path = target_dir
+        .join(AARCH64_TARGET)
+        .join("release")
+        .join(AARCH64_BIN);
+    let elf = read(&elf_path)?;
+    let hash = hex(&Sha256::digest(&elf));
+    let image_path = target_dir.join(AARCH64_IMAGE);
+    let hash_path = target_dir.join(format!("{AARCH64_IMAGE}.elf-sha256"));
+    let cached = fs::read_to_string(&hash_path).is_ok_and(|h| h.trim() == hash);
+    if cached && image_path.is_file() {
+        return Ok(image_path);
+    }
+
+    let image = elf_to_flat_image(&elf)?;
+    if !has_arm64_header(&image) {
+        return Err(BuildError::Elf(format!(
+            "{} has no arm64 Image header (magic ARM\\x64 at {ARM64_MAGIC_OFFSET:#x})",
+            elf_path.display()
+        )));
+    }
+    write_atomically(&image_path, &image)?;
+    write_atomically(&hash_path, format!("{hash}\n").as_bytes())?;
+    Ok(image_path)
+}
+
+/// Environment that would change how the guest builds: flags and targets meant for the host
+/// build (or a coverage run) that must not leak into a bare-metal one.
+const SCRUBBED_ENV: &[&str] = &[
+    "RUSTFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "CARGO_BUILD_RUSTFLAGS",
+    "CARGO_BUILD_TARGET",
+    "CARGO_BUILD_TARGET_DIR",
+    "RUSTC_WRAPPER",
+    "RUSTC_WORKSPACE_WRAPPER",
+    "CARGO_BUILD_RUSTC_WRAPPER",
+    "CARGO_MANIFEST_DIR",
+    "CARGO_MANIFEST_PATH",
+];
+
+/// `cargo build --release --target aarch64-unknown-none` of the guest, with its own target
+/// directory so it never waits on the host build's lock.
+fn cargo_build(guest_dir: &Path, target_dir: &Path) -> Result<(), BuildError> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    let mut cmd = Command::new(cargo);
+    cmd.args([
+        "build",
+        "--release",
+        "--target",
+        AARCH64_TARGET,
+        "--manifest-path",
+    ])
+    .arg(guest_dir.join("Cargo.toml"))
+    .current_dir(guest_dir)
+    .env("CARGO_TARGET_DIR", target_dir);
+    for var in SCRUBBED_ENV {
+        cmd.env_remove(var);
+    }
+    // Per-target overrides (CARGO_TARGET_<triple>_RUSTFLAGS, _LINKER, _RUNNER) and profile
+    // overrides of the caller's build.
+    for (key, _) in std::env::vars_os() {
+        let Some(key) = key.to_str() else { continue };
+        if (key.starts_with("CARGO_TARGET_") && key != "CARGO_TARGET_DIR")
+            || key.starts_with("CARGO_PROFILE_")
+        {
+            cmd.env_remove(key);
+        }
+    }
+    let output = cmd.output().map_err(BuildError::CargoNotRunnable)?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stderr.contains("target may not be installed")
+        || stderr.contains(&format!("rustup target add {AARCH64_TARGET}"))
+    {
+        return Err(BuildError::MissingTarget(AARCH64_TARGET));
+    }
+    Err(BuildError::Cargo {
+        status: output.status,
+        stderr: tail(&stderr, 40),
+    })
+}
+
+/// The last `lines` lines of `text`.
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, BuildError> {
+    fs::read(path).map_err(|source| BuildError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+    let io_err = |p: &Path| {
+        let p = p.to_owned();
+        move |source| BuildError::Io { path: p, source }
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    // Unique per process and call, so concurrent writers never share a temporary.
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(io_err(path))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `IRQSUITE_ROOT`, or the workspace host-runner sits in.
+    fn workspace_root() -> PathBuf {
+        std::env::var_os("IRQSUITE_ROOT").map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
+            PathBuf::from,
+        )
+    }
+
+    /// Builds the real guest: the Image starts with the arm64 header (branch, text_offset
+    /// 0x200000, an image_size that covers the file, magic), and a second call reuses it.
+    #[test]
+    fn the_aarch64_guest_builds_into_an_arm64_image_that_is_cached() {
+        let path = aarch64_guest_image(&workspace_root()).unwrap_or_else(|e| panic!("{e}"));
+        let image = fs::read(&path).unwrap();
+        assert!(has_arm64_header(&image));
+        let word = |at: usize| u64::from_le_bytes(image[at..at + 8].try_into().unwrap());
+        assert_eq!(image[3] & 0xfc, 0x14, "code0 is a branch (b entry)");
+        assert_eq!(word(0x08), 0x20_0000, "text_offset");
+        assert!(
+            word(0x10) >= image.len() as u64,
+            "image_size covers the file"
+        );
+        let modified = fs::metadata(&path).unwrap().modified().unwrap();
+
+        let again = aarch64_guest_image(&workspace_root()).unwrap();
+        assert_eq!(again, path);
+        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), modified);
+    }
+
+    #[test]
+    fn atomic_writes_replace_the_file_and_leave_no_temporary() {
+        let dir = std::env::temp_dir().join(format!("irqsuite-build-test-{}", std::process::id()));
+        let path = dir.join("out.img");
+        write_atomically(&path, b"old").unwrap();
+        write_atomically(&path, b"new").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![OsString::from("out.img")]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_missing_target_is_explained_with_the_rustup_command() {
+        let msg = BuildError::MissingTarget(AARCH64_TARGET).to_string();
+        assert!(
+            msg.contains("rustup target add aarch64-unknown-none"),
+            "{msg}"
+        );
+    }
+}

@@ -1,0 +1,263 @@
+//! [`GuestPlatform`]: the kit's [`Platform`] on real (or virtual) hardware. Sites resolve to
+//! addresses from the device tree; every access is one instruction under [`guarded`], so a
+//! faulting access comes back as a [`Fault`].
+
+use guest_kit::regs::{gicd, gicr};
+use guest_kit::{Arch, Fault, GicVersion, Platform, RdFrame, Site, TargetInfo, Width};
+
+use crate::dt::{Gic, Machine, Region};
+use crate::exceptions::guarded;
+use crate::{mmio, sysreg};
+
+/// Redistributors the guest keeps track of.
+pub const MAX_REDISTRIBUTORS: usize = 32;
+
+/// GICR_TYPER.VLPIS: the redistributor has the GICv4 VLPI frames.
+const GICR_TYPER_VLPIS: u64 = 1 << 1;
+/// GICR_TYPER.Last: the last redistributor of its region.
+const GICR_TYPER_LAST: u64 = 1 << 4;
+/// GICR_WAKER.ProcessorSleep.
+const GICR_WAKER_PROCESSOR_SLEEP: u64 = 1 << 1;
+/// GICR_WAKER.ChildrenAsleep.
+const GICR_WAKER_CHILDREN_ASLEEP: u64 = 1 << 2;
+/// ICC_SRE_EL1.SRE.
+const ICC_SRE_SRE: u64 = 1 << 0;
+/// One 64 KiB frame.
+const FRAME: usize = 0x1_0000;
+/// A GICv3 redistributor: RD_base and SGI_base.
+const RD_STRIDE_V3: usize = 2 * FRAME;
+/// A GICv4 redistributor adds VLPI_base and a reserved frame.
+const RD_STRIDE_V4: usize = 4 * FRAME;
+/// The GICv2 CPU interface when the tree gives no size (IHI 0048B: 8 KiB).
+const GICC_SIZE: usize = 0x2000;
+/// Polls of GICR_WAKER.ChildrenAsleep before giving up.
+const WAKE_POLLS: u32 = 100_000;
+
+/// The machine's interrupt controller and timer, as the kit sees them.
+pub struct GuestPlatform {
+    info: TargetInfo,
+    gicd: Region,
+    /// GICv2 only; size 0 on GICv3.
+    gicc: Region,
+    /// RD_base of each redistributor, in discovery order.
+    redists: [usize; MAX_REDISTRIBUTORS],
+    redist_count: usize,
+    /// Counter ticks in one microsecond (at least 1).
+    ticks_per_us: u64,
+}
+
+impl GuestPlatform {
+    /// Brings up the CPU interface for the boot CPU and probes what the kit reports in `cfg`.
+    ///
+    /// On GICv3 this enables the system-register interface (ICC_SRE_EL1.SRE) and wakes
+    /// redistributor 0 first (IHI 0069H §11.1), since ICC_CTLR_EL1 is read to learn PRIbits.
+    pub fn new(machine: &Machine) -> GuestPlatform {
+        let ticks_per_us = (sysreg::counter_frequency() / 1_000_000).max(1);
+        let mut platform = GuestPlatform {
+            info: TargetInfo {
+                arch: Arch::Aarch64,
+                gic: GicVersion::V2,
+                cpus: machine.cpus,
+                it_lines: 0,
+                pri_bits: 0,
+                its: machine.its,
+            },
+            gicd: Region::default(),
+            gicc: Region::default(),
+            redists: [0; MAX_REDISTRIBUTORS],
+            redist_count: 0,
+            ticks_per_us,
+        };
+        match machine.gic {
+            Gic::V2 { gicd, gicc } => {
+                platform.gicd = gicd;
+                platform.gicc = Region {
+                    size: if gicc.size == 0 { GICC_SIZE } else { gicc.size },
+                    ..gicc
+                };
+            }
+            Gic::V3 {
+                gicd,
+                gicr,
+                regions,
+                stride,
+            } => {
+                platform.gicd = gicd;
+                platform.info.gic = GicVersion::V3;
+                platform.walk_redistributors(&gicr[..regions], stride);
+                sysreg::write_icc(
+                    guest_kit::IccReg::Sre,
+                    sysreg::read_icc(guest_kit::IccReg::Sre) | ICC_SRE_SRE,
+                );
+                platform.wake_redistributor(0);
+            }
+        }
+        platform.probe();
+        platform
+    }
+
+    /// The number of redistributors found.
+    pub fn redistributors(&self) -> usize {
+        self.redist_count
+    }
+
+    /// Finds every redistributor: frames follow each other in a region, `redistributor-stride`
+    /// (or 128 KiB, 256 KiB with VLPIS) apart, until one has GICR_TYPER.Last set.
+    fn walk_redistributors(&mut self, regions: &[Region], stride: Option<usize>) {
+        for region in regions {
+            let end = region.base.saturating_add(region.size.max(RD_STRIDE_V3));
+            let mut rd = region.base;
+            while rd < end && self.redist_count < MAX_REDISTRIBUTORS {
+                // SAFETY: `rd` lies in a redistributor region from the device tree, mapped as
+                // device memory; GICR_TYPER reads have no side effect.
+                let Ok(typer) =
+                    guarded(|| unsafe { mmio::read(rd + gicr::TYPER as usize, Width::B64) })
+                else {
+                    break;
+                };
+                self.redists[self.redist_count] = rd;
+                self.redist_count += 1;
+                if typer & GICR_TYPER_LAST != 0 {
+                    break;
+                }
+                rd += stride.unwrap_or(if typer & GICR_TYPER_VLPIS != 0 {
+                    RD_STRIDE_V4
+                } else {
+                    RD_STRIDE_V3
+                });
+            }
+        }
+    }
+
+    /// Clears GICR_WAKER.ProcessorSleep of redistributor `cpu` and waits (bounded) for
+    /// ChildrenAsleep to clear.
+    fn wake_redistributor(&mut self, cpu: u8) {
+        let waker = Site::Gicr {
+            cpu,
+            frame: RdFrame::Rd,
+            offset: gicr::WAKER,
+        };
+        let Ok(value) = self.read(waker, Width::B32) else {
+            return;
+        };
+        let _ = self.write(waker, Width::B32, value & !GICR_WAKER_PROCESSOR_SLEEP);
+        for _ in 0..WAKE_POLLS {
+            match self.read(waker, Width::B32) {
+                Ok(v) if v & GICR_WAKER_CHILDREN_ASLEEP != 0 => self.delay(),
+                _ => return,
+            }
+        }
+    }
+
+    /// Fills in GICv4, ITLinesNumber and the priority bits.
+    fn probe(&mut self) {
+        let typer = self.read(Site::Gicd(gicd::TYPER), Width::B32).unwrap_or(0);
+        self.info.it_lines = (typer & 0x1f) as u8;
+        if self.info.gic == GicVersion::V3 {
+            let rd_typer = self
+                .read(
+                    Site::Gicr {
+                        cpu: 0,
+                        frame: RdFrame::Rd,
+                        offset: gicr::TYPER,
+                    },
+                    Width::B64,
+                )
+                .unwrap_or(0);
+            if rd_typer & GICR_TYPER_VLPIS != 0 {
+                self.info.gic = GicVersion::V4;
+            }
+            let ctlr = self
+                .read(Site::Icc(guest_kit::IccReg::Ctlr), Width::B64)
+                .unwrap_or(0);
+            self.info.pri_bits = ((ctlr >> 8) & 7) as u8 + 1;
+        } else {
+            self.info.pri_bits = self.probe_v2_priority_bits();
+        }
+    }
+
+    /// GICv2 has no PRIbits field: write 0xff to the priority byte of SPI 32 (SGI 0 when there
+    /// are no SPIs), count the bits that stick, restore the old value.
+    fn probe_v2_priority_bits(&mut self) -> u8 {
+        let intid = if self.info.it_lines > 0 { 32 } else { 0 };
+        let site = Site::Gicd(gicd::IPRIORITYR.base + intid);
+        let Ok(old) = self.read(site, Width::B8) else {
+            return 0;
+        };
+        let _ = self.write(site, Width::B8, 0xff);
+        let kept = self.read(site, Width::B8).unwrap_or(0);
+        let _ = self.write(site, Width::B8, old);
+        (kept as u8).leading_ones() as u8
+    }
+
+    /// The address of an MMIO site, or `None` when this machine has no such frame.
+    fn address(&self, site: Site, width: Width) -> Option<usize> {
+        let within = |region: Region, offset: u32| {
+            let end = offset as usize + width.bytes() as usize;
+            (region.size != 0 && end <= region.size).then(|| region.base + offset as usize)
+        };
+        match site {
+            Site::Gicd(offset) => within(self.gicd, offset),
+            Site::Gicc(offset) => within(self.gicc, offset),
+            Site::Gicr { cpu, frame, offset } => {
+                let rd = *self.redists[..self.redist_count].get(cpu as usize)?;
+                let frame_base = match frame {
+                    RdFrame::Rd => rd,
+                    RdFrame::Sgi => rd + FRAME,
+                };
+                within(
+                    Region {
+                        base: frame_base,
+                        size: FRAME,
+                    },
+                    offset,
+                )
+            }
+            Site::Icc(_) | Site::Timer(_) => None,
+        }
+    }
+}
+
+/// The fault reported for a site this machine does not have (a GICC frame on GICv3, a
+/// redistributor beyond the last): no access was made, so there is no syndrome.
+const NO_SUCH_FRAME: Fault = Fault { esr: 0, far: 0 };
+
+impl Platform for GuestPlatform {
+    fn info(&self) -> TargetInfo {
+        self.info
+    }
+
+    fn read(&mut self, site: Site, width: Width) -> Result<u64, Fault> {
+        match site {
+            Site::Icc(reg) => guarded(|| sysreg::read_icc(reg) & width.mask()),
+            Site::Timer(reg) => guarded(|| sysreg::read_timer(reg) & width.mask()),
+            _ => {
+                let addr = self.address(site, width).ok_or(NO_SUCH_FRAME)?;
+                // SAFETY: `addr` lies in a GIC frame from the device tree, mapped as device
+                // memory; a misaligned or unbacked access faults into `guarded`.
+                guarded(|| unsafe { mmio::read(addr, width) })
+            }
+        }
+    }
+
+    fn write(&mut self, site: Site, width: Width, value: u64) -> Result<(), Fault> {
+        match site {
+            Site::Icc(reg) => guarded(|| sysreg::write_icc(reg, value & width.mask())),
+            Site::Timer(reg) => guarded(|| sysreg::write_timer(reg, value & width.mask())),
+            _ => {
+                let addr = self.address(site, width).ok_or(NO_SUCH_FRAME)?;
+                // SAFETY: as for `read`: a GIC register, never RAM the program uses.
+                guarded(|| unsafe { mmio::write(addr, width, value) })
+            }
+        }
+    }
+
+    /// `dsb sy; isb`, then about a microsecond on the virtual counter.
+    fn delay(&mut self) {
+        sysreg::barrier();
+        let start = sysreg::counter();
+        while sysreg::counter().wrapping_sub(start) < self.ticks_per_us {
+            core::hint::spin_loop();
+        }
+    }
+}

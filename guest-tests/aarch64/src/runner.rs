@@ -1,0 +1,139 @@
+//! The run: discover, report the configuration, run the selected cases of the catalogue in
+//! order with the controller reset before each, report the end, power off.
+
+use guest_kit::protocol::Record;
+use guest_kit::{Ctx, Observation, Trace, reset};
+use irq_cases::CATALOGUE;
+
+use crate::platform::GuestPlatform;
+use crate::{console, dt, exceptions, psci, sysreg};
+
+/// The kernel command-line parameter that selects cases.
+const RUN_PARAM: &str = "irqsuite.run=";
+
+/// Runs the suite on the machine described by the device tree at `dtb`; never returns.
+pub fn run(dtb: usize) -> ! {
+    sysreg::mask_interrupts();
+    // SAFETY: x0 at entry is the loader's device tree (arm64 boot protocol), in RAM the guest
+    // never writes.
+    let machine = match unsafe { dt::discover(dtb) } {
+        Ok(machine) => machine,
+        Err(why) => fail_discovery(why),
+    };
+    if let Some(base) = machine.uart {
+        console::init(base);
+    }
+    if let Some(conduit) = machine.psci {
+        psci::set_conduit(conduit);
+    }
+
+    let mut platform = GuestPlatform::new(&machine);
+    let info = guest_kit::Platform::info(&platform);
+    console::emit(&Record::Config(info));
+    if sysreg::current_el() != 1 {
+        console::emit(&Record::Log(
+            "entered at EL2: running there, only EL1 is fully supported",
+        ));
+    }
+    if machine.psci.is_none() {
+        console::emit(&Record::Log(
+            "no /psci method in the device tree: cannot power off",
+        ));
+    }
+    if info.gic.has_sysregs() && platform.redistributors() < usize::from(info.cpus) {
+        console::emit(&Record::Log("fewer redistributors than CPUs"));
+    }
+    let selection = match Selection::from_bootargs(machine.bootargs) {
+        Ok(selection) => selection,
+        Err(why) => {
+            console::emit(&Record::Log(why));
+            Selection::NONE
+        }
+    };
+
+    let mut ran: u16 = 0;
+    for (index, case) in CATALOGUE.iter().enumerate() {
+        if !selection.contains(index) {
+            continue;
+        }
+        let index = index as u16;
+        exceptions::begin_case();
+        console::emit(&Record::CaseStart { index, id: case.id });
+        if let Some(reason) = case.needs.unmet(&info) {
+            console::emit(&Record::Skip { reason });
+        } else {
+            reset::quiesce(&mut platform);
+            (case.run)(&mut Ctx::new(&mut platform, &mut ConsoleTrace));
+        }
+        console::emit(&Record::CaseEnd { index });
+        ran += 1;
+    }
+    console::emit(&Record::Done { cases: ran });
+    psci::system_off()
+}
+
+/// Discovery failed. The UART and the PSCI conduit may be known by now (both come from the
+/// tree), so say why and power off; otherwise the guest waits for the host's timeout.
+fn fail_discovery(why: &'static str) -> ! {
+    console::emit(&Record::Log(why));
+    psci::system_off()
+}
+
+/// Prints observations as they happen.
+struct ConsoleTrace;
+
+impl Trace for ConsoleTrace {
+    fn record(&mut self, obs: Observation<'static>) -> u64 {
+        console::emit(&Record::Obs(obs));
+        obs.value()
+    }
+
+    fn skip(&mut self, reason: &'static str) {
+        console::emit(&Record::Skip { reason });
+    }
+}
+
+/// Which catalogue indices to run: `irqsuite.run=<hex>` is a bitmap, bit i = case i, written as
+/// one big hex number (most significant digit first: `5` selects cases 0 and 2). Absent: all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Selection<'a> {
+    /// Every case.
+    All,
+    /// The cases whose bits are set in these hex digits.
+    Bitmap(&'a str),
+}
+
+impl<'a> Selection<'a> {
+    /// No case at all.
+    const NONE: Selection<'static> = Selection::Bitmap("");
+
+    /// Reads the selection from the kernel command line.
+    fn from_bootargs(bootargs: &'a str) -> Result<Selection<'a>, &'static str> {
+        let Some(hex) = bootargs
+            .split_ascii_whitespace()
+            .find_map(|arg| arg.strip_prefix(RUN_PARAM))
+        else {
+            return Ok(Selection::All);
+        };
+        let hex = hex.strip_prefix("0x").unwrap_or(hex);
+        if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err("bad irqsuite.run= (want hex digits): running no case");
+        }
+        Ok(Selection::Bitmap(hex))
+    }
+
+    /// Whether case `index` is selected.
+    fn contains(&self, index: usize) -> bool {
+        match *self {
+            Selection::All => true,
+            Selection::Bitmap(hex) => {
+                let digits = hex.as_bytes();
+                let Some(pos) = digits.len().checked_sub(1 + index / 4) else {
+                    return false;
+                };
+                let digit = (digits[pos] as char).to_digit(16).unwrap_or(0);
+                digit >> (index % 4) & 1 == 1
+            }
+        }
+    }
+}
