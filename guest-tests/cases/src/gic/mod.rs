@@ -1,9 +1,89 @@
 //! GIC cases (GICv2: IHI 0048B; GICv3: IHI 0069H).
+//!
+//! [`CASES`] runs identification and register-behaviour cases first, then the interrupt state
+//! machine, then the CPU interface (acknowledge, priority, preemption, EOI), then the timer.
 
 use guest_kit::Case;
 
+mod wait;
+
+mod active_and_pending;
+mod active_set_clear;
+mod edge_repend_while_active;
+mod enable_gates_delivery;
+mod enable_readback;
+mod eoi_mode_split;
+mod hppir_no_ack;
+mod icpendr_clears_pending;
+mod iidr;
+mod ipriorityr_byte_access;
+mod pmr_implemented_bits;
+mod pmr_masks;
+mod preemption;
+mod priority_order;
+mod priority_tie;
+mod reserved_raz_wi;
+mod ro_id_writes_ignored;
+mod running_priority;
+mod sgi_icfgr_edge_ro;
 mod sgi_self;
 mod spi_pending_active_cycle;
+mod spurious_when_idle;
+mod typer_it_lines;
+mod unimplemented_spi_raz_wi;
+mod v2_gicc_iidr;
+mod v2_icpidr2;
+mod v2_itargetsr_private;
+mod v2_itargetsr_spi;
+mod v2_sgir_target_list;
+mod v2_typer_cpu_number;
+mod v3_gicr_typer;
+mod v3_gicr_waker;
+mod v3_icc_ctlr_pribits;
+mod v3_irouter;
+mod v3_pidr2_archrev;
+mod vtimer_ppi;
 
 /// The GIC cases, in run order.
-pub static CASES: &[Case] = &[sgi_self::CASE, spi_pending_active_cycle::CASE];
+pub static CASES: &[Case] = &[
+    // Identification and register behaviour.
+    typer_it_lines::CASE,
+    v2_typer_cpu_number::CASE,
+    reserved_raz_wi::CASE,
+    iidr::CASE,
+    ro_id_writes_ignored::CASE,
+    v2_gicc_iidr::CASE,
+    v2_icpidr2::CASE,
+    v3_pidr2_archrev::CASE,
+    v3_gicr_typer::CASE,
+    v3_icc_ctlr_pribits::CASE,
+    v3_gicr_waker::CASE,
+    unimplemented_spi_raz_wi::CASE,
+    enable_readback::CASE,
+    ipriorityr_byte_access::CASE,
+    sgi_icfgr_edge_ro::CASE,
+    v2_itargetsr_spi::CASE,
+    v2_itargetsr_private::CASE,
+    v3_irouter::CASE,
+    // The interrupt state machine.
+    spi_pending_active_cycle::CASE,
+    icpendr_clears_pending::CASE,
+    enable_gates_delivery::CASE,
+    active_set_clear::CASE,
+    active_and_pending::CASE,
+    edge_repend_while_active::CASE,
+    // The CPU interface.
+    sgi_self::CASE,
+    v2_sgir_target_list::CASE,
+    spurious_when_idle::CASE,
+    hppir_no_ack::CASE,
+    priority_order::CASE,
+    priority_tie::CASE,
+    pmr_masks::CASE,
+    pmr_implemented_bits::CASE,
+    running_priority::CASE,
+    preemption::CASE,
+    eoi_mode_split::CASE,
+    // The timer.
+    vtimer_ppi::CASE,
+];
