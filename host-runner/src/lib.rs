@@ -1,5 +1,40 @@
 //! irqsuite's host side: plan a run, boot the guests, decode their traces, replay every trace
 //! through the reference model, and report.
+//!
+//! **Architecture invariants**
+//! - Execution ([`run`], [`backend`]) produces [`events::RunEvent`]s and never formats output;
+//!   reporters ([`report`]) consume them.
+//! - Everything hypervisor-specific lives in one module under [`backend`].
+//! - A target's verdict comes from its own trace replayed in lockstep through the reference model
+//!   ([`replay`], [`judge`]); a run that ends without a case's end record is an error for that
+//!   case, never a pass.
 #![deny(unsafe_op_in_unsafe_fn)]
 
+pub mod backend;
 pub mod build;
+pub mod cli;
+pub mod events;
+pub mod exec;
+pub mod judge;
+pub mod list;
+pub mod model;
+pub mod observed;
+pub mod plan;
+pub mod replay;
+pub mod report;
+pub mod results;
+pub mod run;
+pub mod session;
+pub mod setup;
+pub mod tools;
+pub mod verdict;
+
+use std::path::PathBuf;
+
+/// The irqsuite source tree: `IRQSUITE_ROOT`, or the workspace this binary was built from.
+pub fn workspace_root() -> PathBuf {
+    match std::env::var_os("IRQSUITE_ROOT") {
+        Some(root) => PathBuf::from(root),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."),
+    }
+}

@@ -1,1 +1,92 @@
-fn main() {}
+//! The catalogue as a libtest-mimic harness: one trial per backend/target/case instance, named
+//! `backend/target/case-id`, so `cargo test`, `cargo nextest run` and
+//! `cargo nextest run --partition hash:k/n` all work and nextest's JUnit matches irqsuite's.
+//!
+//! Under `cargo test` (one process) a booted backend runs each target once and every trial
+//! reads its case from that run. Under nextest (a process per trial) each trial boots its own
+//! case. A backend that cannot run here makes its trials ignored, or failed when
+//! `IRQSUITE_REQUIRE=1`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use guest_kit::Outcome;
+use irqsuite::backend::{self, Backend, Limits, TargetSpec};
+use irqsuite::events::RunEvent;
+use irqsuite::verdict::CaseResult;
+use libtest_mimic::{Arguments, Failed, Trial};
+
+type TargetResults = Arc<HashMap<String, CaseResult>>;
+
+/// The results of one target, run once per process.
+fn target_results(
+    backend: &'static dyn Backend,
+    target: &'static TargetSpec,
+    cases: &[usize],
+) -> TargetResults {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<OnceLock<TargetResults>>>>> = OnceLock::new();
+    let key = format!("{}/{}/{cases:?}", backend.name(), target.name);
+    let slot = {
+        let mut cache = CACHE.get_or_init(Default::default).lock().unwrap();
+        Arc::clone(cache.entry(key).or_default())
+    };
+    Arc::clone(slot.get_or_init(|| {
+        let results = Mutex::new(HashMap::new());
+        let sink = |e: RunEvent| {
+            if let RunEvent::CaseFinished { result, .. } = e {
+                results.lock().unwrap().insert(result.id.clone(), result);
+            }
+        };
+        backend.run(target, cases, Limits::default(), &sink);
+        Arc::new(results.into_inner().unwrap())
+    }))
+}
+
+fn verdict(result: Option<&CaseResult>) -> Result<(), Failed> {
+    match result {
+        None => Err("the backend reported no result for this case".into()),
+        Some(r) if r.outcome.is_failure() => Err(format!("{}: {}", r.outcome, r.reason).into()),
+        Some(r) if r.outcome == Outcome::Skip => Err(format!(
+            "skipped at run time: {} (the plan expected it to run)",
+            r.reason
+        )
+        .into()),
+        Some(_) => Ok(()),
+    }
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let require = std::env::var("IRQSUITE_REQUIRE").is_ok_and(|v| v == "1");
+    let per_case = std::env::var_os("NEXTEST").is_some();
+    let all_cases: Vec<usize> = (0..irq_cases::CATALOGUE.len()).collect();
+    let mut trials = Vec::new();
+    for &backend in backend::all() {
+        let available = backend.availability();
+        for target in backend.targets() {
+            for (index, case) in irq_cases::CATALOGUE.iter().enumerate() {
+                let name = format!("{}/{}/{}", backend.name(), target.name, case.id);
+                let unmet = case.needs.unmet(&target.shape);
+                let cases = if per_case {
+                    vec![index]
+                } else {
+                    all_cases.clone()
+                };
+                let id = case.id;
+                let trial = match &available {
+                    Err(u) if require => {
+                        let why = format!("backend unavailable: {}; fix: {}", u.reason, u.fix);
+                        Trial::test(name, move || Err(why.into()))
+                    }
+                    Err(_) => Trial::test(name, || Ok(())).with_ignored_flag(true),
+                    Ok(()) => Trial::test(name, move || {
+                        verdict(target_results(backend, target, &cases).get(id))
+                    })
+                    .with_ignored_flag(unmet.is_some()),
+                };
+                trials.push(trial.with_kind(backend.name()));
+            }
+        }
+    }
+    libtest_mimic::run(&args, trials).exit();
+}

@@ -1,1 +1,83 @@
-fn main() {}
+//! irqsuite's build glue (`cargo xtask <command>`).
+//!
+//! `cargo xtask test` is the one command that sets up a fresh machine and runs every test: it
+//! installs what the backends need (`irqsuite setup --backend all`: QEMU from the distribution,
+//! the bare-metal Rust target, the guest image), checks formatting and lints, runs the
+//! workspace's tests with backends required (a missing QEMU fails instead of skipping), and runs
+//! the catalogue on every backend this machine can run.
+
+mod tidy;
+
+use std::process::ExitCode;
+
+use xshell::{Shell, cmd};
+
+const USAGE: &str = "usage: cargo xtask test   (set up, then run every test)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["test"] => test(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn test() -> Result<(), xshell::Error> {
+    let sh = Shell::new()?;
+    sh.change_dir(env!("CARGO_MANIFEST_DIR"));
+    sh.change_dir("..");
+    let step = |what: &str| eprintln!("\n== xtask test: {what}");
+
+    step("set up every backend (idempotent)");
+    cmd!(
+        sh,
+        "cargo run --release --quiet -p host-runner -- setup --backend all"
+    )
+    .run()?;
+
+    step("format and lints");
+    cmd!(sh, "cargo fmt --all --check").run()?;
+    cmd!(
+        sh,
+        "cargo clippy --workspace --all-targets --quiet -- -D warnings"
+    )
+    .run()?;
+    {
+        let _guest = sh.push_dir("guest-tests/aarch64");
+        cmd!(sh, "cargo fmt --check").run()?;
+        cmd!(
+            sh,
+            "cargo clippy --release --quiet --target aarch64-unknown-none -- -D warnings"
+        )
+        .env("CARGO_TARGET_DIR", "../../target/guest-aarch64")
+        .run()?;
+    }
+
+    step("workspace tests (backends required)");
+    cmd!(sh, "cargo test --workspace --release")
+        .env("IRQSUITE_REQUIRE", "1")
+        .run()?;
+
+    step("the catalogue on every backend this machine can run");
+    cmd!(
+        sh,
+        "cargo run --release --quiet -p host-runner -- run --backend all --require"
+    )
+    .run()?;
+    Ok(())
+}

@@ -178,8 +178,10 @@ impl Ctx<'_> {
                 u64::from(gicc::Ctlr::EOI_MODE.bits()),
             )
         };
+        // Untraced read: the other CTLR fields are implementation defined (ICC_CTLR_EL1 IDbits,
+        // A3V, SEIS, ...) and not what this helper observes.
         let width = self.cpuif_width();
-        let old = self.read(site, width);
+        let old = self.raw().read(site, width).unwrap_or(0);
         let new = if split { old | bit } else { old & !bit };
         self.write(site, width, new);
     }

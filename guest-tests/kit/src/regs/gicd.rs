@@ -14,10 +14,6 @@ pub const SGIR: u32 = 0xf00;
 pub const PIDR2_V3: u32 = 0xffe8;
 /// ICPIDR2 on GICv2 (same field, different offset).
 pub const PIDR2_V2: u32 = 0xfe8;
-/// First offset of the reserved range 0x0010-0x001c (IHI 0048B table 4-1).
-pub const RESERVED_10: u32 = 0x010;
-/// A reserved word inside 0x0c08-0x0cfc (IHI 0048B table 4-1: reserved, RAZ/WI).
-pub const RESERVED_C10: u32 = 0xc10;
 /// GICD_IROUTER<n> base (GICv3, 64-bit, n = INTID, 32..1019).
 pub const IROUTER: u32 = 0x6000;
 

@@ -1,0 +1,215 @@
+//! The boot loop shared by every backend whose guest reports on a console: boot, decode, judge
+//! each case as it ends, and when a case kills or hangs the guest, boot again and resume after
+//! that case (DESIGN.md, "Guests": one bad case costs one reboot, not the run).
+
+use std::collections::HashSet;
+use std::io;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use guest_kit::{Outcome, TargetInfo};
+
+use super::{Limits, Sink};
+use crate::events::{RunEvent, TargetName};
+use crate::exec::{Machine, Next};
+use crate::judge::{self, Unfinished};
+use crate::session::{Progress, Session, TargetCase};
+use crate::verdict::{CaseResult, Evidence};
+
+/// How long a machine may take to power off after its final record before its group is killed.
+const POWER_OFF_GRACE: Duration = Duration::from_secs(3);
+
+/// Builds the command that boots the guest running exactly `cases`.
+pub type Launch<'a> = &'a dyn Fn(&[usize]) -> io::Result<Command>;
+
+/// The id of catalogue case `index`.
+fn catalogue_id(index: usize) -> Option<&'static str> {
+    irq_cases::CATALOGUE.get(index).map(|c| c.id)
+}
+
+/// The `irqsuite.run=` argument selecting `cases`: a hexadecimal number whose bit `i` selects
+/// catalogue case `i`.
+pub fn case_bitmap(cases: &[usize]) -> String {
+    let top = cases.iter().max().map_or(0, |m| m / 4 + 1);
+    let mut nibbles = vec![0u8; top];
+    for &i in cases {
+        nibbles[i / 4] |= 1 << (i % 4);
+    }
+    let hex: String = nibbles
+        .iter()
+        .rev()
+        .map(|n| char::from_digit((*n).into(), 16).unwrap_or('0'))
+        .collect();
+    if hex.is_empty() { "0".into() } else { hex }
+}
+
+/// Runs `cases` on target `name`, booting with `launch` as often as needed.
+pub fn run(name: TargetName, cases: &[usize], limits: Limits, launch: Launch<'_>, sink: Sink<'_>) {
+    let start = Instant::now();
+    let mut remaining = cases.to_vec();
+    let mut console = Vec::new();
+    let mut info = None;
+    let mut boots = 0;
+    let finish = |result: CaseResult| {
+        sink(RunEvent::CaseFinished {
+            name: name.clone(),
+            result,
+        })
+    };
+    while !remaining.is_empty() {
+        boots += 1;
+        sink(RunEvent::Booting {
+            name: name.clone(),
+            attempt: boots,
+        });
+        let boot = match launch(&remaining).and_then(Machine::start) {
+            Ok(machine) => one_boot(machine, limits, &finish, &mut console),
+            Err(e) => {
+                let why = format!("could not start the machine: {e}");
+                fail_all(&remaining, &why, &[], &finish);
+                break;
+            }
+        };
+        info = boot.session.info.or(info);
+        let tail = boot.session.tail();
+        let unfinished = Unfinished {
+            why: boot.ending.clone(),
+            console_tail: tail.clone(),
+        };
+        for printed in boot
+            .session
+            .cases
+            .iter()
+            .filter(|c| !boot.judged.contains(&c.index))
+        {
+            finish(judge_printed(printed, info, Some(&unfinished)));
+        }
+        let Some(last) = boot.session.cases.last().map(|c| c.index) else {
+            let mut evidence = tail;
+            evidence.extend(boot.stderr);
+            fail_all(
+                &remaining,
+                &format!("the guest ran no case: {}", boot.ending),
+                &evidence,
+                &finish,
+            );
+            break;
+        };
+        remaining.retain(|&i| i > last);
+        if boot.session.done && !remaining.is_empty() {
+            fail_all(
+                &remaining,
+                "the guest finished without running it",
+                &tail,
+                &finish,
+            );
+            break;
+        }
+    }
+    sink(RunEvent::TargetFinished {
+        name,
+        info,
+        boots,
+        elapsed: start.elapsed(),
+        console,
+    });
+}
+
+struct Boot {
+    session: Session,
+    judged: HashSet<usize>,
+    ending: String,
+    stderr: Vec<String>,
+}
+
+fn one_boot(
+    mut machine: Machine,
+    limits: Limits,
+    finish: &dyn Fn(CaseResult),
+    console: &mut Vec<String>,
+) -> Boot {
+    let mut session = Session::new();
+    let mut judged = HashSet::new();
+    let mut deadline = Instant::now() + limits.boot;
+    let mut waiting = limits.boot;
+    let ending = loop {
+        match machine.next_line(deadline) {
+            Next::Line(line) => {
+                let progress = session.feed(&line, &catalogue_id);
+                console.push(line);
+                match progress {
+                    Progress::Nothing => continue,
+                    Progress::Done => break "the guest finished".to_owned(),
+                    Progress::CaseEnded(_) => {
+                        if let Some(printed) = session.cases.last() {
+                            finish(judge_printed(printed, session.info, None));
+                            judged.insert(printed.index);
+                        }
+                    }
+                    Progress::Configured | Progress::CaseStarted(_) => {}
+                }
+                deadline = Instant::now() + limits.case;
+                waiting = limits.case;
+            }
+            Next::Timeout => {
+                break format!("no progress for {} s (timeout): killed", waiting.as_secs());
+            }
+            Next::Closed => break "the machine exited before the final record".to_owned(),
+        }
+    };
+    let status = machine.finish(POWER_OFF_GRACE);
+    let ending = match status {
+        Some(s) if !session.done => format!("{ending} ({s})"),
+        _ => ending,
+    };
+    Boot {
+        session,
+        judged,
+        ending,
+        stderr: machine.stderr(),
+    }
+}
+
+fn judge_printed(
+    printed: &TargetCase,
+    info: Option<TargetInfo>,
+    end: Option<&Unfinished>,
+) -> CaseResult {
+    let case = &irq_cases::CATALOGUE[printed.index];
+    match info {
+        Some(info) => judge::on_target(case, info, printed, end),
+        None => CaseResult::bare(
+            case.id,
+            Outcome::Error,
+            "the guest started a case before reporting its configuration",
+            Evidence::Incomplete {
+                why: "no cfg record".into(),
+                console_tail: vec![],
+            },
+        ),
+    }
+}
+
+fn fail_all(cases: &[usize], why: &str, tail: &[String], finish: &dyn Fn(CaseResult)) {
+    for &index in cases {
+        let id = irq_cases::CATALOGUE[index].id;
+        let evidence = Evidence::Incomplete {
+            why: why.to_owned(),
+            console_tail: tail.to_vec(),
+        };
+        finish(CaseResult::bare(id, Outcome::Error, why, evidence));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bitmap_sets_one_bit_per_case_most_significant_digit_first() {
+        assert_eq!(case_bitmap(&[0, 2]), "5");
+        assert_eq!(case_bitmap(&[4]), "10");
+        assert_eq!(case_bitmap(&[0, 1, 2, 3, 4, 5, 6, 7, 8]), "1ff");
+        assert_eq!(case_bitmap(&[]), "0");
+    }
+}

@@ -1,0 +1,76 @@
+//! Backends are a table, not special cases (DESIGN.md, seam 4): each knows its targets, whether
+//! it can run on this machine (and the command that fixes it when not), and how to run a target.
+
+pub mod console;
+pub mod qemu;
+pub mod reference;
+
+use std::time::Duration;
+
+use guest_kit::TargetInfo;
+
+use crate::events::RunEvent;
+
+/// One machine shape a backend offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TargetSpec {
+    /// `gicv2`, `gicv3`, ...
+    pub name: &'static str,
+    /// The shape the target is expected to have; the reference backend runs exactly this.
+    pub shape: TargetInfo,
+}
+
+/// Why a backend cannot run here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unavailable {
+    /// What is missing.
+    pub reason: String,
+    /// The command that fixes it.
+    pub fix: String,
+}
+
+/// Limits for one run.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// From start to the guest's configuration record.
+    pub boot: Duration,
+    /// For one case, from its start record to its end record.
+    pub case: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            boot: Duration::from_secs(30),
+            case: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Where a backend's events go (shared by the threads running targets in parallel).
+pub type Sink<'a> = &'a (dyn Fn(RunEvent) + Sync);
+
+/// A way to run the catalogue.
+pub trait Backend: Sync {
+    /// Its name on the command line.
+    fn name(&self) -> &'static str;
+    /// One line for `list` and the README.
+    fn describe(&self) -> &'static str;
+    /// The targets it offers.
+    fn targets(&self) -> &'static [TargetSpec];
+    /// Whether it can run on this machine.
+    fn availability(&self) -> Result<(), Unavailable>;
+    /// Runs catalogue cases `cases` (indices, ascending) on `target`, sending a `CaseFinished`
+    /// for every one of them and a `TargetFinished` at the end.
+    fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>);
+}
+
+/// Every backend, in the order `--backend all` runs them.
+pub fn all() -> &'static [&'static dyn Backend] {
+    &[&reference::Reference, &qemu::QemuTcg]
+}
+
+/// The backend called `name`.
+pub fn by_name(name: &str) -> Option<&'static dyn Backend> {
+    all().iter().copied().find(|b| b.name() == name)
+}

@@ -1,0 +1,122 @@
+//! `qemu-tcg`: QEMU's own GIC under TCG, `qemu-system-aarch64 -machine virt,gic-version=N`, the
+//! whole catalogue of a target in one boot.
+
+use std::io;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Mutex;
+
+use guest_kit::{Arch, GicVersion, TargetInfo};
+
+use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
+use crate::events::TargetName;
+use crate::{build, tools};
+
+/// The QEMU TCG backend.
+pub struct QemuTcg;
+
+const QEMU: &str = "qemu-system-aarch64";
+
+const fn shape(gic: GicVersion) -> TargetInfo {
+    TargetInfo {
+        arch: Arch::Aarch64,
+        gic,
+        cpus: 1,
+        it_lines: 8,
+        pri_bits: 5,
+        its: false,
+    }
+}
+
+const TARGETS: &[TargetSpec] = &[
+    TargetSpec {
+        name: "gicv2",
+        shape: shape(GicVersion::V2),
+    },
+    TargetSpec {
+        name: "gicv3",
+        shape: shape(GicVersion::V3),
+    },
+];
+
+fn gic_version(target: &TargetSpec) -> &'static str {
+    match target.shape.gic {
+        GicVersion::V2 => "2",
+        GicVersion::V3 => "3",
+        GicVersion::V4 => "4",
+    }
+}
+
+/// The guest image, built once per process even when targets run in parallel.
+fn guest_image() -> Result<PathBuf, String> {
+    static IMAGE: Mutex<Option<Result<PathBuf, String>>> = Mutex::new(None);
+    let mut slot = IMAGE.lock().unwrap_or_else(|e| e.into_inner());
+    slot.get_or_insert_with(|| {
+        if let Some(path) = std::env::var_os("IRQSUITE_AARCH64_IMAGE") {
+            return Ok(PathBuf::from(path));
+        }
+        build::aarch64_guest_image(&crate::workspace_root()).map_err(|e| e.to_string())
+    })
+    .clone()
+}
+
+/// The QEMU command line for `target` running `cases` from `image`.
+pub fn command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]) -> Command {
+    let mut cmd = Command::new(QEMU);
+    cmd.args([
+        "-machine",
+        &format!("virt,gic-version={}", gic_version(target)),
+    ])
+    .args([
+        "-cpu",
+        "max",
+        "-smp",
+        &target.shape.cpus.to_string(),
+        "-m",
+        "256M",
+    ])
+    .args([
+        "-nodefaults",
+        "-display",
+        "none",
+        "-monitor",
+        "none",
+        "-serial",
+        "stdio",
+    ])
+    .arg("-no-reboot")
+    .arg("-kernel")
+    .arg(image)
+    .args([
+        "-append",
+        &format!("irqsuite.run={}", console::case_bitmap(cases)),
+    ]);
+    cmd
+}
+
+impl Backend for QemuTcg {
+    fn name(&self) -> &'static str {
+        "qemu-tcg"
+    }
+    fn describe(&self) -> &'static str {
+        "QEMU's own GICv2/GICv3 under TCG (qemu-system-aarch64 -machine virt)"
+    }
+    fn targets(&self) -> &'static [TargetSpec] {
+        TARGETS
+    }
+    fn availability(&self) -> Result<(), Unavailable> {
+        tools::require(QEMU, "irqsuite setup --backend qemu-tcg")
+    }
+    fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>) {
+        let name = TargetName {
+            backend: self.name(),
+            target: target.name,
+        };
+        let launch = |cases: &[usize]| -> io::Result<Command> {
+            let image =
+                guest_image().map_err(|e| io::Error::other(format!("guest build failed: {e}")))?;
+            Ok(command(target, &image, cases))
+        };
+        console::run(name, cases, limits, &launch, sink);
+    }
+}

@@ -1,0 +1,208 @@
+//! The command line (DESIGN.md, "Command line"): parsed flags → a validated plan → execution.
+//!
+//! Exit status: 0 when no case is `fail` or `error`; 1 otherwise; 2 for a usage or
+//! configuration error.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::backend::{self, Limits};
+use crate::plan::{self, UsageError};
+use crate::report::{tap::Tap, terminal::Terminal};
+use crate::run::{self, Missing};
+use crate::{list, results, setup};
+
+/// irqsuite: conformance of virtual interrupt controllers, case by case, against the
+/// architecture.
+#[derive(Parser, Debug)]
+#[command(name = "irqsuite", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// The catalogue: case id, area, targets, requirements.
+    List {
+        /// Only the targets of these backends (comma-separated; `all`).
+        #[arg(long, value_delimiter = ',', default_value = "reference")]
+        backend: Vec<String>,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the catalogue.
+    Run(RunArgs),
+    /// Install or fetch what a backend needs (idempotent).
+    Setup {
+        /// The backend to set up, or `all`.
+        #[arg(long, default_value = "all")]
+        backend: String,
+    },
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Backends (comma-separated); `all` = every backend this machine can run.
+    #[arg(long, value_delimiter = ',', default_value = "reference")]
+    backend: Vec<String>,
+    /// Only these targets (comma-separated), e.g. `gicv3`.
+    #[arg(long, value_delimiter = ',')]
+    target: Vec<String>,
+    /// Only cases whose id matches this glob, e.g. `gic.spi-*`.
+    #[arg(long)]
+    filter: Option<String>,
+    /// Write a JUnit report of the whole run here.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Write a JSON report of the whole run here.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Print TAP version 13 instead of the terminal report.
+    #[arg(long)]
+    tap: bool,
+    /// A backend that cannot run here is an error, not a skip.
+    #[arg(long)]
+    require: bool,
+    /// Targets run at once (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Where per-target results go.
+    #[arg(long, value_name = "DIR")]
+    results: Option<PathBuf>,
+    /// Seconds a guest may take to report its configuration.
+    #[arg(long, default_value_t = 30)]
+    boot_timeout: u64,
+    /// Seconds one case may take.
+    #[arg(long, default_value_t = 10)]
+    case_timeout: u64,
+}
+
+/// Parses the arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Command::List { backend, json } => list_cmd(&backend, json),
+        Command::Run(args) => run_cmd(args),
+        Command::Setup { backend } => setup_cmd(&backend),
+    };
+    match status {
+        Ok(code) => code,
+        Err(Failure::Usage(e)) => {
+            eprintln!("irqsuite: {e}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Io(what, e)) => {
+            eprintln!("irqsuite: {what}: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+enum Failure {
+    Usage(UsageError),
+    Io(String, io::Error),
+}
+
+impl From<UsageError> for Failure {
+    fn from(e: UsageError) -> Self {
+        Failure::Usage(e)
+    }
+}
+
+fn list_cmd(backends: &[String], json: bool) -> Result<ExitCode, Failure> {
+    let (chosen, _) = plan::backends(backends)?;
+    let text = if json {
+        list::json(&chosen)
+    } else {
+        list::table(&chosen)
+    };
+    let _ = io::stdout().write_all(text.as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
+    let (backends, left_out) = plan::backends(&args.backend)?;
+    let planned = plan::plan(&backends, &args.target, args.filter.as_deref())?;
+    for (name, u) in &left_out {
+        eprintln!(
+            "irqsuite: leaving out {name}: {} (fix: {})",
+            u.reason, u.fix
+        );
+    }
+    let jobs = args.jobs.unwrap_or_else(|| thread_count()).max(1);
+    let limits = Limits {
+        boot: Duration::from_secs(args.boot_timeout),
+        case: Duration::from_secs(args.case_timeout),
+    };
+    let missing = if args.require {
+        Missing::Error
+    } else {
+        Missing::Skip
+    };
+    let stdout = io::stdout().lock();
+    let report = if args.tap {
+        let mut tap = Tap::new(stdout);
+        run::execute(planned, jobs, limits, missing, &mut tap)
+    } else {
+        let mut term = Terminal::new(stdout);
+        let report = run::execute(planned, jobs, limits, missing, &mut term);
+        term.summary(&report);
+        report
+    };
+    let dir = args
+        .results
+        .unwrap_or_else(|| crate::workspace_root().join("results"));
+    run::write_results(&report, &dir)
+        .map_err(|e| Failure::Io(format!("writing {}", dir.display()), e))?;
+    if let Some(path) = &args.junit {
+        let xml = crate::report::junit::render(&report);
+        results::write_atomic(path, xml.as_bytes())
+            .map_err(|e| Failure::Io(format!("writing {}", path.display()), e))?;
+    }
+    if let Some(path) = &args.json {
+        let json = crate::report::json::render(&report);
+        results::write_atomic(path, json.as_bytes())
+            .map_err(|e| Failure::Io(format!("writing {}", path.display()), e))?;
+    }
+    Ok(if report.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn setup_cmd(name: &str) -> Result<ExitCode, Failure> {
+    let chosen: Vec<_> = if name == "all" {
+        backend::all().to_vec()
+    } else {
+        vec![
+            backend::by_name(name)
+                .ok_or_else(|| UsageError(format!("unknown backend {name:?}")))?,
+        ]
+    };
+    let mut ok = true;
+    for b in chosen {
+        match setup::setup(b.name()) {
+            Ok(done) => println!("{}: {done}", b.name()),
+            Err(e) => {
+                eprintln!("irqsuite setup {}: {e}", b.name());
+                ok = false;
+            }
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn thread_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}

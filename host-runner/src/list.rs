@@ -1,0 +1,78 @@
+//! `irqsuite list`: the catalogue, with the targets of the chosen backends each case runs on.
+
+use serde::Serialize;
+
+use guest_kit::{Case, GicVersion};
+
+use crate::backend::Backend;
+
+#[derive(Serialize)]
+struct Entry {
+    id: &'static str,
+    area: &'static str,
+    title: &'static str,
+    spec: &'static str,
+    needs: Needs,
+    targets: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Needs {
+    gic_min: String,
+    gic_max: String,
+    cpus: u8,
+    its: bool,
+}
+
+fn targets(case: &Case, backends: &[&'static dyn Backend]) -> Vec<String> {
+    backends
+        .iter()
+        .flat_map(|b| b.targets().iter().map(move |t| (b.name(), t)))
+        .filter(|(_, t)| case.needs.unmet(&t.shape).is_none())
+        .map(|(b, t)| format!("{b}/{}", t.name))
+        .collect()
+}
+
+fn entries(backends: &[&'static dyn Backend]) -> Vec<Entry> {
+    let v = |g: GicVersion| g.to_string();
+    irq_cases::CATALOGUE
+        .iter()
+        .map(|c| Entry {
+            id: c.id,
+            area: c.area(),
+            title: c.title,
+            spec: c.spec,
+            needs: Needs {
+                gic_min: v(c.needs.gic_min),
+                gic_max: v(c.needs.gic_max),
+                cpus: c.needs.cpus,
+                its: c.needs.its,
+            },
+            targets: targets(c, backends),
+        })
+        .collect()
+}
+
+/// The catalogue as JSON: an array of `{id, area, title, spec, needs, targets}`.
+pub fn json(backends: &[&'static dyn Backend]) -> String {
+    let mut s = serde_json::to_string_pretty(&entries(backends)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// The catalogue as a table.
+pub fn table(backends: &[&'static dyn Backend]) -> String {
+    let entries = entries(backends);
+    let width = entries.iter().map(|e| e.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for e in &entries {
+        let targets = if e.targets.is_empty() {
+            "(no target)".to_owned()
+        } else {
+            e.targets.join(",")
+        };
+        out.push_str(&format!("{:<width$}  {:<28}  {}\n", e.id, targets, e.title));
+    }
+    out.push_str(&format!("{} cases\n", entries.len()));
+    out
+}

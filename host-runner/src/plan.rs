@@ -1,0 +1,162 @@
+//! From command-line choices to what runs: backends × targets × cases.
+
+use glob::Pattern;
+
+use crate::backend::{self, Backend, TargetSpec, Unavailable};
+
+/// A usage or configuration error (exit status 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One backend/target and the cases it runs.
+pub struct PlannedTarget {
+    /// The backend.
+    pub backend: &'static dyn Backend,
+    /// The target.
+    pub target: TargetSpec,
+    /// Catalogue indices, ascending.
+    pub cases: Vec<usize>,
+    /// Set when the backend cannot run here: every case is reported skipped (an error under
+    /// `--require`) with this reason.
+    pub unavailable: Option<Unavailable>,
+}
+
+/// What a run will do.
+pub struct Plan {
+    /// Every backend/target, in backend then target order.
+    pub targets: Vec<PlannedTarget>,
+    /// Backends that `all` left out because they cannot run here.
+    pub left_out: Vec<(&'static str, Unavailable)>,
+}
+
+impl Plan {
+    /// The number of case instances.
+    pub fn instances(&self) -> usize {
+        self.targets.iter().map(|t| t.cases.len()).sum()
+    }
+}
+
+/// Resolves `--backend` names (`all` = every backend that can run here).
+pub fn backends(
+    names: &[String],
+) -> Result<(Vec<&'static dyn Backend>, Vec<(&'static str, Unavailable)>), UsageError> {
+    let mut chosen = Vec::new();
+    let mut left_out = Vec::new();
+    for name in names {
+        if name == "all" {
+            for b in backend::all() {
+                match b.availability() {
+                    Ok(()) => chosen.push(*b),
+                    Err(u) => left_out.push((b.name(), u)),
+                }
+            }
+            continue;
+        }
+        let b = backend::by_name(name).ok_or_else(|| {
+            let known: Vec<_> = backend::all().iter().map(|b| b.name()).collect();
+            UsageError(format!(
+                "unknown backend {name:?} (known: {}, all)",
+                known.join(", ")
+            ))
+        })?;
+        chosen.push(b);
+    }
+    chosen.dedup_by_key(|b| b.name());
+    Ok((chosen, left_out))
+}
+
+/// Builds the plan for `backends`, `targets` (empty: every target) and `filter` (a glob on
+/// case ids; none: every case).
+pub fn plan(
+    backends: &[&'static dyn Backend],
+    targets: &[String],
+    filter: Option<&str>,
+) -> Result<Vec<PlannedTarget>, UsageError> {
+    let cases = select_cases(filter)?;
+    for t in targets {
+        if !backends
+            .iter()
+            .any(|b| b.targets().iter().any(|s| s.name == t))
+        {
+            let known: Vec<_> = backends
+                .iter()
+                .flat_map(|b| b.targets())
+                .map(|s| s.name)
+                .collect();
+            return Err(UsageError(format!(
+                "unknown target {t:?} for the chosen backends (known: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    let mut planned = Vec::new();
+    for &backend in backends {
+        let unavailable = backend.availability().err();
+        for spec in backend.targets() {
+            if targets.is_empty() || targets.iter().any(|t| t == spec.name) {
+                planned.push(PlannedTarget {
+                    backend,
+                    target: *spec,
+                    cases: cases.clone(),
+                    unavailable: unavailable.clone(),
+                });
+            }
+        }
+    }
+    Ok(planned)
+}
+
+/// The catalogue indices whose id matches `filter`.
+pub fn select_cases(filter: Option<&str>) -> Result<Vec<usize>, UsageError> {
+    let pattern = filter
+        .map(Pattern::new)
+        .transpose()
+        .map_err(|e| UsageError(format!("bad --filter pattern: {e}")))?;
+    let selected: Vec<usize> = irq_cases::CATALOGUE
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| pattern.as_ref().is_none_or(|p| p.matches(c.id)))
+        .map(|(i, _)| i)
+        .collect();
+    if selected.is_empty() {
+        return Err(UsageError(format!(
+            "--filter {:?} matches no case (see `irqsuite list`)",
+            filter.unwrap_or_default()
+        )));
+    }
+    Ok(selected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_that_matches_nothing_is_a_usage_error() {
+        assert!(select_cases(Some("nope.*")).is_err());
+        assert!(select_cases(Some("gic.*")).is_ok_and(|c| !c.is_empty()));
+        assert_eq!(
+            select_cases(None).map(|c| c.len()),
+            Ok(irq_cases::CATALOGUE.len())
+        );
+    }
+
+    #[test]
+    fn unknown_backend_names_the_known_ones() {
+        let err = backends(&["kvm-nope".into()]).err().unwrap();
+        assert!(err.0.contains("reference"), "{err}");
+    }
+
+    #[test]
+    fn unknown_target_is_a_usage_error() {
+        let (b, _) = backends(&["reference".into()]).unwrap();
+        assert!(plan(&b, &["gicv9".into()], None).is_err());
+        assert_eq!(plan(&b, &["gicv3".into()], None).map(|p| p.len()), Ok(1));
+    }
+}

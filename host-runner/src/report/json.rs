@@ -1,0 +1,71 @@
+//! The JSON report (DESIGN.md; documented in the README):
+//! `{"schema": 1, "runs": [{"backend", "target", "info", "boots", "elapsed_ms",
+//! "cases": [{"id", "outcome", "reason", "evidence", "observations": [...]}]}]}`.
+
+use serde::Serialize;
+
+use super::{RunReport, TargetReport};
+use crate::verdict::CaseResult;
+
+/// The schema version; bumped on any incompatible change.
+pub const SCHEMA: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: u32,
+    runs: Vec<Run<'a>>,
+}
+
+#[derive(Serialize)]
+struct Run<'a> {
+    backend: &'a str,
+    target: &'a str,
+    info: Option<Info>,
+    boots: u32,
+    elapsed_ms: u64,
+    cases: &'a [CaseResult],
+}
+
+#[derive(Serialize)]
+struct Info {
+    gic: String,
+    cpus: u8,
+    it_lines: u8,
+    pri_bits: u8,
+    its: bool,
+}
+
+fn run(t: &TargetReport) -> Run<'_> {
+    Run {
+        backend: t.name.backend,
+        target: t.name.target,
+        info: t.info.map(|i| Info {
+            gic: i.gic.to_string(),
+            cpus: i.cpus,
+            it_lines: i.it_lines,
+            pri_bits: i.pri_bits,
+            its: i.its,
+        }),
+        boots: t.boots,
+        elapsed_ms: u64::try_from(t.elapsed.as_millis()).unwrap_or(u64::MAX),
+        cases: &t.cases,
+    }
+}
+
+/// The JSON document for `report`.
+pub fn render(report: &RunReport) -> String {
+    serialize(report.targets.iter().map(run).collect())
+}
+
+/// The JSON document for one target alone.
+pub fn render_target(target: &TargetReport) -> String {
+    serialize(vec![run(target)])
+}
+
+fn serialize(runs: Vec<Run<'_>>) -> String {
+    let doc = Document {
+        schema: SCHEMA,
+        runs,
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}

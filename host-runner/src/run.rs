@@ -1,0 +1,150 @@
+//! Executing a plan: targets in parallel (up to `--jobs`), events funnelled to the reporters on
+//! the calling thread, results written under `results/<backend>/<target>/`.
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::mpsc::channel;
+use std::thread;
+use std::time::Duration;
+
+use guest_kit::Outcome;
+
+use crate::backend::{Limits, Unavailable};
+use crate::events::{RunEvent, TargetName};
+use crate::plan::PlannedTarget;
+use crate::report::{Reporter, RunReport, json, junit};
+use crate::results::write_atomic;
+use crate::verdict::{CaseResult, Evidence};
+
+/// How a run treats backends that cannot run here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// Their cases are skipped, with the reason and the fix.
+    Skip,
+    /// Their cases are errors (`--require`).
+    Error,
+}
+
+/// Runs `plan` with up to `jobs` targets at once, feeding every event to `reporter`, and returns
+/// the collected report.
+pub fn execute(
+    plan: Vec<PlannedTarget>,
+    jobs: usize,
+    limits: Limits,
+    missing: Missing,
+    reporter: &mut dyn Reporter,
+) -> RunReport {
+    let mut report = RunReport::default();
+    let mut emit = |e: RunEvent| {
+        report.event(&e);
+        reporter.event(&e);
+    };
+    let instances = plan.iter().map(|t| t.cases.len()).sum();
+    emit(RunEvent::RunStarted {
+        instances,
+        targets: plan.len(),
+    });
+
+    let queue = Mutex::new(plan.into_iter().collect::<VecDeque<_>>());
+    let (tx, rx) = channel::<RunEvent>();
+    thread::scope(|scope| {
+        for _ in 0..jobs.max(1) {
+            let tx = tx.clone();
+            let queue = &queue;
+            scope.spawn(move || {
+                let sink = move |e: RunEvent| {
+                    // The receiver lives until every worker is done.
+                    let _ = tx.send(e);
+                };
+                while let Some(job) = next(queue) {
+                    run_target(job, limits, missing, &sink);
+                }
+            });
+        }
+        drop(tx);
+        for event in rx {
+            emit(event);
+        }
+    });
+    report.sort();
+    report
+}
+
+fn next(queue: &Mutex<VecDeque<PlannedTarget>>) -> Option<PlannedTarget> {
+    queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
+}
+
+fn run_target(
+    job: PlannedTarget,
+    limits: Limits,
+    missing: Missing,
+    sink: &(dyn Fn(RunEvent) + Sync),
+) {
+    let name = TargetName {
+        backend: job.backend.name(),
+        target: job.target.name,
+    };
+    sink(RunEvent::TargetStarted {
+        name: name.clone(),
+        cases: job.cases.len(),
+    });
+    match &job.unavailable {
+        None => job.backend.run(&job.target, &job.cases, limits, sink),
+        Some(u) => {
+            for &i in &job.cases {
+                let result = unavailable(irq_cases::CATALOGUE[i].id, u, missing);
+                sink(RunEvent::CaseFinished {
+                    name: name.clone(),
+                    result,
+                });
+            }
+            sink(RunEvent::TargetFinished {
+                name,
+                info: None,
+                boots: 0,
+                elapsed: Duration::ZERO,
+                console: vec![],
+            });
+        }
+    }
+}
+
+fn unavailable(id: &str, u: &Unavailable, missing: Missing) -> CaseResult {
+    let outcome = match missing {
+        Missing::Skip => Outcome::Skip,
+        Missing::Error => Outcome::Error,
+    };
+    let reason = format!("backend unavailable: {}; fix: {}", u.reason, u.fix);
+    CaseResult::bare(
+        id,
+        outcome,
+        reason,
+        Evidence::Unavailable {
+            reason: u.reason.clone(),
+            fix: u.fix.clone(),
+        },
+    )
+}
+
+/// Writes each target's `junit.xml`, `results.json` and `console.log` under
+/// `dir/<backend>/<target>/`.
+pub fn write_results(report: &RunReport, dir: &Path) -> std::io::Result<()> {
+    for t in &report.targets {
+        let folder = dir.join(t.name.backend).join(t.name.target);
+        write_atomic(
+            &folder.join("junit.xml"),
+            junit::render_target(t).as_bytes(),
+        )?;
+        write_atomic(
+            &folder.join("results.json"),
+            json::render_target(t).as_bytes(),
+        )?;
+        if !t.console.is_empty() {
+            let mut log = t.console.join("\n");
+            log.push('\n');
+            write_atomic(&folder.join("console.log"), log.as_bytes())?;
+        }
+    }
+    Ok(())
+}

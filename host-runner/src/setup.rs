@@ -1,0 +1,138 @@
+//! `irqsuite setup`: installs what a backend needs, idempotently, or says exactly which command
+//! would (when not root, or not on Debian).
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{build, tools};
+
+/// The deb822 source this setup adds for QEMU 10 on Debian bookworm.
+const BACKPORTS_SOURCE: &str = "/etc/apt/sources.list.d/irqsuite-backports.sources";
+
+/// Sets up `backend`; returns what it found or did.
+pub fn setup(backend: &str) -> Result<String, String> {
+    match backend {
+        "qemu-tcg" => {
+            let qemu = ensure_qemu()?;
+            ensure_rust_target("aarch64-unknown-none")?;
+            let image =
+                build::aarch64_guest_image(&crate::workspace_root()).map_err(|e| e.to_string())?;
+            Ok(format!("{qemu}; guest image {}", image.display()))
+        }
+        _ => Ok("nothing to install".into()),
+    }
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().map_err(|e| format!("{shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn qemu_version() -> Option<String> {
+    let out = Command::new("qemu-system-aarch64")
+        .arg("--version")
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .map(str::to_owned)
+}
+
+fn os_codename() -> Option<String> {
+    let text = std::fs::read_to_string("/etc/os-release").ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("VERSION_CODENAME="))
+        .map(|c| c.trim_matches('"').to_owned())
+}
+
+/// The Debian mirror the machine already uses (deb822 or one-line sources).
+fn debian_mirror() -> String {
+    let candidates = [
+        "/etc/apt/sources.list.d/debian.sources",
+        "/etc/apt/sources.list",
+    ];
+    for path in candidates {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for line in text.lines() {
+            let url = line.strip_prefix("URIs:").map(str::trim).or_else(|| {
+                line.strip_prefix("deb ")
+                    .and_then(|r| r.split_whitespace().find(|w| w.contains("://")))
+            });
+            if let Some(url) = url.filter(|u| u.trim_end_matches('/').ends_with("/debian")) {
+                return url.to_owned();
+            }
+        }
+    }
+    "http://deb.debian.org/debian".to_owned()
+}
+
+fn ensure_qemu() -> Result<String, String> {
+    if tools::find("qemu-system-aarch64").is_none() {
+        install_qemu()?;
+    }
+    qemu_version().ok_or_else(|| "qemu-system-aarch64 is installed but does not run".to_owned())
+}
+
+fn install_qemu() -> Result<(), String> {
+    let codename = os_codename().unwrap_or_default();
+    let backports = codename == "bookworm";
+    let manual = if backports {
+        "add bookworm-backports to apt's sources, then apt-get install -t bookworm-backports qemu-system-arm"
+    } else {
+        "apt-get install qemu-system-arm"
+    };
+    if !nix::unistd::geteuid().is_root() || tools::find("apt-get").is_none() {
+        return Err(format!(
+            "qemu-system-aarch64 is missing; as root on Debian: {manual}"
+        ));
+    }
+    if backports && !Path::new(BACKPORTS_SOURCE).exists() {
+        let source = format!(
+            "Types: deb\nURIs: {}\nSuites: bookworm-backports\nComponents: main\n\
+             Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n",
+            debian_mirror()
+        );
+        std::fs::write(BACKPORTS_SOURCE, source)
+            .map_err(|e| format!("writing {BACKPORTS_SOURCE}: {e}"))?;
+    }
+    run(Command::new("apt-get").args(["update", "-qq"]))?;
+    let mut install = Command::new("apt-get");
+    install.env("DEBIAN_FRONTEND", "noninteractive").args([
+        "install",
+        "-y",
+        "-qq",
+        "--no-install-recommends",
+    ]);
+    if backports {
+        install.args(["-t", "bookworm-backports"]);
+    }
+    run(install.arg("qemu-system-arm"))
+}
+
+fn ensure_rust_target(target: &str) -> Result<(), String> {
+    let Some(rustup) = tools::find("rustup") else {
+        return Ok(()); // A toolchain without rustup: cargo will say what is missing.
+    };
+    let out = Command::new(&rustup)
+        .args(["target", "list", "--installed"])
+        .current_dir(crate::workspace_root())
+        .output()
+        .map_err(|e| format!("rustup: {e}"))?;
+    if String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == target)
+    {
+        return Ok(());
+    }
+    run(Command::new(rustup)
+        .args(["target", "add", target])
+        .current_dir(crate::workspace_root()))
+}

@@ -1,0 +1,101 @@
+//! The `irqsuite` command as a user meets it: the catalogue, a reference run, and bad input
+//! (exit status 2 with a clear message, nothing written).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn irqsuite(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_irqsuite"))
+        .args(args)
+        .output()
+        .expect("irqsuite runs")
+}
+
+fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("irqsuite-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn list_json_shows_at_least_twenty_gic_cases() {
+    let out = irqsuite(&["list", "--json"]);
+    assert!(out.status.success());
+    let cases: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gic = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["area"] == "gic")
+        .count();
+    assert!(gic >= 20, "only {gic} GIC cases");
+}
+
+#[test]
+fn reference_run_passes_every_case_and_writes_results() {
+    let dir = scratch("ref");
+    let json = dir.join("run.json");
+    let out = irqsuite(&[
+        "run",
+        "--results",
+        dir.join("results").to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    for run in doc["runs"].as_array().unwrap() {
+        for case in run["cases"].as_array().unwrap() {
+            let outcome = case["outcome"].as_str().unwrap();
+            assert!(
+                outcome == "pass" || outcome == "skip",
+                "{} {}: {outcome} {}",
+                run["target"],
+                case["id"],
+                case["reason"]
+            );
+        }
+    }
+    for target in ["gicv2", "gicv3"] {
+        let folder = dir.join("results/reference").join(target);
+        assert!(folder.join("junit.xml").is_file() && folder.join("results.json").is_file());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn assert_usage_error(args: &[&str], message: &str) {
+    let dir = scratch("usage");
+    let mut all: Vec<&str> = args.to_vec();
+    let results = dir.join("results");
+    all.extend(["--results", results.to_str().unwrap()]);
+    let out = irqsuite(&all);
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(message), "{args:?}: {stderr}");
+    assert!(!results.exists(), "{args:?} wrote results");
+}
+
+#[test]
+fn unknown_backend_is_a_usage_error() {
+    assert_usage_error(
+        &["run", "--backend", "vmware"],
+        "unknown backend \"vmware\"",
+    );
+}
+
+#[test]
+fn unknown_target_is_a_usage_error() {
+    assert_usage_error(&["run", "--target", "gicv9"], "unknown target \"gicv9\"");
+}
+
+#[test]
+fn filter_matching_nothing_is_a_usage_error() {
+    assert_usage_error(&["run", "--filter", "its.*"], "matches no case");
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let out = irqsuite(&["run", "--frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}

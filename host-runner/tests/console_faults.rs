@@ -1,0 +1,282 @@
+//! The console boot loop against scripted guests: real processes printing real records, with
+//! faults injected (a hang, an exit mid-case, garbage, a guest that never boots). Whatever goes
+//! wrong, a case without its end record is an error with evidence, never a pass, and one bad case
+//! costs one reboot, not the run.
+
+use std::io;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use guest_kit::protocol::{LineBuf, Record, encode};
+use guest_kit::{Arch, GicVersion, Outcome, TargetInfo};
+use irqsuite::backend::{Limits, console};
+use irqsuite::events::{RunEvent, TargetName};
+use irqsuite::replay::{Recorder, run_case};
+use irqsuite::verdict::{CaseResult, Evidence};
+
+const INFO: TargetInfo = TargetInfo {
+    arch: Arch::Aarch64,
+    gic: GicVersion::V3,
+    cpus: 1,
+    it_lines: 8,
+    pri_bits: 5,
+    its: false,
+};
+
+const LIMITS: Limits = Limits {
+    boot: Duration::from_secs(5),
+    case: Duration::from_millis(700),
+};
+
+/// What the scripted guest does at a given case.
+#[derive(Clone, Copy, PartialEq)]
+enum Fault {
+    None,
+    /// Print the case start and its first observation, then hang.
+    HangIn(usize),
+    /// Print the case start, then exit.
+    ExitIn(usize),
+    /// Replace the case's first observation with a damaged copy.
+    GarbleIn(usize),
+    /// Drop the case's second record (a lost line).
+    LoseIn(usize),
+    /// Print nothing that decodes.
+    NeverBoot,
+}
+
+/// The records a conforming guest prints for `cases`, from the reference model's own traces.
+fn script(cases: &[usize], fault: Fault) -> Vec<String> {
+    let mut seq = 0;
+    let mut lines = vec!["firmware banner".to_owned()];
+    let put = |lines: &mut Vec<String>, seq: &mut u32, r: Record<'_>| {
+        let mut buf = LineBuf::default();
+        lines.push(encode(*seq, &r, &mut buf).unwrap().to_owned());
+        *seq += 1;
+    };
+    if fault == Fault::NeverBoot {
+        return vec!["panic: no device tree".into()];
+    }
+    put(&mut lines, &mut seq, Record::Config(INFO));
+    for &i in cases {
+        let case = &irq_cases::CATALOGUE[i];
+        put(
+            &mut lines,
+            &mut seq,
+            Record::CaseStart {
+                index: i as u16,
+                id: case.id,
+            },
+        );
+        if fault == Fault::ExitIn(i) {
+            return lines;
+        }
+        let mut rec = Recorder::default();
+        run_case(case, INFO, &mut rec);
+        for (n, obs) in rec.observations.iter().enumerate() {
+            if fault == Fault::LoseIn(i) && n == 1 {
+                seq += 1;
+                continue;
+            }
+            put(&mut lines, &mut seq, Record::Obs(*obs));
+            if n == 0 && fault == Fault::GarbleIn(i) {
+                let last = lines.last_mut().unwrap();
+                let mut bytes = last.clone().into_bytes();
+                let k = bytes.len() / 2;
+                bytes[k] = if bytes[k] == b'x' { b'y' } else { b'x' };
+                *last = String::from_utf8(bytes).unwrap();
+            }
+            if fault == Fault::HangIn(i) {
+                lines.push("HANG".into());
+                return lines;
+            }
+        }
+        put(&mut lines, &mut seq, Record::CaseEnd { index: i as u16 });
+    }
+    put(
+        &mut lines,
+        &mut seq,
+        Record::Done {
+            cases: cases.len() as u16,
+        },
+    );
+    lines
+}
+
+/// A launcher that boots a shell printing `script(remaining, fault)`; the fault only in the
+/// first boot.
+struct Guest {
+    fault: Fault,
+    boots: Mutex<u32>,
+    dir: PathBuf,
+}
+
+impl Guest {
+    fn new(fault: Fault, tag: &str) -> Guest {
+        let dir = std::env::temp_dir().join(format!("irqsuite-fake-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Guest {
+            fault,
+            boots: Mutex::new(0),
+            dir,
+        }
+    }
+
+    fn launch(&self, cases: &[usize]) -> io::Result<Command> {
+        let mut boots = self.boots.lock().unwrap();
+        *boots += 1;
+        let fault = if *boots == 1 { self.fault } else { Fault::None };
+        let mut text = String::new();
+        for line in script(cases, fault) {
+            if line == "HANG" {
+                text.push_str("#HANG\n");
+            } else {
+                text.push_str(&line);
+                text.push('\n');
+            }
+        }
+        let path = self.dir.join(format!("boot{boots}.txt"));
+        let (body, hang) = match text.split_once("#HANG\n") {
+            Some((body, _)) => (body.to_owned(), true),
+            None => (text, false),
+        };
+        std::fs::write(&path, body)?;
+        let mut cmd = Command::new("sh");
+        let tail = if hang { "; exec sleep 60" } else { "" };
+        cmd.arg("-c").arg(format!("cat '{}'{tail}", path.display()));
+        Ok(cmd)
+    }
+}
+
+impl Drop for Guest {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+struct Run {
+    results: Vec<CaseResult>,
+    boots: u32,
+}
+
+fn run(fault: Fault, cases: &[usize], tag: &str) -> Run {
+    let guest = Guest::new(fault, tag);
+    let events = Mutex::new(Vec::new());
+    let sink = |e: RunEvent| events.lock().unwrap().push(e);
+    let name = TargetName {
+        backend: "fake",
+        target: "gicv3",
+    };
+    console::run(name, cases, LIMITS, &|c| guest.launch(c), &sink);
+    let mut results = vec![];
+    let mut boots = 0;
+    for e in events.into_inner().unwrap() {
+        match e {
+            RunEvent::CaseFinished { result, .. } => results.push(result),
+            RunEvent::TargetFinished { boots: b, .. } => boots = b,
+            _ => {}
+        }
+    }
+    Run { results, boots }
+}
+
+fn outcomes(run: &Run) -> Vec<Outcome> {
+    run.results.iter().map(|r| r.outcome).collect()
+}
+
+/// The first three catalogue cases that the GICv3 shape runs (not skips).
+fn three_cases() -> Vec<usize> {
+    let runnable = irq_cases::CATALOGUE
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.needs.unmet(&INFO).is_none());
+    runnable.map(|(i, _)| i).take(3).collect()
+}
+
+#[test]
+fn conforming_guest_passes_every_case_in_one_boot() {
+    let cases = three_cases();
+    let run = run(Fault::None, &cases, "ok");
+    assert_eq!(outcomes(&run), [Outcome::Pass; 3]);
+    assert_eq!(run.boots, 1);
+}
+
+#[test]
+fn hang_in_a_case_is_an_error_with_console_tail_and_the_run_resumes_after_it() {
+    let cases = three_cases();
+    let run = run(Fault::HangIn(cases[1]), &cases, "hang");
+    assert_eq!(
+        outcomes(&run),
+        [Outcome::Pass, Outcome::Error, Outcome::Pass]
+    );
+    assert_eq!(run.boots, 2, "one reboot for the dead case");
+    let Evidence::Incomplete { why, console_tail } = &run.results[1].evidence else {
+        panic!("hang evidence: {:?}", run.results[1].evidence)
+    };
+    assert!(why.contains("timeout"), "{why}");
+    assert!(
+        console_tail.iter().any(|l| l.contains(" rd ")),
+        "{console_tail:?}"
+    );
+}
+
+#[test]
+fn machine_exiting_mid_case_is_an_error_never_a_pass() {
+    let cases = three_cases();
+    let run = run(Fault::ExitIn(cases[0]), &cases, "exit");
+    assert_eq!(
+        outcomes(&run),
+        [Outcome::Error, Outcome::Pass, Outcome::Pass]
+    );
+    assert!(
+        run.results[0]
+            .reason
+            .contains("exited before the final record"),
+        "{}",
+        run.results[0].reason
+    );
+}
+
+#[test]
+fn garbled_record_makes_its_case_an_error_not_a_misread() {
+    let cases = three_cases();
+    let run = run(Fault::GarbleIn(cases[2]), &cases, "garble");
+    assert_eq!(
+        outcomes(&run),
+        [Outcome::Pass, Outcome::Pass, Outcome::Error]
+    );
+    assert!(
+        run.results[2].reason.contains("checksum"),
+        "{}",
+        run.results[2].reason
+    );
+    assert_eq!(run.boots, 1, "a garbled line needs no reboot");
+}
+
+#[test]
+fn lost_record_is_detected_by_its_sequence_number() {
+    let cases = three_cases();
+    let run = run(Fault::LoseIn(cases[0]), &cases, "lose");
+    assert_eq!(outcomes(&run)[0], Outcome::Error);
+    assert!(
+        run.results[0].reason.contains("lost"),
+        "{}",
+        run.results[0].reason
+    );
+}
+
+#[test]
+fn guest_that_never_boots_errors_every_case_with_the_console() {
+    let cases = three_cases();
+    let run = run(Fault::NeverBoot, &cases, "noboot");
+    assert_eq!(outcomes(&run), [Outcome::Error; 3]);
+    let Evidence::Incomplete { console_tail, .. } = &run.results[0].evidence else {
+        panic!("{:?}", run.results[0].evidence)
+    };
+    assert!(
+        console_tail.iter().any(|l| l.contains("no device tree")),
+        "{console_tail:?}"
+    );
+    assert_eq!(run.boots, 1, "no boot loop on a guest that cannot boot");
+}

@@ -1,0 +1,143 @@
+//! The JUnit and JSON reports, pinned as snapshots, and read back by a JUnit consumer.
+
+use std::time::Duration;
+
+use guest_kit::{Arch, GicVersion, Outcome, TargetInfo};
+use irqsuite::events::TargetName;
+use irqsuite::observed::Observed;
+use irqsuite::report::{RunReport, TargetReport, json, junit};
+use irqsuite::verdict::{CaseResult, Evidence, ImplDifference};
+
+fn read(register: &str, site: &str, value: &str) -> Observed {
+    Observed::Read {
+        site: site.into(),
+        register: register.into(),
+        width: 4,
+        value: value.into(),
+    }
+}
+
+fn sample() -> RunReport {
+    let info = TargetInfo {
+        arch: Arch::Aarch64,
+        gic: GicVersion::V3,
+        cpus: 1,
+        it_lines: 8,
+        pri_bits: 5,
+        its: false,
+    };
+    let pass = CaseResult {
+        observations: vec![read("GICD_ISPENDR1", "gicd:0x204", "0x4")],
+        ..CaseResult::bare(
+            "gic.spi-pending-active-cycle",
+            Outcome::Pass,
+            "",
+            Evidence::None,
+        )
+    };
+    let diverge = CaseResult::bare(
+        "gic.iidr",
+        Outcome::Diverge,
+        "GICD_IIDR = 0x43b (model 0x4a)",
+        Evidence::ImplDefined {
+            differences: vec![ImplDifference {
+                label: "GICD_IIDR".into(),
+                target: "0x43b".into(),
+                model: "0x4a".into(),
+            }],
+        },
+    );
+    let fail = CaseResult::bare(
+        "gic.sgi-self",
+        Outcome::Fail,
+        "observation 2: target read GICR_ISPENDR0 (4-byte) = 0x0; model read GICR_ISPENDR0 (4-byte) = 0x20",
+        Evidence::Divergence {
+            index: 2,
+            target: Some(read("GICR_ISPENDR0", "sgi0:0x200", "0x0")),
+            model: Some(read("GICR_ISPENDR0", "sgi0:0x200", "0x20")),
+        },
+    );
+    let skip = CaseResult::bare(
+        "gic.v2-itargetsr-spi",
+        Outcome::Skip,
+        "applies to GICv2 only",
+        Evidence::None,
+    );
+    let error = CaseResult::bare(
+        "gic.vtimer-ppi",
+        Outcome::Error,
+        "case did not finish: no progress for 10 s (timeout): killed",
+        Evidence::Incomplete {
+            why: "case did not finish: no progress for 10 s (timeout): killed".into(),
+            console_tail: vec!["@@irq 40 case 23 gic.vtimer-ppi #1234".into()],
+        },
+    );
+    RunReport {
+        targets: vec![TargetReport {
+            name: TargetName {
+                backend: "qemu-tcg",
+                target: "gicv3",
+            },
+            info: Some(info),
+            boots: 2,
+            elapsed: Duration::from_millis(1500),
+            cases: vec![pass, diverge, fail, skip, error],
+            console: vec![],
+        }],
+    }
+}
+
+#[test]
+fn junit_report_shape() {
+    insta::assert_snapshot!(junit::render(&sample()));
+}
+
+#[test]
+fn json_report_shape() {
+    insta::assert_snapshot!(json::render(&sample()));
+}
+
+#[test]
+fn junit_report_reads_back_with_one_testcase_per_case() {
+    let xml = junit::render(&sample());
+    let report = quick_junit::Report::deserialize_from_str(&xml).expect("valid JUnit");
+    assert_eq!(report.test_suites.len(), 1);
+    let suite = &report.test_suites[0];
+    assert_eq!(suite.name.as_str(), "qemu-tcg/gicv3");
+    assert_eq!(suite.test_cases.len(), 5);
+    assert_eq!((suite.failures, suite.errors), (1, 1));
+    let skipped = suite
+        .test_cases
+        .iter()
+        .filter(|tc| matches!(tc.status, quick_junit::TestCaseStatus::Skipped { .. }))
+        .count();
+    assert_eq!(skipped, 1);
+    for tc in &suite.test_cases {
+        assert_eq!(
+            tc.classname.as_ref().map(|c| c.as_str()),
+            Some("qemu-tcg/gicv3")
+        );
+    }
+}
+
+#[test]
+fn json_report_follows_schema_1() {
+    let doc: serde_json::Value = serde_json::from_str(&json::render(&sample())).unwrap();
+    assert_eq!(doc["schema"], 1);
+    let run = &doc["runs"][0];
+    assert_eq!(
+        (run["backend"].as_str(), run["target"].as_str()),
+        (Some("qemu-tcg"), Some("gicv3"))
+    );
+    let outcomes: Vec<_> = run["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["pass", "diverge", "fail", "skip", "error"]);
+    assert_eq!(
+        run["cases"][0]["observations"][0]["register"],
+        "GICD_ISPENDR1"
+    );
+}
