@@ -1,1 +1,64 @@
-//! placeholder
+//! irqsuite's reference GIC: a pure model of an Arm Generic Interrupt Controller as seen by a
+//! Non-secure guest with one Security state — GICv2 without the Security Extensions
+//! (Arm IHI 0048B) or GICv3 with `GICD_CTLR.DS == 1` and affinity routing always enabled
+//! (Arm IHI 0069H) — plus the EL1 virtual timer (Arm ARM D11.2).
+//!
+//! The host runner replays a guest's trace through this model and compares every register
+//! value; behaviour therefore comes from the specifications only (cited by section next to the
+//! code), never from a hypervisor's or the guest kit's code, so a guest and the model cannot
+//! share a bug.
+//!
+//! # Architecture invariants
+//!
+//! - **Pure.** No I/O, no clocks, no threads, no dependencies. Time is injected
+//!   ([`VirtualTimer`] takes `now`); devices drive lines through [`Gic::set_line`].
+//! - **Register maps are data.** Every frame is a `const` table of rows (offset, length, bits
+//!   per INTID, allowed widths, read handler, write handler) in `mmio::{dist, redist, gicc}`.
+//!   One dispatcher (`mmio::dispatch_read` / `dispatch_write`) owns width, alignment and
+//!   RAZ/WI for unmapped offsets, and records what it ignored ([`Gic::take_ignored`]).
+//!   Adding a register (ITS, LPIs, list registers) is adding rows.
+//! - **Pending is derived.** An interrupt is pending when its latch is set, or, if it is
+//!   level-sensitive, while its line is high (`irq::Irq::is_pending`).
+//! - **One oracle.** `oracle::highest_pending` is the single definition of "the highest
+//!   priority pending interrupt of a CPU"; IAR and HPPIR (v2 and v3) both use it, and only
+//!   the CPU interface (`cpuif`) applies the priority mask and preemption on top.
+//! - **Never panics on guest input.** Nonexistent CPUs, frames, INTIDs, offsets and widths are
+//!   RAZ/WI.
+//!
+//! # Implementation-defined choices (irqsuite's values)
+//!
+//! - IIDR: [`DEFAULT_IIDR`] = 0x0000_043b (Implementer Arm) for GICD_IIDR and GICR_IIDR;
+//!   GICC_IIDR = 0x0002_043b (ArchVersion 2). ICPIDR2 = 0x2b (GICv2), GICD/GICR_PIDR2 = 0x3b
+//!   (GICv3); the other identification registers read 0.
+//! - Reset: every interrupt disabled, inactive, not pending, priority 0, Group 0 (v2) /
+//!   Group 1 (v3), PPIs and SPIs level-sensitive, ITARGETSR 0, IROUTER 0 (Aff 0.0.0.0, IRM 0).
+//!   CPU interfaces: disabled, PMR 0, BPR = `7 - pri_bits` (min 0), ABPR/BPR1 = BPR + 1,
+//!   EOImode 0. GICR_WAKER.ProcessorSleep = 1.
+//! - SGI enables are RW (not RAO/WI). PPI trigger configuration is read-only, level.
+//! - GICv2: GICD_SPENDSGIR/CPENDSGIR are modelled (per-source SGI pending). On one CPU,
+//!   GICD_ITARGETSR is RAZ/WI and every SPI targets CPU 0. GICC_CTLR implements EnableGrp0/1,
+//!   AckCtl, CBPR and EOImodeS; the other bits are RAZ/WI.
+//! - GICv3: GICD_TYPER.IDbits = 9, A3V = 1, No1N = 0; ICC_CTLR_EL1.CBPR and PMHE RAZ/WI.
+//! - Ties between equal priorities go to the lowest INTID (then the lowest source CPU).
+//! - An EOI with no active priority, or a DIR write with EOImode 0, is ignored.
+//! - Active priorities: one bit per preemption level (`pri_bits`, at most 7 bits); GICC_APR0 /
+//!   GICC_NSAPR0 / ICC_AP1R0_EL1 show levels 0-31.
+//! - Virtual timer: ISTATUS reads 0 while the timer is disabled; CVAL resets to 0.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod config;
+mod cpuif;
+mod gic;
+mod irq;
+mod mmio;
+mod oracle;
+mod sgi;
+mod sysreg;
+mod timer;
+
+pub use config::{CpuId, DEFAULT_IIDR, GicConfig, Version};
+pub use gic::{Gic, MAX_IGNORED};
+pub use mmio::{AccessKind, Frame, IgnoreReason, IgnoredAccess};
+pub use sysreg::Sysreg;
+pub use timer::{TimerReg, VirtualTimer};
