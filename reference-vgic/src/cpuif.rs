@@ -244,8 +244,10 @@ pub fn end_of_interrupt(
     }
 }
 
-/// DIR: deactivate when EOImode is 1; with EOImode 0 the write is UNPREDICTABLE and irqsuite
-/// ignores it (IHI 0048B §4.4.15 GICC_DIR, IHI 0069H ICC_DIR_EL1).
+/// DIR: deactivate when EOImode is 1. With EOImode 0 the write is ignored: IHI 0069H
+/// (ICC_DIR_EL1, GICC_DIR with DS == 1) requires it to be ignored; IHI 0048B §4.4.15 makes it
+/// UNPREDICTABLE and irqsuite ignores it there too. The source CPU bits [12:10] of a GICv2 SGI
+/// are not used: active state is kept per SGI, not per source.
 pub fn deactivate_interrupt(cpu: usize, intid: u32, cpuif: &CpuIf, irqs: &mut Irqs) {
     if cpuif.eoimode {
         deactivate(cpu, intid, irqs);
