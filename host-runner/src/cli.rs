@@ -116,7 +116,7 @@ impl From<UsageError> for Failure {
 }
 
 fn list_cmd(backends: &[String], json: bool) -> Result<ExitCode, Failure> {
-    let (chosen, _) = plan::backends(backends)?;
+    let chosen = plan::backends(backends)?.backends;
     let text = if json {
         list::json(&chosen)
     } else {
@@ -127,15 +127,15 @@ fn list_cmd(backends: &[String], json: bool) -> Result<ExitCode, Failure> {
 }
 
 fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
-    let (backends, left_out) = plan::backends(&args.backend)?;
-    let planned = plan::plan(&backends, &args.target, args.filter.as_deref())?;
-    for (name, u) in &left_out {
+    let chosen = plan::backends(&args.backend)?;
+    let planned = plan::plan(&chosen.backends, &args.target, args.filter.as_deref())?;
+    for (name, u) in &chosen.left_out {
         eprintln!(
             "irqsuite: leaving out {name}: {} (fix: {})",
             u.reason, u.fix
         );
     }
-    let jobs = args.jobs.unwrap_or_else(|| thread_count()).max(1);
+    let jobs = args.jobs.unwrap_or_else(thread_count).max(1);
     let limits = Limits {
         boot: Duration::from_secs(args.boot_timeout),
         case: Duration::from_secs(args.case_timeout),

@@ -51,7 +51,7 @@ pub enum RunEvent {
         /// Which target.
         name: TargetName,
         /// The result.
-        result: CaseResult,
+        result: Box<CaseResult>,
     },
     /// A target finished.
     TargetFinished {

@@ -27,25 +27,16 @@ pub struct PlannedTarget {
     pub unavailable: Option<Unavailable>,
 }
 
-/// What a run will do.
-pub struct Plan {
-    /// Every backend/target, in backend then target order.
-    pub targets: Vec<PlannedTarget>,
-    /// Backends that `all` left out because they cannot run here.
+/// The backends a run uses.
+pub struct Chosen {
+    /// The backends, in the order given.
+    pub backends: Vec<&'static dyn Backend>,
+    /// Backends that `all` left out because they cannot run here, and why.
     pub left_out: Vec<(&'static str, Unavailable)>,
 }
 
-impl Plan {
-    /// The number of case instances.
-    pub fn instances(&self) -> usize {
-        self.targets.iter().map(|t| t.cases.len()).sum()
-    }
-}
-
 /// Resolves `--backend` names (`all` = every backend that can run here).
-pub fn backends(
-    names: &[String],
-) -> Result<(Vec<&'static dyn Backend>, Vec<(&'static str, Unavailable)>), UsageError> {
+pub fn backends(names: &[String]) -> Result<Chosen, UsageError> {
     let mut chosen = Vec::new();
     let mut left_out = Vec::new();
     for name in names {
@@ -68,7 +59,10 @@ pub fn backends(
         chosen.push(b);
     }
     chosen.dedup_by_key(|b| b.name());
-    Ok((chosen, left_out))
+    Ok(Chosen {
+        backends: chosen,
+        left_out,
+    })
 }
 
 /// Builds the plan for `backends`, `targets` (empty: every target) and `filter` (a glob on
@@ -155,7 +149,7 @@ mod tests {
 
     #[test]
     fn unknown_target_is_a_usage_error() {
-        let (b, _) = backends(&["reference".into()]).unwrap();
+        let b = backends(&["reference".into()]).unwrap().backends;
         assert!(plan(&b, &["gicv9".into()], None).is_err());
         assert_eq!(plan(&b, &["gicv3".into()], None).map(|p| p.len()), Ok(1));
     }

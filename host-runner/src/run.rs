@@ -96,7 +96,7 @@ fn run_target(
                 let result = unavailable(irq_cases::CATALOGUE[i].id, u, missing);
                 sink(RunEvent::CaseFinished {
                     name: name.clone(),
-                    result,
+                    result: Box::new(result),
                 });
             }
             sink(RunEvent::TargetFinished {

@@ -34,7 +34,7 @@ fn target_results(
         let results = Mutex::new(HashMap::new());
         let sink = |e: RunEvent| {
             if let RunEvent::CaseFinished { result, .. } = e {
-                results.lock().unwrap().insert(result.id.clone(), result);
+                results.lock().unwrap().insert(result.id.clone(), *result);
             }
         };
         backend.run(target, cases, Limits::default(), &sink);
@@ -84,7 +84,7 @@ fn main() {
                     })
                     .with_ignored_flag(unmet.is_some()),
                 };
-                trials.push(trial.with_kind(backend.name()));
+                trials.push(trial);
             }
         }
     }

@@ -173,7 +173,7 @@ fn run(fault: Fault, cases: &[usize], tag: &str) -> Run {
     let mut boots = 0;
     for e in events.into_inner().unwrap() {
         match e {
-            RunEvent::CaseFinished { result, .. } => results.push(result),
+            RunEvent::CaseFinished { result, .. } => results.push(*result),
             RunEvent::TargetFinished { boots: b, .. } => boots = b,
             _ => {}
         }

@@ -53,7 +53,7 @@ pub fn run(name: TargetName, cases: &[usize], limits: Limits, launch: Launch<'_>
     let finish = |result: CaseResult| {
         sink(RunEvent::CaseFinished {
             name: name.clone(),
-            result,
+            result: Box::new(result),
         })
     };
     while !remaining.is_empty() {

@@ -58,7 +58,7 @@ impl Backend for Reference {
             let result = judge::on_model(&irq_cases::CATALOGUE[index], target.shape);
             sink(RunEvent::CaseFinished {
                 name: name.clone(),
-                result,
+                result: Box::new(result),
             });
         }
         sink(RunEvent::TargetFinished {

@@ -102,7 +102,9 @@ impl Reporter for RunReport {
             RunEvent::TargetStarted { name, .. } => {
                 self.target(name);
             }
-            RunEvent::CaseFinished { name, result } => self.target(name).cases.push(result.clone()),
+            RunEvent::CaseFinished { name, result } => {
+                self.target(name).cases.push((**result).clone())
+            }
             RunEvent::TargetFinished {
                 name,
                 info,
