@@ -72,21 +72,27 @@ mod tests {
 
     #[test]
     fn every_unsafe_block_has_a_safety_comment() {
-        for (path, text) in sources() {
+        for (path, text) in sources()
+            .into_iter()
+            .filter(|(p, _)| !p.ends_with("tidy.rs"))
+        {
             let lines: Vec<&str> = text.lines().collect();
             for (n, line) in lines.iter().enumerate() {
                 let code = line.split("//").next().unwrap_or("");
                 if !code.contains("unsafe {") {
                     continue;
                 }
+                // Walk back to the start of the statement that holds the block, through any
+                // comments and attributes above it.
                 let documented = lines[..n]
                     .iter()
                     .rev()
-                    .take_while(|l| {
-                        let t = l.trim();
-                        t.starts_with("//") || t.starts_with("#[")
+                    .map(|l| l.trim())
+                    .take_while(|t| {
+                        t.starts_with("//")
+                            || !(t.ends_with(';') || t.ends_with('}') || t.ends_with('{'))
                     })
-                    .any(|l| l.contains("SAFETY:"));
+                    .any(|t| t.contains("SAFETY:"));
                 let inline = line.contains("SAFETY:");
                 assert!(
                     documented || inline,
