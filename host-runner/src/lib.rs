@@ -35,6 +35,9 @@ use std::path::PathBuf;
 pub fn workspace_root() -> PathBuf {
     match std::env::var_os("IRQSUITE_ROOT") {
         Some(root) => PathBuf::from(root),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."),
+        None => {
+            let runner = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+            runner.parent().unwrap_or(runner).to_path_buf()
+        }
     }
 }

@@ -183,3 +183,153 @@ impl Session {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use guest_kit::protocol::{LineBuf, encode};
+    use guest_kit::{Arch, GicVersion, Observation, Site, Width};
+
+    const INFO: TargetInfo = TargetInfo {
+        arch: Arch::Aarch64,
+        gic: GicVersion::V2,
+        cpus: 1,
+        it_lines: 2,
+        pri_bits: 5,
+        its: false,
+    };
+
+    fn catalogue(index: usize) -> Option<&'static str> {
+        ["gic.a", "gic.b"].get(index).copied()
+    }
+
+    fn line(seq: u32, r: Record<'_>) -> String {
+        encode(seq, &r, &mut LineBuf::default()).unwrap().to_owned()
+    }
+
+    fn read(value: u64) -> Record<'static> {
+        Record::Obs(Observation::Read {
+            site: Site::Gicd(0x200),
+            width: Width::B32,
+            value,
+        })
+    }
+
+    fn feed_all(lines: &[String]) -> Session {
+        let mut s = Session::new();
+        for l in lines {
+            s.feed(l, &catalogue);
+        }
+        s
+    }
+
+    fn good() -> Vec<String> {
+        vec![
+            line(0, Record::Config(INFO)),
+            line(
+                1,
+                Record::CaseStart {
+                    index: 0,
+                    id: "gic.a",
+                },
+            ),
+            line(2, read(1)),
+            line(3, read(2)),
+            line(4, Record::CaseEnd { index: 0 }),
+            line(5, Record::Done { cases: 1 }),
+        ]
+    }
+
+    #[test]
+    fn clean_boot_assembles_one_ended_case_with_its_records() {
+        let s = feed_all(&good());
+        assert!(s.done && s.problems.is_empty());
+        assert_eq!(s.info, Some(INFO));
+        assert_eq!(s.cases.len(), 1);
+        assert!(s.cases[0].ended && s.cases[0].damage.is_none());
+        assert_eq!(s.cases[0].records.len(), 2);
+    }
+
+    #[test]
+    fn duplicated_record_damages_its_case() {
+        let mut lines = good();
+        lines.insert(3, lines[2].clone());
+        let s = feed_all(&lines);
+        let damage = s.cases[0].damage.as_deref().unwrap();
+        assert!(damage.contains("duplicated or reordered"), "{damage}");
+    }
+
+    #[test]
+    fn reordered_records_damage_their_case() {
+        let mut lines = good();
+        lines.swap(2, 3);
+        let s = feed_all(&lines);
+        assert!(
+            s.cases[0]
+                .damage
+                .as_deref()
+                .unwrap()
+                .contains("expected #2, got #3")
+        );
+    }
+
+    #[test]
+    fn guest_built_from_another_catalogue_is_damage_not_a_result() {
+        let mut lines = good();
+        lines[1] = line(
+            1,
+            Record::CaseStart {
+                index: 0,
+                id: "gic.renamed",
+            },
+        );
+        let s = feed_all(&lines);
+        assert!(
+            s.cases[0]
+                .damage
+                .as_deref()
+                .unwrap()
+                .contains("rebuild the guest")
+        );
+    }
+
+    #[test]
+    fn case_without_end_record_is_damaged_when_the_next_starts() {
+        let lines = vec![
+            line(0, Record::Config(INFO)),
+            line(
+                1,
+                Record::CaseStart {
+                    index: 0,
+                    id: "gic.a",
+                },
+            ),
+            line(
+                2,
+                Record::CaseStart {
+                    index: 1,
+                    id: "gic.b",
+                },
+            ),
+        ];
+        let s = feed_all(&lines);
+        assert!(!s.cases[0].ended);
+        assert!(
+            s.cases[0]
+                .damage
+                .as_deref()
+                .unwrap()
+                .contains("no end record")
+        );
+        assert_eq!(s.open_case().map(|c| c.index), Some(1));
+    }
+
+    #[test]
+    fn console_noise_is_kept_in_the_tail_but_is_no_record() {
+        let mut lines = good();
+        lines.insert(0, "U-Boot 2024.01".into());
+        let s = feed_all(&lines);
+        assert!(s.cases[0].damage.is_none());
+        assert_eq!(s.tail().first().map(String::as_str), Some("U-Boot 2024.01"));
+    }
+}

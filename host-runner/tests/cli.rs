@@ -99,3 +99,47 @@ fn unknown_flag_is_a_usage_error() {
     let out = irqsuite(&["run", "--frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn run_without_qemu(extra: &[&str]) -> (Output, serde_json::Value) {
+    let dir = scratch(&format!("noqemu{}", extra.len()));
+    let json = dir.join("run.json");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_irqsuite"));
+    cmd.env("PATH", "/nonexistent").args([
+        "run",
+        "--backend",
+        "qemu-tcg",
+        "--target",
+        "gicv3",
+        "--results",
+    ]);
+    cmd.arg(dir.join("results"))
+        .arg("--json")
+        .arg(&json)
+        .args(extra);
+    let out = cmd.output().unwrap();
+    let doc = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    (out, doc)
+}
+
+#[test]
+fn missing_qemu_is_a_skip_with_the_command_that_fixes_it() {
+    let (out, doc) = run_without_qemu(&[]);
+    assert_eq!(out.status.code(), Some(0));
+    let case = &doc["runs"][0]["cases"][0];
+    assert_eq!(case["outcome"], "skip");
+    assert_eq!(case["evidence"]["fix"], "irqsuite setup --backend qemu-tcg");
+    assert!(
+        case["reason"]
+            .as_str()
+            .unwrap()
+            .contains("qemu-system-aarch64 is not installed")
+    );
+}
+
+#[test]
+fn missing_qemu_under_require_is_an_error_and_fails_the_run() {
+    let (out, doc) = run_without_qemu(&["--require"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(doc["runs"][0]["cases"][0]["outcome"], "error");
+}

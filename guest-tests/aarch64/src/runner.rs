@@ -2,14 +2,12 @@
 //! order with the controller reset before each, report the end, power off.
 
 use guest_kit::protocol::Record;
+use guest_kit::selection::Selection;
 use guest_kit::{Ctx, Observation, Trace, reset};
 use irq_cases::CATALOGUE;
 
 use crate::platform::GuestPlatform;
 use crate::{console, dt, exceptions, psci, sysreg};
-
-/// The kernel command-line parameter that selects cases.
-const RUN_PARAM: &str = "irqsuite.run=";
 
 /// Runs the suite on the machine described by the device tree at `dtb`; never returns.
 pub fn run(dtb: usize) -> ! {
@@ -90,50 +88,5 @@ impl Trace for ConsoleTrace {
 
     fn skip(&mut self, reason: &'static str) {
         console::emit(&Record::Skip { reason });
-    }
-}
-
-/// Which catalogue indices to run: `irqsuite.run=<hex>` is a bitmap, bit i = case i, written as
-/// one big hex number (most significant digit first: `5` selects cases 0 and 2). Absent: all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Selection<'a> {
-    /// Every case.
-    All,
-    /// The cases whose bits are set in these hex digits.
-    Bitmap(&'a str),
-}
-
-impl<'a> Selection<'a> {
-    /// No case at all.
-    const NONE: Selection<'static> = Selection::Bitmap("");
-
-    /// Reads the selection from the kernel command line.
-    fn from_bootargs(bootargs: &'a str) -> Result<Selection<'a>, &'static str> {
-        let Some(hex) = bootargs
-            .split_ascii_whitespace()
-            .find_map(|arg| arg.strip_prefix(RUN_PARAM))
-        else {
-            return Ok(Selection::All);
-        };
-        let hex = hex.strip_prefix("0x").unwrap_or(hex);
-        if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err("bad irqsuite.run= (want hex digits): running no case");
-        }
-        Ok(Selection::Bitmap(hex))
-    }
-
-    /// Whether case `index` is selected.
-    fn contains(&self, index: usize) -> bool {
-        match *self {
-            Selection::All => true,
-            Selection::Bitmap(hex) => {
-                let digits = hex.as_bytes();
-                let Some(pos) = digits.len().checked_sub(1 + index / 4) else {
-                    return false;
-                };
-                let digit = (digits[pos] as char).to_digit(16).unwrap_or(0);
-                digit >> (index % 4) & 1 == 1
-            }
-        }
     }
 }

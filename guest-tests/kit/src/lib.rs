@@ -24,6 +24,7 @@ pub mod platform;
 pub mod protocol;
 pub mod regs;
 pub mod reset;
+pub mod selection;
 pub mod site;
 pub mod target;
 

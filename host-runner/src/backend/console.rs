@@ -27,20 +27,12 @@ fn catalogue_id(index: usize) -> Option<&'static str> {
     irq_cases::CATALOGUE.get(index).map(|c| c.id)
 }
 
-/// The `irqsuite.run=` argument selecting `cases`: a hexadecimal number whose bit `i` selects
-/// catalogue case `i`.
+/// The `irqsuite.run=` argument selecting `cases` (see [`guest_kit::selection`]).
 pub fn case_bitmap(cases: &[usize]) -> String {
-    let top = cases.iter().max().map_or(0, |m| m / 4 + 1);
-    let mut nibbles = vec![0u8; top];
-    for &i in cases {
-        nibbles[i / 4] |= 1 << (i % 4);
-    }
-    let hex: String = nibbles
-        .iter()
-        .rev()
-        .map(|n| char::from_digit((*n).into(), 16).unwrap_or('0'))
-        .collect();
-    if hex.is_empty() { "0".into() } else { hex }
+    let mut hex = String::new();
+    // Writing into a String cannot fail.
+    let _ = guest_kit::selection::write_bitmap(cases, &mut hex);
+    hex
 }
 
 /// Runs `cases` on target `name`, booting with `launch` as often as needed.
@@ -198,18 +190,5 @@ fn fail_all(cases: &[usize], why: &str, tail: &[String], finish: &dyn Fn(CaseRes
             console_tail: tail.to_vec(),
         };
         finish(CaseResult::bare(id, Outcome::Error, why, evidence));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bitmap_sets_one_bit_per_case_most_significant_digit_first() {
-        assert_eq!(case_bitmap(&[0, 2]), "5");
-        assert_eq!(case_bitmap(&[4]), "10");
-        assert_eq!(case_bitmap(&[0, 1, 2, 3, 4, 5, 6, 7, 8]), "1ff");
-        assert_eq!(case_bitmap(&[]), "0");
     }
 }

@@ -89,7 +89,11 @@ pub fn command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]) ->
     .arg(image)
     .args([
         "-append",
-        &format!("irqsuite.run={}", console::case_bitmap(cases)),
+        &format!(
+            "{}{}",
+            guest_kit::selection::PARAM,
+            console::case_bitmap(cases)
+        ),
     ]);
     cmd
 }
