@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::backend::{self, Limits};
+use crate::baseline::Baseline;
 use crate::plan::{self, UsageError};
 use crate::report::{tap::Tap, terminal::Terminal};
 use crate::run::{self, Missing};
@@ -66,6 +67,9 @@ struct RunArgs {
     /// Print TAP version 13 instead of the terminal report.
     #[arg(long)]
     tap: bool,
+    /// Known divergences (TOML, repeatable): a failure an entry describes is `waived`.
+    #[arg(long, value_name = "FILE")]
+    baseline: Vec<PathBuf>,
     /// A backend that cannot run here is an error, not a skip.
     #[arg(long)]
     require: bool,
@@ -145,13 +149,22 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
     } else {
         Missing::Skip
     };
+    let mut baseline = Baseline::default();
+    for path in &args.baseline {
+        baseline.merge(Baseline::load(path)?);
+    }
+    let options = run::Options {
+        jobs,
+        limits,
+        missing,
+    };
     let stdout = io::stdout().lock();
     let report = if args.tap {
         let mut tap = Tap::new(stdout);
-        run::execute(planned, jobs, limits, missing, &mut tap)
+        run::execute(planned, options, &mut baseline, &mut tap)
     } else {
         let mut term = Terminal::new(stdout);
-        let report = run::execute(planned, jobs, limits, missing, &mut term);
+        let report = run::execute(planned, options, &mut baseline, &mut term);
         term.summary(&report);
         report
     };

@@ -11,6 +11,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod backend;
+pub mod baseline;
 pub mod build;
 pub mod cli;
 pub mod events;

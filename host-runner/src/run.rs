@@ -11,6 +11,7 @@ use std::time::Duration;
 use guest_kit::Outcome;
 
 use crate::backend::{Limits, Unavailable};
+use crate::baseline::Baseline;
 use crate::events::{RunEvent, TargetName};
 use crate::plan::PlannedTarget;
 use crate::report::{Reporter, RunReport, json, junit};
@@ -26,17 +27,36 @@ pub enum Missing {
     Error,
 }
 
-/// Runs `plan` with up to `jobs` targets at once, feeding every event to `reporter`, and returns
-/// the collected report.
+/// How to run a plan.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Targets at once.
+    pub jobs: usize,
+    /// Boot and case timeouts.
+    pub limits: Limits,
+    /// What a backend that cannot run here yields.
+    pub missing: Missing,
+}
+
+/// Runs `plan` with up to `jobs` targets at once, waiving the failures `baseline` knows,
+/// feeding every event to `reporter`, and returns the collected report.
 pub fn execute(
     plan: Vec<PlannedTarget>,
-    jobs: usize,
-    limits: Limits,
-    missing: Missing,
+    options: Options,
+    baseline: &mut Baseline,
     reporter: &mut dyn Reporter,
 ) -> RunReport {
+    let Options {
+        jobs,
+        limits,
+        missing,
+    } = options;
     let mut report = RunReport::default();
-    let mut emit = |e: RunEvent| {
+    let ran: Vec<&'static str> = plan.iter().map(|t| t.backend.name()).collect();
+    let mut emit = |mut e: RunEvent| {
+        if let RunEvent::CaseFinished { name, result } = &mut e {
+            baseline.apply(name, result);
+        }
         report.event(&e);
         reporter.event(&e);
     };
@@ -68,6 +88,7 @@ pub fn execute(
         }
     });
     report.sort();
+    report.stale_baseline = baseline.stale(&ran);
     report
 }
 

@@ -143,3 +143,41 @@ fn missing_qemu_under_require_is_an_error_and_fails_the_run() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(doc["runs"][0]["cases"][0]["outcome"], "error");
 }
+
+#[test]
+fn corrupt_baseline_is_a_usage_error() {
+    let dir = scratch("badbase");
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = dir.join("b.toml");
+    std::fs::write(&base, "[[divergence]]\ncase = 3\n").unwrap();
+    assert_usage_error(&["run", "--baseline", base.to_str().unwrap()], "baseline");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn baseline_entry_that_matches_nothing_is_reported_stale() {
+    let dir = scratch("stale");
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = dir.join("b.toml");
+    let entry = "[[divergence]]\ncase = 'gic.sgi-self'\nbackend = 'reference'\n\
+                 reason = 'fixed long ago'\nlink = 'https://example.org/7'\n";
+    std::fs::write(&base, entry).unwrap();
+    let json = dir.join("run.json");
+    let out = irqsuite(&[
+        "run",
+        "--baseline",
+        base.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+        "--results",
+        dir.join("results").to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("stale baseline entry: reference/*/gic.sgi-self")
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(doc["stale_baseline"][0]["case"], "gic.sgi-self");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -84,6 +84,7 @@ fn sample() -> RunReport {
             cases: vec![pass, diverge, fail, skip, error],
             console: vec![],
         }],
+        stale_baseline: vec![],
     }
 }
 

@@ -74,9 +74,10 @@ fn test() -> Result<(), xshell::Error> {
         .run()?;
 
     step("the catalogue on every backend this machine can run");
+    let baseline = "results/baselines/qemu-tcg.toml";
     cmd!(
         sh,
-        "cargo run --release --quiet -p host-runner -- run --backend all --require"
+        "cargo run --release --quiet -p host-runner -- run --backend all --require --baseline {baseline}"
     )
     .run()?;
     Ok(())

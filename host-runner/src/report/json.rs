@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::{RunReport, TargetReport};
+use crate::baseline::Entry;
 use crate::verdict::CaseResult;
 
 /// The schema version; bumped on any incompatible change.
@@ -14,6 +15,9 @@ pub const SCHEMA: u32 = 1;
 struct Document<'a> {
     schema: u32,
     runs: Vec<Run<'a>>,
+    /// Baseline entries that matched no failure (absent in per-target files).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    stale_baseline: &'a [Entry],
 }
 
 #[derive(Serialize)]
@@ -54,18 +58,22 @@ fn run(t: &TargetReport) -> Run<'_> {
 
 /// The JSON document for `report`.
 pub fn render(report: &RunReport) -> String {
-    serialize(report.targets.iter().map(run).collect())
+    serialize(
+        report.targets.iter().map(run).collect(),
+        &report.stale_baseline,
+    )
 }
 
 /// The JSON document for one target alone.
 pub fn render_target(target: &TargetReport) -> String {
-    serialize(vec![run(target)])
+    serialize(vec![run(target)], &[])
 }
 
-fn serialize(runs: Vec<Run<'_>>) -> String {
+fn serialize(runs: Vec<Run<'_>>, stale_baseline: &[Entry]) -> String {
     let doc = Document {
         schema: SCHEMA,
         runs,
+        stale_baseline,
     };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

@@ -11,20 +11,22 @@ use guest_kit::Outcome;
 
 /// The JUnit document for `report`.
 pub fn render(report: &RunReport) -> String {
+    document(&report.targets)
+}
+
+/// The JUnit document for one target alone (the results folder keeps one per target).
+pub fn render_target(target: &TargetReport) -> String {
+    document(std::slice::from_ref(target))
+}
+
+fn document(targets: &[TargetReport]) -> String {
     let mut junit = Report::new("irqsuite");
-    for target in &report.targets {
+    for target in targets {
         junit.add_test_suite(suite(target));
     }
     junit
         .to_string()
         .unwrap_or_else(|e| format!("<!-- JUnit serialization failed: {e} -->"))
-}
-
-/// The JUnit document for one target alone (the results folder keeps one per target).
-pub fn render_target(target: &TargetReport) -> String {
-    render(&RunReport {
-        targets: vec![target.clone()],
-    })
 }
 
 fn suite(target: &TargetReport) -> TestSuite {

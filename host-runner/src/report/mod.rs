@@ -42,6 +42,8 @@ pub struct TargetReport {
 pub struct RunReport {
     /// Every target, in the order it started.
     pub targets: Vec<TargetReport>,
+    /// Baseline entries for the backends that ran that matched no failure.
+    pub stale_baseline: Vec<crate::baseline::Entry>,
 }
 
 impl RunReport {

@@ -48,6 +48,14 @@ impl<W: Write> Terminal<W> {
                 counts.join(", ")
             }
         );
+        for e in &report.stale_baseline {
+            let target = e.target.as_deref().unwrap_or("*");
+            let _ = writeln!(
+                self.out,
+                "stale baseline entry: {}/{target}/{} matched no failure ({}; {})",
+                e.backend, e.case, e.reason, e.link
+            );
+        }
     }
 }
 
