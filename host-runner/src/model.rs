@@ -67,21 +67,31 @@ impl ModelPlatform {
     }
 }
 
-fn frame(site: Site) -> Option<(Frame, u32)> {
-    match site {
-        Site::Gicd(offset) => Some((Frame::Distributor, offset)),
-        Site::Gicc(offset) => Some((Frame::CpuInterface, offset)),
-        Site::Gicr {
-            cpu,
-            frame: RdFrame::Rd,
-            offset,
-        } => Some((Frame::Redistributor(CpuId(cpu)), offset)),
-        Site::Gicr {
-            cpu,
-            frame: RdFrame::Sgi,
-            offset,
-        } => Some((Frame::RedistributorSgi(CpuId(cpu)), offset)),
-        Site::Icc(_) | Site::Timer(_) => None,
+/// Where a kit [`Site`] goes in the model.
+enum Route {
+    Mmio(Frame, u32),
+    Sysreg(Sysreg),
+    Timer(reference_vgic::TimerReg),
+}
+
+impl ModelPlatform {
+    fn route(&self, site: Site) -> Result<Route, Fault> {
+        Ok(match site {
+            Site::Gicd(offset) => Route::Mmio(Frame::Distributor, offset),
+            Site::Gicc(offset) => Route::Mmio(Frame::CpuInterface, offset),
+            Site::Gicr {
+                cpu,
+                frame: RdFrame::Rd,
+                offset,
+            } => Route::Mmio(Frame::Redistributor(CpuId(cpu)), offset),
+            Site::Gicr {
+                cpu,
+                frame: RdFrame::Sgi,
+                offset,
+            } => Route::Mmio(Frame::RedistributorSgi(CpuId(cpu)), offset),
+            Site::Icc(reg) => Route::Sysreg(self.sysreg(reg)?),
+            Site::Timer(reg) => Route::Timer(timer_reg(reg)),
+        })
     }
 }
 
@@ -100,33 +110,23 @@ impl Platform for ModelPlatform {
     }
 
     fn read(&mut self, site: Site, width: Width) -> Result<u64, Fault> {
-        Ok(match site {
-            Site::Icc(reg) => {
-                let reg = self.sysreg(reg)?;
-                self.gic.sysreg_read(CPU0, reg)
-            }
-            Site::Timer(reg) => self.timer.read(timer_reg(reg), self.now),
-            mmio => {
-                let (frame, offset) = frame(mmio).expect("MMIO site");
-                self.gic.mmio_read(CPU0, frame, offset, width.bytes())
-            }
+        Ok(match self.route(site)? {
+            Route::Mmio(frame, offset) => self.gic.mmio_read(CPU0, frame, offset, width.bytes()),
+            Route::Sysreg(reg) => self.gic.sysreg_read(CPU0, reg),
+            Route::Timer(reg) => self.timer.read(reg, self.now),
         })
     }
 
     fn write(&mut self, site: Site, width: Width, value: u64) -> Result<(), Fault> {
-        match site {
-            Site::Icc(reg) => {
-                let reg = self.sysreg(reg)?;
-                self.gic.sysreg_write(CPU0, reg, value);
-            }
-            Site::Timer(reg) => {
-                self.timer.write(timer_reg(reg), value, self.now);
-                self.sync_timer_line();
-            }
-            mmio => {
-                let (frame, offset) = frame(mmio).expect("MMIO site");
+        match self.route(site)? {
+            Route::Mmio(frame, offset) => {
                 self.gic
                     .mmio_write(CPU0, frame, offset, width.bytes(), value);
+            }
+            Route::Sysreg(reg) => self.gic.sysreg_write(CPU0, reg, value),
+            Route::Timer(reg) => {
+                self.timer.write(reg, value, self.now);
+                self.sync_timer_line();
             }
         }
         Ok(())

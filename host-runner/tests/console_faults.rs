@@ -10,9 +10,10 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use guest_kit::protocol::{LineBuf, Record, encode};
-use guest_kit::{Arch, GicVersion, Outcome, TargetInfo};
+use guest_kit::{Arch, GicVersion, Observation, Outcome, TargetInfo};
 use irqsuite::backend::{Limits, console};
 use irqsuite::events::{RunEvent, TargetName};
+use irqsuite::observed::Observed;
 use irqsuite::replay::{Recorder, run_case};
 use irqsuite::verdict::{CaseResult, Evidence};
 
@@ -42,6 +43,9 @@ enum Fault {
     GarbleIn(usize),
     /// Drop the case's second record (a lost line).
     LoseIn(usize),
+    /// Report the case's first register read with its lowest bit flipped (a well-formed record
+    /// of a value the architecture does not allow).
+    WrongValueIn(usize),
     /// Print nothing that decodes.
     NeverBoot,
 }
@@ -79,7 +83,13 @@ fn script(cases: &[usize], fault: Fault) -> Vec<String> {
                 seq += 1;
                 continue;
             }
-            put(&mut lines, &mut seq, Record::Obs(*obs));
+            let mut obs = *obs;
+            if fault == Fault::WrongValueIn(i) && n == first_read(&rec.observations) {
+                if let Observation::Read { value, .. } = &mut obs {
+                    *value ^= 1;
+                }
+            }
+            put(&mut lines, &mut seq, Record::Obs(obs));
             if n == 0 && fault == Fault::GarbleIn(i) {
                 let last = lines.last_mut().unwrap();
                 let mut bytes = last.clone().into_bytes();
@@ -102,6 +112,14 @@ fn script(cases: &[usize], fault: Fault) -> Vec<String> {
         },
     );
     lines
+}
+
+/// The index of the first register read of a trace.
+fn first_read(trace: &[Observation<'_>]) -> usize {
+    trace
+        .iter()
+        .position(|o| matches!(o, Observation::Read { .. }))
+        .unwrap_or(usize::MAX)
 }
 
 /// A launcher that boots a shell printing `script(remaining, fault)`; the fault only in the
@@ -279,4 +297,60 @@ fn guest_that_never_boots_errors_every_case_with_the_console() {
         "{console_tail:?}"
     );
     assert_eq!(run.boots, 1, "no boot loop on a guest that cannot boot");
+}
+
+#[test]
+fn target_departing_from_the_model_fails_naming_the_register_and_both_values() {
+    let cases = three_cases();
+    let with_read = cases
+        .iter()
+        .position(|&i| {
+            let mut rec = Recorder::default();
+            run_case(&irq_cases::CATALOGUE[i], INFO, &mut rec);
+            first_read(&rec.observations) != usize::MAX
+        })
+        .expect("a case that reads a register");
+    let run = run(Fault::WrongValueIn(cases[with_read]), &cases, "wrong");
+    let result = &run.results[with_read];
+    assert_eq!(result.outcome, Outcome::Fail, "{}", result.reason);
+    let Evidence::Divergence {
+        target: Some(t),
+        model: Some(m),
+        ..
+    } = &result.evidence
+    else {
+        panic!("divergence evidence: {:?}", result.evidence)
+    };
+    let (
+        Observed::Read {
+            register: rt,
+            value: vt,
+            ..
+        },
+        Observed::Read {
+            register: rm,
+            value: vm,
+            ..
+        },
+    ) = (t, m)
+    else {
+        panic!("both sides are reads: {t:?} / {m:?}")
+    };
+    assert_eq!(rt, rm);
+    assert_ne!(vt, vm);
+    assert!(
+        result.reason.contains(rt.as_str())
+            && result.reason.contains(vt.as_str())
+            && result.reason.contains(vm.as_str()),
+        "{}",
+        result.reason
+    );
+    let others: Vec<_> = run
+        .results
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != with_read)
+        .map(|(_, r)| r.outcome)
+        .collect();
+    assert!(others.iter().all(|o| *o == Outcome::Pass), "{others:?}");
 }

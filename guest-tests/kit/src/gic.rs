@@ -12,6 +12,13 @@ use crate::{Ctx, IccReg, IntId, RdFrame, Site, Width};
 pub const PENDING_POLLS: u32 = 10_000;
 
 impl Ctx<'_> {
+    /// Reads GICD_TYPER, recorded as the implementation-defined value `gicd-typer` (its fields
+    /// are the implementation's choices; cases check the architectural constraints on them).
+    pub fn gicd_typer(&mut self) -> gicd::Typer {
+        let site = Site::Gicd(gicd::TYPER);
+        gicd::Typer(self.read_impl("gicd-typer", site, Width::B32, crate::Allowed::Any) as u32)
+    }
+
     /// The register of `bank` that holds `intid`, and the field's shift.
     pub fn irq_reg(&self, bank: IrqBank, intid: IntId) -> (Site, u32) {
         let (offset, shift) = bank.locate(intid.raw());

@@ -7,7 +7,7 @@ pub mod reference;
 
 use std::time::Duration;
 
-use guest_kit::TargetInfo;
+use guest_kit::{Arch, GicVersion, TargetInfo};
 
 use crate::events::RunEvent;
 
@@ -19,6 +19,31 @@ pub struct TargetSpec {
     /// The shape the target is expected to have; the reference backend runs exactly this.
     pub shape: TargetInfo,
 }
+
+/// A single-CPU aarch64 machine with `gic`, 288 INTIDs (ITLinesNumber 8, as QEMU's virt board)
+/// and 5 priority bits (irqsuite's choice for the reference; a real target reports its own).
+const fn aarch64_shape(gic: GicVersion) -> TargetInfo {
+    TargetInfo {
+        arch: Arch::Aarch64,
+        gic,
+        cpus: 1,
+        it_lines: 8,
+        pri_bits: 5,
+        its: false,
+    }
+}
+
+/// The GIC targets of the Arm backends: `gicv2` and `gicv3`.
+pub const GIC_TARGETS: &[TargetSpec] = &[
+    TargetSpec {
+        name: "gicv2",
+        shape: aarch64_shape(GicVersion::V2),
+    },
+    TargetSpec {
+        name: "gicv3",
+        shape: aarch64_shape(GicVersion::V3),
+    },
+];
 
 /// Why a backend cannot run here.
 #[derive(Clone, Debug, PartialEq, Eq)]

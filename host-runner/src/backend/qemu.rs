@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Mutex;
 
-use guest_kit::{Arch, GicVersion, TargetInfo};
+use guest_kit::GicVersion;
 
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
 use crate::events::TargetName;
@@ -16,28 +16,6 @@ use crate::{build, tools};
 pub struct QemuTcg;
 
 const QEMU: &str = "qemu-system-aarch64";
-
-const fn shape(gic: GicVersion) -> TargetInfo {
-    TargetInfo {
-        arch: Arch::Aarch64,
-        gic,
-        cpus: 1,
-        it_lines: 8,
-        pri_bits: 5,
-        its: false,
-    }
-}
-
-const TARGETS: &[TargetSpec] = &[
-    TargetSpec {
-        name: "gicv2",
-        shape: shape(GicVersion::V2),
-    },
-    TargetSpec {
-        name: "gicv3",
-        shape: shape(GicVersion::V3),
-    },
-];
 
 fn gic_version(target: &TargetSpec) -> &'static str {
     match target.shape.gic {
@@ -106,7 +84,7 @@ impl Backend for QemuTcg {
         "QEMU's own GICv2/GICv3 under TCG (qemu-system-aarch64 -machine virt)"
     }
     fn targets(&self) -> &'static [TargetSpec] {
-        TARGETS
+        super::GIC_TARGETS
     }
     fn availability(&self) -> Result<(), Unavailable> {
         tools::require(QEMU, "irqsuite setup --backend qemu-tcg")

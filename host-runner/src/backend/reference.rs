@@ -2,38 +2,12 @@
 
 use std::time::Instant;
 
-use guest_kit::{Arch, GicVersion, TargetInfo};
-
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable};
 use crate::events::{RunEvent, TargetName};
 use crate::judge;
 
 /// The reference backend.
 pub struct Reference;
-
-/// The reference machine shapes. ITLinesNumber 8 (288 INTIDs) like QEMU's virt board; 5
-/// priority bits is irqsuite's choice (the architecture allows 4 to 8 for a non-secure view).
-const fn shape(gic: GicVersion) -> TargetInfo {
-    TargetInfo {
-        arch: Arch::Aarch64,
-        gic,
-        cpus: 1,
-        it_lines: 8,
-        pri_bits: 5,
-        its: false,
-    }
-}
-
-const TARGETS: &[TargetSpec] = &[
-    TargetSpec {
-        name: "gicv2",
-        shape: shape(GicVersion::V2),
-    },
-    TargetSpec {
-        name: "gicv3",
-        shape: shape(GicVersion::V3),
-    },
-];
 
 impl Backend for Reference {
     fn name(&self) -> &'static str {
@@ -43,7 +17,7 @@ impl Backend for Reference {
         "in-process, against reference-vgic; needs no hypervisor"
     }
     fn targets(&self) -> &'static [TargetSpec] {
-        TARGETS
+        super::GIC_TARGETS
     }
     fn availability(&self) -> Result<(), Unavailable> {
         Ok(())

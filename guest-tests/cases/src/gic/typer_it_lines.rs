@@ -10,8 +10,7 @@
 //! their SPI tables from ITLinesNumber; a vGIC that advertises more lines than it backs with
 //! state (or fewer than the machine description uses) corrupts or loses interrupts.
 
-use guest_kit::regs::gicd;
-use guest_kit::{Allowed, Case, Ctx, Needs, Site, Width};
+use guest_kit::{Case, Ctx, Needs};
 
 /// The case.
 pub const CASE: Case = Case {
@@ -23,13 +22,7 @@ pub const CASE: Case = Case {
 };
 
 fn run(ctx: &mut Ctx<'_>) {
-    let typer = ctx.read_impl(
-        "gicd-typer",
-        Site::Gicd(gicd::TYPER),
-        Width::B32,
-        Allowed::Any,
-    );
-    let typer = gicd::Typer(typer as u32);
+    let typer = ctx.gicd_typer();
     let it_lines = ctx.info().it_lines;
     ctx.check_eq(
         "it-lines-number",

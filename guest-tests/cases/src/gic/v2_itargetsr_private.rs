@@ -11,7 +11,7 @@
 //! each CPU's interface mask before it can send IPIs; a wrong value makes every IPI miss.
 
 use guest_kit::regs::gicd;
-use guest_kit::{Allowed, Case, Ctx, Needs, Site, Width};
+use guest_kit::{Case, Ctx, Needs, Site};
 
 /// The case.
 pub const CASE: Case = Case {
@@ -26,12 +26,7 @@ const SGI_WORD: Site = Site::Gicd(gicd::ITARGETSR.base);
 const PPI_WORD: Site = Site::Gicd(gicd::ITARGETSR.base + 4 * 6);
 
 fn run(ctx: &mut Ctx<'_>) {
-    let typer = ctx.read_impl(
-        "gicd-typer",
-        Site::Gicd(gicd::TYPER),
-        Width::B32,
-        Allowed::Any,
-    );
+    let typer = ctx.gicd_typer().0;
     let own = if gicd::Typer(typer as u32).cpu_number() == 0 {
         0
     } else {

@@ -11,7 +11,7 @@
 //! mis-routes every device interrupt.
 
 use guest_kit::regs::gicd;
-use guest_kit::{Allowed, Case, Ctx, IntId, Needs, Site, Width};
+use guest_kit::{Case, Ctx, IntId, Needs, Site, Width};
 
 /// The case.
 pub const CASE: Case = Case {
@@ -26,13 +26,7 @@ pub const CASE: Case = Case {
 const SPI: IntId = IntId::spi(9);
 
 fn run(ctx: &mut Ctx<'_>) {
-    let typer = ctx.read_impl(
-        "gicd-typer",
-        Site::Gicd(gicd::TYPER),
-        Width::B32,
-        Allowed::Any,
-    );
-    let uniprocessor = gicd::Typer(typer as u32).cpu_number() == 0;
+    let uniprocessor = ctx.gicd_typer().cpu_number() == 0;
     let (word, shift) = gicd::ITARGETSR.locate(SPI.raw());
     let byte = Site::Gicd(word + shift / 8);
     let expect = |written: u64| if uniprocessor { 0 } else { written };

@@ -9,8 +9,7 @@
 //! a vGIC reporting fewer interfaces than vCPUs makes the extra vCPUs unreachable. On GICv3 the
 //! field only describes the legacy (ARE = 0) view, so the case is GICv2 only.
 
-use guest_kit::regs::gicd;
-use guest_kit::{Allowed, Case, Ctx, Needs, Site, Width};
+use guest_kit::{Case, Ctx, Needs};
 
 /// The case.
 pub const CASE: Case = Case {
@@ -22,13 +21,7 @@ pub const CASE: Case = Case {
 };
 
 fn run(ctx: &mut Ctx<'_>) {
-    let typer = ctx.read_impl(
-        "gicd-typer",
-        Site::Gicd(gicd::TYPER),
-        Width::B32,
-        Allowed::Any,
-    );
-    let interfaces = gicd::Typer(typer as u32).cpu_number() + 1;
+    let interfaces = ctx.gicd_typer().cpu_number() + 1;
     let cpus = u32::from(ctx.info().cpus);
     ctx.check("cpu-number-covers-cpus", interfaces >= cpus);
 }

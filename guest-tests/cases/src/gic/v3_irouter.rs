@@ -29,12 +29,7 @@ const IRM: u64 = 1 << 31;
 
 fn run(ctx: &mut Ctx<'_>) {
     let router = Site::Gicd(gicd::IROUTER + 8 * SPI.raw());
-    ctx.read_impl(
-        "gicd-typer",
-        Site::Gicd(gicd::TYPER),
-        Width::B32,
-        Allowed::Any,
-    );
+    ctx.gicd_typer();
     ctx.write(router, Width::B64, IRM);
     ctx.read_impl("irm-kept", router, Width::B64, Allowed::OneOf(&[0, IRM]));
     ctx.write(router, Width::B64, 0);
