@@ -26,8 +26,7 @@ const SGI_WORD: Site = Site::Gicd(gicd::ITARGETSR.base);
 const PPI_WORD: Site = Site::Gicd(gicd::ITARGETSR.base + 4 * 6);
 
 fn run(ctx: &mut Ctx<'_>) {
-    let typer = ctx.gicd_typer().0;
-    let own = if gicd::Typer(typer as u32).cpu_number() == 0 {
+    let own = if ctx.gicd_typer().cpu_number() == 0 {
         0
     } else {
         0x0101_0101
