@@ -84,10 +84,11 @@ fn script(cases: &[usize], fault: Fault) -> Vec<String> {
                 continue;
             }
             let mut obs = *obs;
-            if fault == Fault::WrongValueIn(i) && n == first_read(&rec.observations) {
-                if let Observation::Read { value, .. } = &mut obs {
-                    *value ^= 1;
-                }
+            if fault == Fault::WrongValueIn(i)
+                && n == first_read(&rec.observations)
+                && let Observation::Read { value, .. } = &mut obs
+            {
+                *value ^= 1;
             }
             put(&mut lines, &mut seq, Record::Obs(obs));
             if n == 0 && fault == Fault::GarbleIn(i) {
