@@ -1,31 +1,12 @@
-//! Randomised properties over many seeded sequences of guest accesses. A small deterministic
-//! generator (SplitMix64) replaces a property-testing crate so the crate stays
-//! dependency-free; a failure message names the seed and step to replay.
+//! Properties of the state machine and the register dispatcher over random sequences of guest
+//! accesses (proptest: a failure shrinks to a minimal sequence and is replayable).
 
 mod common;
 
 use common::*;
+use proptest::prelude::*;
 use reference_vgic::{CpuId, Frame, Gic, GicConfig, Sysreg, Version};
 
-/// SplitMix64: deterministic, seedable, good enough to shuffle register accesses.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-const SEEDS: u64 = 64;
-const STEPS: usize = 200;
 const NR_IRQS: u32 = 96;
 
 /// The frame holding INTID `n`'s per-interrupt registers for `cpu`.
@@ -71,207 +52,203 @@ fn running_priority(g: &mut Gic, version: Version) -> u32 {
     }
 }
 
-/// One random distributor-side mutation: enables, pending, priorities, trigger, lines.
-fn random_mutation(g: &mut Gic, version: Version, rng: &mut Rng) {
-    let n = rng.below(u64::from(NR_IRQS)) as u32;
-    let frame = bank_frame(version, C0, n);
-    let bases = [
-        GICD_ISENABLER,
-        GICD_ICENABLER,
-        GICD_ISPENDR,
-        GICD_ICPENDR,
-        GICD_ICACTIVER,
-    ];
-    match rng.below(8) {
-        0..=3 => {
-            let base = bases[rng.below(bases.len() as u64) as usize];
-            let (off, _) = bit_reg(base, n);
-            g.mmio_write(C0, frame, off, 4, rng.next() & 0xffff_ffff);
+/// One guest step: a distributor-side mutation, or an acknowledge/EOI on CPU 0.
+#[derive(Clone, Debug)]
+enum Op {
+    /// A whole-word write to the set/clear enable, set/clear pending or clear active register
+    /// that holds INTID `n`.
+    Word { bank: usize, n: u32, value: u32 },
+    /// A byte write to the priority of `n`.
+    Priority { n: u32, value: u8 },
+    /// Drive the line of `n`.
+    Line { n: u32, high: bool },
+    /// A write to the ICFGR word holding SPI `n`.
+    Config { n: u32, value: u32 },
+    /// SGI `n` to self.
+    Sgi { n: u32 },
+    /// Acknowledge.
+    Ack,
+    /// EOI the most recently acknowledged interrupt.
+    Eoi,
+}
+
+const BANKS: [u32; 5] = [
+    GICD_ISENABLER,
+    GICD_ICENABLER,
+    GICD_ISPENDR,
+    GICD_ICPENDR,
+    GICD_ICACTIVER,
+];
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => (0..BANKS.len(), 0..NR_IRQS, any::<u32>()).prop_map(|(bank, n, value)| Op::Word { bank, n, value }),
+        1 => (0..NR_IRQS, any::<u8>()).prop_map(|(n, value)| Op::Priority { n, value }),
+        1 => (0..NR_IRQS, any::<bool>()).prop_map(|(n, high)| Op::Line { n, high }),
+        1 => (32..NR_IRQS, any::<u32>()).prop_map(|(n, value)| Op::Config { n, value }),
+        1 => (0..16u32).prop_map(|n| Op::Sgi { n }),
+        3 => Just(Op::Ack),
+        2 => Just(Op::Eoi),
+    ]
+}
+
+fn version() -> impl Strategy<Value = Version> {
+    prop_oneof![Just(Version::V2), Just(Version::V3)]
+}
+
+/// Applies a mutation (acknowledge and EOI are the caller's).
+fn mutate(g: &mut Gic, version: Version, op: &Op) {
+    match *op {
+        Op::Word { bank, n, value } => {
+            let (off, _) = bit_reg(BANKS[bank], n);
+            g.mmio_write(C0, bank_frame(version, C0, n), off, 4, value.into());
         }
-        4 => g.mmio_write(C0, frame, GICD_IPRIORITYR + n, 1, rng.below(256)),
-        5 => g.set_line(C0, n, rng.below(2) == 1),
-        6 if n >= 32 => {
-            let off = GICD_ICFGR + 4 * (n / 16);
-            g.mmio_write(C0, Frame::Distributor, off, 4, rng.next() & 0xffff_ffff);
+        Op::Priority { n, value } => {
+            g.mmio_write(
+                C0,
+                bank_frame(version, C0, n),
+                GICD_IPRIORITYR + n,
+                1,
+                value.into(),
+            );
         }
-        _ => {
-            if version == Version::V2 && n < 16 {
-                g.mmio_write(
-                    C0,
-                    Frame::Distributor,
-                    GICD_SGIR,
-                    4,
-                    0b10 << 24 | u64::from(n),
-                );
-            } else if version == Version::V3 && n < 16 {
-                g.sysreg_write(C0, Sysreg::Sgi1r, u64::from(n) << 24 | 1);
-            }
+        Op::Line { n, high } => g.set_line(C0, n, high),
+        Op::Config { n, value } => {
+            g.mmio_write(
+                C0,
+                Frame::Distributor,
+                GICD_ICFGR + 4 * (n / 16),
+                4,
+                value.into(),
+            );
         }
+        Op::Sgi { n } => match version {
+            Version::V2 => g.mmio_write(
+                C0,
+                Frame::Distributor,
+                GICD_SGIR,
+                4,
+                0b10 << 24 | u64::from(n),
+            ),
+            Version::V3 => g.sysreg_write(C0, Sysreg::Sgi1r, u64::from(n) << 24 | 1),
+        },
+        Op::Ack | Op::Eoi => {}
     }
 }
 
-#[test]
-fn iar_never_returns_a_disabled_non_pending_or_active_interrupt() {
-    for version in [Version::V2, Version::V3] {
-        let mut total_acked = 0;
-        for seed in 0..SEEDS {
-            let mut rng = Rng(seed);
-            let mut g = setup(version);
-            let mut acked = Vec::new();
-            for step in 0..STEPS {
-                random_mutation(&mut g, version, &mut rng);
-                if rng.below(4) != 0 {
-                    continue;
-                }
-                let snapshot: Vec<_> = (0..NR_IRQS)
-                    .map(|n| {
-                        (
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// IHI 0048B §3.2.4 / IHI 0069H §4.1: an acknowledge returns an interrupt that was enabled,
+    /// pending and not active, and makes it active; otherwise a special INTID.
+    #[test]
+    fn iar_never_returns_a_disabled_non_pending_or_active_interrupt(
+        version in version(),
+        ops in prop::collection::vec(op(), 1..200),
+    ) {
+        let mut g = setup(version);
+        let mut acked = Vec::new();
+        for op in &ops {
+            match op {
+                Op::Ack => {
+                    let snapshot: Vec<_> = (0..NR_IRQS)
+                        .map(|n| (
                             bit_of(&mut g, version, GICD_ISENABLER, n),
                             bit_of(&mut g, version, GICD_ISPENDR, n),
                             bit_of(&mut g, version, GICD_ISACTIVER, n),
-                        )
-                    })
-                    .collect();
-                let id = ack(&mut g, version);
-                if id < NR_IRQS {
-                    let (enabled, pending, active) = snapshot[id as usize];
-                    assert!(
-                        enabled && pending && !active,
-                        "{version:?} seed {seed} step {step}: IAR returned {id} \
-                         (enabled {enabled}, pending {pending}, active {active})"
-                    );
-                    assert!(
-                        bit_of(&mut g, version, GICD_ISACTIVER, id),
-                        "acked => active"
-                    );
-                    acked.push(id);
-                    total_acked += 1;
-                } else {
-                    assert!(id >= 1020, "{version:?} seed {seed}: IAR returned {id}");
+                        ))
+                        .collect();
+                    let id = ack(&mut g, version);
+                    if id < NR_IRQS {
+                        let (enabled, pending, active) = snapshot[id as usize];
+                        prop_assert!(enabled && pending && !active, "IAR returned {id}: enabled {enabled}, pending {pending}, active {active}");
+                        prop_assert!(bit_of(&mut g, version, GICD_ISACTIVER, id), "acknowledged {id} is not active");
+                        acked.push(id);
+                    } else {
+                        prop_assert!(id >= 1020, "IAR returned {id}");
+                    }
                 }
-                if rng.below(2) == 0
-                    && let Some(id) = acked.pop()
-                {
-                    eoi(&mut g, version, id);
+                Op::Eoi => {
+                    if let Some(id) = acked.pop() {
+                        eoi(&mut g, version, id);
+                    }
                 }
+                _ => mutate(&mut g, version, op),
             }
         }
-        assert!(
-            total_acked > SEEDS,
-            "{version:?}: the property was almost vacuous ({total_acked})"
-        );
     }
-}
 
-#[test]
-fn acknowledging_and_eoi_of_everything_leaves_running_priority_idle() {
-    for version in [Version::V2, Version::V3] {
-        let mut total_handled = 0;
-        for seed in 0..SEEDS {
-            let mut rng = Rng(seed ^ 0x5eed);
-            let mut g = setup(version);
-            for _ in 0..STEPS / 2 {
-                random_mutation(&mut g, version, &mut rng);
-            }
-            // Edge everything so that an acknowledge consumes the pending state for good.
-            for n in 32..NR_IRQS {
-                g.set_line(C0, n, false);
-            }
-            for word in 2..NR_IRQS / 16 {
-                wd(&mut g, GICD_ICFGR + 4 * word, 0xaaaa_aaaa);
-            }
-            for n in 16..32 {
-                g.set_line(C0, n, false);
-            }
-            let mut stack = Vec::new();
-            let mut handled = 0;
-            for _ in 0..10_000 {
-                let id = ack(&mut g, version);
-                if id < 1020 {
-                    stack.push(id);
-                    handled += 1;
-                } else if let Some(top) = stack.pop() {
-                    eoi(&mut g, version, top);
-                } else {
-                    break;
-                }
-            }
-            assert!(
-                stack.is_empty(),
-                "{version:?} seed {seed}: nested handling did not finish"
-            );
-            total_handled += handled;
-            assert_eq!(
-                running_priority(&mut g, version),
-                0xff,
-                "{version:?} seed {seed}: running priority after {handled} interrupts"
-            );
-            for n in 0..NR_IRQS {
-                assert!(
-                    !bit_of(&mut g, version, GICD_ISACTIVER, n),
-                    "{version:?} seed {seed}: {n} still active"
-                );
+    /// Handling everything in nested order (acknowledge while something is pending, EOI the
+    /// innermost otherwise) ends with nothing active and the running priority idle (0xff).
+    #[test]
+    fn acknowledging_and_eoi_of_everything_leaves_running_priority_idle(
+        version in version(),
+        ops in prop::collection::vec(op(), 1..100),
+    ) {
+        let mut g = setup(version);
+        for op in &ops {
+            mutate(&mut g, version, op);
+        }
+        // Lines low and SPIs edge-triggered, so an acknowledge consumes the pending state.
+        for n in 16..NR_IRQS {
+            g.set_line(C0, n, false);
+        }
+        for word in 2..NR_IRQS / 16 {
+            wd(&mut g, GICD_ICFGR + 4 * word, 0xaaaa_aaaa);
+        }
+        let mut stack = Vec::new();
+        for _ in 0..10_000 {
+            let id = ack(&mut g, version);
+            if id < 1020 {
+                stack.push(id);
+            } else if let Some(top) = stack.pop() {
+                eoi(&mut g, version, top);
+            } else {
+                break;
             }
         }
-        assert!(
-            total_handled > SEEDS,
-            "{version:?}: almost vacuous ({total_handled})"
-        );
+        prop_assert!(stack.is_empty(), "nested handling did not finish");
+        prop_assert_eq!(running_priority(&mut g, version), 0xff);
+        for n in 0..NR_IRQS {
+            prop_assert!(!bit_of(&mut g, version, GICD_ISACTIVER, n), "{} still active", n);
+        }
     }
-}
 
-#[test]
-fn mmio_never_panics_and_reads_fit_the_access_width() {
-    let configs = [
-        GicConfig::new(Version::V2, 3, 1, 4),
-        GicConfig::new(Version::V3, 2, 31, 8),
-        GicConfig {
-            version: Version::V2,
-            cpus: 0,
-            it_lines: 255,
-            pri_bits: 200,
-            iidr: 1,
-        },
-    ];
-    for (i, config) in configs.into_iter().enumerate() {
-        let mut g = Gic::new(config);
-        let mut rng = Rng(i as u64);
-        for _ in 0..20_000 {
-            let cpu = CpuId(rng.below(4) as u8);
-            let frame = match rng.below(4) {
+    /// Whatever a guest does, the model never panics and a read fits its access width.
+    #[test]
+    fn mmio_never_panics_and_reads_fit_the_access_width(
+        v3 in any::<bool>(),
+        cpus in 0u8..10,
+        it_lines in 0u8..40,
+        pri_bits in 0u8..12,
+        accesses in prop::collection::vec(
+            (0u8..4, 0u8..4, 0u8..4, any::<u32>(), prop::sample::select(vec![1u8, 2, 3, 4, 8, 16]), any::<u64>(), any::<bool>()),
+            1..300,
+        ),
+    ) {
+        let version = if v3 { Version::V3 } else { Version::V2 };
+        let mut g = Gic::new(GicConfig { version, cpus, it_lines, pri_bits, iidr: 1 });
+        for (cpu, frame, target, offset, width, value, write) in accesses {
+            let cpu = CpuId(cpu);
+            let frame = match frame {
                 0 => Frame::Distributor,
                 1 => Frame::CpuInterface,
-                2 => Frame::Redistributor(CpuId(rng.below(4) as u8)),
-                _ => Frame::RedistributorSgi(CpuId(rng.below(4) as u8)),
+                2 => Frame::Redistributor(CpuId(target)),
+                _ => Frame::RedistributorSgi(CpuId(target)),
             };
-            let offset = if rng.below(2) == 0 {
-                rng.below(0x1_0000) as u32
-            } else {
-                rng.next() as u32
-            };
-            let width = [1u8, 2, 3, 4, 8, 16][rng.below(6) as usize];
-            if rng.below(2) == 0 {
-                g.mmio_write(cpu, frame, offset, width, rng.next());
+            let offset = offset % 0x1_0000;
+            if write {
+                g.mmio_write(cpu, frame, offset, width, value);
+                g.sysreg_write(cpu, Sysreg::Sgi1r, value);
             } else {
                 let v = g.mmio_read(cpu, frame, offset, width);
                 if width < 8 {
-                    assert!(
-                        v < 1u64 << (8 * u32::from(width)),
-                        "{frame:?}+{offset:#x}/{width}"
-                    );
+                    prop_assert!(v < 1u64 << (8 * u32::from(width)), "{:?}+{:#x}/{}", frame, offset, width);
                 }
+                g.sysreg_read(cpu, Sysreg::Iar1);
             }
-            let reg = [
-                Sysreg::Iar1,
-                Sysreg::Eoir1,
-                Sysreg::Dir,
-                Sysreg::Sgi1r,
-                Sysreg::Ap1r0,
-            ][rng.below(5) as usize];
-            g.sysreg_write(cpu, reg, rng.next());
-            g.sysreg_read(cpu, reg);
-            g.set_line(cpu, rng.below(1100) as u32, rng.below(2) == 0);
+            g.set_line(cpu, (value % 1100) as u32, write);
         }
-        assert!(g.take_ignored().len() <= reference_vgic::MAX_IGNORED);
+        prop_assert!(g.take_ignored().len() <= reference_vgic::MAX_IGNORED);
     }
 }
