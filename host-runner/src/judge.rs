@@ -80,15 +80,20 @@ pub fn on_target(
 }
 
 fn judge_trace(case: &Case, info: TargetInfo, target: &[Observation<'_>]) -> CaseResult {
-    if let Some(exc) = target
-        .iter()
-        .find(|o| matches!(o, Observation::Exception { .. }))
-    {
+    if let Some(exc) = target.iter().find(|o| {
+        matches!(
+            o,
+            Observation::Exception { .. } | Observation::CpuOffline { .. }
+        )
+    }) {
         let exception = Observed::from(exc);
         return CaseResult::bare(
             case.id,
             Outcome::Error,
-            format!("unexpected {exception}"),
+            match exception {
+                Observed::CpuOffline { .. } => exception.to_string(),
+                _ => format!("unexpected {exception}"),
+            },
             Evidence::Exception { exception },
         );
     }

@@ -1,21 +1,24 @@
 //! The reference model as a [`Platform`]: cases run against `reference-vgic` in-process.
 //!
 //! Time is injected: [`Platform::delay`] advances the virtual count by [`TICKS_PER_DELAY`], and
-//! the virtual timer's output drives PPI 27 of CPU 0 as a level-sensitive line.
+//! each CPU's virtual timer drives that CPU's PPI 27 as a level-sensitive line. Accesses come
+//! from the current CPU, which [`Platform::on_cpu`] switches.
 
-use guest_kit::{Fault, GicVersion, IccReg, Platform, RdFrame, Site, TargetInfo, TimerReg, Width};
+use guest_kit::{
+    CpuOffline, Fault, GicVersion, IccReg, Platform, RdFrame, Site, TargetInfo, TimerReg, Width,
+};
 use reference_vgic::{CpuId, Frame, Gic, GicConfig, Sysreg, Version, VirtualTimer};
 
 /// How far the model's virtual count moves per [`Platform::delay`].
 pub const TICKS_PER_DELAY: u64 = 10;
 
-/// The accessing CPU: every case runs on CPU 0 for now.
-const CPU0: CpuId = CpuId(0);
-
 /// `reference-vgic` plus a virtual timer behind the guest kit's platform seam.
 pub struct ModelPlatform {
     gic: Gic,
-    timer: VirtualTimer,
+    /// One virtual timer per CPU.
+    timers: Vec<VirtualTimer>,
+    /// The accessing CPU.
+    cpu: CpuId,
     now: u64,
     info: TargetInfo,
 }
@@ -30,16 +33,24 @@ impl ModelPlatform {
         let config = GicConfig::new(version, info.cpus, info.it_lines, info.pri_bits);
         ModelPlatform {
             gic: Gic::new(config),
-            timer: VirtualTimer::new(),
+            timers: vec![VirtualTimer::new(); usize::from(info.cpus.max(1))],
+            cpu: CpuId(0),
             now: 0,
             info,
         }
     }
 
-    fn sync_timer_line(&mut self) {
-        let level = self.timer.output(self.now);
-        self.gic
-            .set_line(CPU0, guest_kit::IntId::VIRTUAL_TIMER.raw(), level);
+    fn sync_timer_lines(&mut self) {
+        for (cpu, timer) in self.timers.iter().enumerate() {
+            let level = timer.output(self.now);
+            let cpu = CpuId(cpu as u8);
+            self.gic
+                .set_line(cpu, guest_kit::IntId::VIRTUAL_TIMER.raw(), level);
+        }
+    }
+
+    fn timer(&mut self) -> &mut VirtualTimer {
+        &mut self.timers[usize::from(self.cpu.0)]
     }
 
     fn sysreg(&self, reg: IccReg) -> Result<Sysreg, Fault> {
@@ -111,9 +122,14 @@ impl Platform for ModelPlatform {
 
     fn read(&mut self, site: Site, width: Width) -> Result<u64, Fault> {
         Ok(match self.route(site)? {
-            Route::Mmio(frame, offset) => self.gic.mmio_read(CPU0, frame, offset, width.bytes()),
-            Route::Sysreg(reg) => self.gic.sysreg_read(CPU0, reg),
-            Route::Timer(reg) => self.timer.read(reg, self.now),
+            Route::Mmio(frame, offset) => {
+                self.gic.mmio_read(self.cpu, frame, offset, width.bytes())
+            }
+            Route::Sysreg(reg) => self.gic.sysreg_read(self.cpu, reg),
+            Route::Timer(reg) => {
+                let now = self.now;
+                self.timer().read(reg, now)
+            }
         })
     }
 
@@ -121,12 +137,13 @@ impl Platform for ModelPlatform {
         match self.route(site)? {
             Route::Mmio(frame, offset) => {
                 self.gic
-                    .mmio_write(CPU0, frame, offset, width.bytes(), value);
+                    .mmio_write(self.cpu, frame, offset, width.bytes(), value);
             }
-            Route::Sysreg(reg) => self.gic.sysreg_write(CPU0, reg, value),
+            Route::Sysreg(reg) => self.gic.sysreg_write(self.cpu, reg, value),
             Route::Timer(reg) => {
-                self.timer.write(reg, value, self.now);
-                self.sync_timer_line();
+                let now = self.now;
+                self.timer().write(reg, value, now);
+                self.sync_timer_lines();
             }
         }
         Ok(())
@@ -134,6 +151,16 @@ impl Platform for ModelPlatform {
 
     fn delay(&mut self) {
         self.now += TICKS_PER_DELAY;
-        self.sync_timer_line();
+        self.sync_timer_lines();
+    }
+
+    fn on_cpu(&mut self, cpu: u8, f: &mut dyn FnMut(&mut dyn Platform)) -> Result<(), CpuOffline> {
+        if cpu >= self.info.cpus {
+            return Err(CpuOffline);
+        }
+        let home = std::mem::replace(&mut self.cpu, CpuId(cpu));
+        f(self);
+        self.cpu = home;
+        Ok(())
     }
 }

@@ -50,6 +50,16 @@ pub enum Observed {
         /// Whether it held.
         ok: bool,
     },
+    /// The observations that follow come from this CPU.
+    Cpu {
+        /// CPU index.
+        cpu: u8,
+    },
+    /// A CPU the case needed could not run code.
+    CpuOffline {
+        /// CPU index.
+        cpu: u8,
+    },
     /// An unexpected exception.
     Exception {
         /// ESR.
@@ -108,6 +118,8 @@ impl From<&Observation<'_>> for Observed {
                 expected: hex(expected),
                 ok: got == expected,
             },
+            Observation::Cpu { cpu } => Observed::Cpu { cpu },
+            Observation::CpuOffline { cpu } => Observed::CpuOffline { cpu },
             Observation::Exception { esr, far, elr } => Observed::Exception {
                 esr: hex(esr),
                 far: hex(far),
@@ -142,6 +154,8 @@ impl std::fmt::Display for Observed {
             } => {
                 write!(f, "check {label}: got {got}, expected {expected}")
             }
+            Observed::Cpu { cpu } => write!(f, "switch to CPU {cpu}"),
+            Observed::CpuOffline { cpu } => write!(f, "CPU {cpu} is offline"),
             Observed::Exception { esr, far, elr } => {
                 write!(f, "exception ESR {esr} FAR {far} ELR {elr}")
             }

@@ -3,7 +3,7 @@
 //! faulting access comes back as a [`Fault`].
 
 use guest_kit::regs::{gicd, gicr};
-use guest_kit::{Arch, Fault, GicVersion, Platform, RdFrame, Site, TargetInfo, Width};
+use guest_kit::{Arch, CpuOffline, Fault, GicVersion, Platform, RdFrame, Site, TargetInfo, Width};
 
 use crate::dt::{Gic, Machine, Region};
 use crate::exceptions::guarded;
@@ -259,5 +259,14 @@ impl Platform for GuestPlatform {
         while sysreg::counter().wrapping_sub(start) < self.ticks_per_us {
             core::hint::spin_loop();
         }
+    }
+
+    /// Only the boot CPU (0) runs code: secondary CPUs are not brought up yet.
+    fn on_cpu(&mut self, cpu: u8, f: &mut dyn FnMut(&mut dyn Platform)) -> Result<(), CpuOffline> {
+        if cpu != 0 {
+            return Err(CpuOffline);
+        }
+        f(self);
+        Ok(())
     }
 }

@@ -33,6 +33,11 @@ pub fn run(dtb: usize) -> ! {
             "entered at EL2: running there, only EL1 is fully supported",
         ));
     }
+    if info.cpus > 1 {
+        console::emit(&Record::Log(
+            "secondary CPUs are not brought up yet: cases that use them report them offline",
+        ));
+    }
     if machine.psci.is_none() {
         console::emit(&Record::Log(
             "no /psci method in the device tree: cannot power off",

@@ -38,6 +38,7 @@ pub struct Ctx<'a> {
     platform: &'a mut dyn Platform,
     trace: &'a mut dyn Trace,
     info: TargetInfo,
+    cpu: u8,
 }
 
 impl<'a> Ctx<'a> {
@@ -48,7 +49,37 @@ impl<'a> Ctx<'a> {
             platform,
             trace,
             info,
+            cpu: 0,
         }
+    }
+
+    /// The CPU this context runs on (0, the boot CPU, unless inside [`Ctx::on_cpu`]).
+    pub fn cpu(&self) -> u8 {
+        self.cpu
+    }
+
+    /// Runs `f` on CPU `cpu` while this CPU waits, so the trace stays one sequence. The switch
+    /// is recorded (`cpu <n>` before, and back after), and a CPU that cannot run code is
+    /// recorded as offline (an `error` for the case).
+    pub fn on_cpu(&mut self, cpu: u8, f: impl FnOnce(&mut Ctx<'_>)) {
+        let home = self.cpu;
+        self.trace.record(Observation::Cpu { cpu });
+        let (info, trace) = (self.info, &mut *self.trace);
+        let mut f = Some(f);
+        let ran = self.platform.on_cpu(cpu, &mut |platform| {
+            if let Some(f) = f.take() {
+                f(&mut Ctx {
+                    platform,
+                    trace: &mut *trace,
+                    info,
+                    cpu,
+                });
+            }
+        });
+        if ran.is_err() {
+            self.trace.record(Observation::CpuOffline { cpu });
+        }
+        self.trace.record(Observation::Cpu { cpu: home });
     }
 
     /// What discovery found on this machine.

@@ -8,6 +8,17 @@
 use crate::regs::{IrqBank, gicc, gicd, icc};
 use crate::{Ctx, IccReg, IntId, RdFrame, Site, Width};
 
+/// Where an SGI goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SgiTargets {
+    /// The CPUs whose bits are set (bit `n` = CPU `n`).
+    Cpus(u16),
+    /// Every CPU but the sender.
+    AllButMyself,
+    /// The sender only.
+    Myself,
+}
+
 /// How many polls [`Ctx::ack_when_pending`] makes before giving up.
 pub const PENDING_POLLS: u32 = 10_000;
 
@@ -24,7 +35,7 @@ impl Ctx<'_> {
         let (offset, shift) = bank.locate(intid.raw());
         let site = if self.info().gic.has_sysregs() && intid.is_private() {
             Site::Gicr {
-                cpu: 0,
+                cpu: self.cpu(),
                 frame: RdFrame::Sgi,
                 offset,
             }
@@ -89,6 +100,18 @@ impl Ctx<'_> {
     pub fn priority(&mut self, intid: IntId) -> u8 {
         let (site, shift) = self.irq_reg(gicd::IPRIORITYR, intid);
         self.read(byte_of(site, shift), Width::B8) as u8
+    }
+
+    /// Routes SPI `intid` to CPU `cpu`: GICD_ITARGETSR byte = 1 << cpu on GICv2 (IHI 0048B
+    /// §4.3.12), GICD_IROUTER = affinity 0.0.0.`cpu`, IRM = 0 on GICv3 (IHI 0069H §12.9).
+    pub fn route_spi(&mut self, intid: IntId, cpu: u8) {
+        if self.info().gic.has_sysregs() {
+            let site = Site::Gicd(gicd::IROUTER + 8 * intid.raw());
+            self.write(site, Width::B64, cpu.into());
+        } else {
+            let (site, shift) = self.irq_reg(gicd::ITARGETSR, intid);
+            self.write(byte_of(site, shift), Width::B8, 1 << cpu);
+        }
     }
 
     /// Configures `intid` as level-sensitive (GICD_ICFGR Int_config[1] = 0).
@@ -194,16 +217,30 @@ impl Ctx<'_> {
     }
 
     /// Sends SGI `sgi` to the calling CPU (GICD_SGIR TargetListFilter = 0b10 on GICv2,
-    /// ICC_SGI1R_EL1 with Aff0 list bit 0 on GICv3).
+    /// ICC_SGI1R_EL1 with the caller's own bit on GICv3).
     pub fn send_sgi_to_self(&mut self, sgi: IntId) {
+        self.send_sgi(sgi, SgiTargets::Myself);
+    }
+
+    /// Sends SGI `sgi` to `targets`: GICD_SGIR (IHI 0048B §4.3.15) on GICv2, ICC_SGI1R_EL1
+    /// (IHI 0069H §12.2.22) on GICv3, where CPU `n` is taken to have affinity 0.0.0.`n` (true of
+    /// QEMU's virt board, KVM and Xen guests up to 16 CPUs).
+    pub fn send_sgi(&mut self, sgi: IntId, targets: SgiTargets) {
+        let n = sgi.raw();
         if self.info().gic.has_sysregs() {
-            self.write(
-                Site::Icc(IccReg::Sgi1r),
-                Width::B64,
-                icc::sgi1r_to_list(sgi.raw(), 1),
-            );
+            let value = match targets {
+                SgiTargets::Cpus(list) => icc::sgi1r_to_list(n, list),
+                SgiTargets::AllButMyself => icc::sgi1r_to_all_but_self(n),
+                SgiTargets::Myself => icc::sgi1r_to_list(n, 1 << self.cpu()),
+            };
+            self.write(Site::Icc(IccReg::Sgi1r), Width::B64, value);
         } else {
-            self.write32(Site::Gicd(gicd::SGIR), gicd::Sgir::to_self(sgi.raw()).0);
+            let value = match targets {
+                SgiTargets::Cpus(list) => gicd::Sgir::to_list(n, list as u8),
+                SgiTargets::AllButMyself => gicd::Sgir::to_all_but_self(n),
+                SgiTargets::Myself => gicd::Sgir::to_self(n),
+            };
+            self.write32(Site::Gicd(gicd::SGIR), value.0);
         }
     }
 

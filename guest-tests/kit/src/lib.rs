@@ -30,9 +30,10 @@ pub mod target;
 
 pub use case::{Case, Needs};
 pub use ctx::{Allowed, Ctx};
+pub use gic::SgiTargets;
 pub use intid::IntId;
 pub use observation::Observation;
 pub use outcome::Outcome;
-pub use platform::{Fault, Platform, Trace};
+pub use platform::{CpuOffline, Fault, Platform, Trace};
 pub use site::{IccReg, RdFrame, Site, TimerReg, Width};
 pub use target::{Arch, GicVersion, TargetInfo};

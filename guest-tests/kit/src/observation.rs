@@ -44,6 +44,16 @@ pub enum Observation<'a> {
         /// The value the architecture requires.
         expected: u64,
     },
+    /// The observations that follow come from CPU `cpu` (the case switched CPUs).
+    Cpu {
+        /// CPU index in discovery order.
+        cpu: u8,
+    },
+    /// The case needed CPU `cpu`, which could not run code (not online).
+    CpuOffline {
+        /// CPU index in discovery order.
+        cpu: u8,
+    },
     /// An exception the case did not ask for, reported and survived.
     Exception {
         /// Exception syndrome.

@@ -27,7 +27,15 @@ pub trait Platform {
     /// Lets time pass: a barrier and a short wait on a machine, one tick of injected time on the
     /// model. Polling loops call this between polls.
     fn delay(&mut self);
+    /// Runs `f` on CPU `cpu` (index in discovery order; 0 is the boot CPU) and waits for it to
+    /// finish: inside `f`, the CPU interface, the banked distributor registers and the timer are
+    /// that CPU's. `Err` when the CPU is not online.
+    fn on_cpu(&mut self, cpu: u8, f: &mut dyn FnMut(&mut dyn Platform)) -> Result<(), CpuOffline>;
 }
+
+/// A CPU that [`Platform::on_cpu`] could not run code on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CpuOffline;
 
 /// Where observations go: the guest prints them, the host collects or replays them.
 pub trait Trace {
@@ -47,7 +55,10 @@ impl Observation<'_> {
         match *self {
             Observation::Read { value, .. } | Observation::ImplDefined { value, .. } => value,
             Observation::Check { got, .. } => got,
-            Observation::Fault { .. } | Observation::Exception { .. } => 0,
+            Observation::Fault { .. }
+            | Observation::Exception { .. }
+            | Observation::Cpu { .. }
+            | Observation::CpuOffline { .. } => 0,
         }
     }
 }

@@ -4,82 +4,117 @@
 //! The same procedure runs on the target and on the host model, untraced, so both start every
 //! case from the same state: every interrupt disabled, inactive, not pending, priority
 //! [`DEFAULT_PRIORITY`], Group 0 on GICv2 and Group 1 on GICv3, SPIs edge-triggered and routed to
-//! CPU 0; active priorities cleared; distributor and CPU interface enabled, priority mask open,
-//! EOImode 0, binary point 0; the virtual timer off.
+//! CPU 0; on every online CPU: its banked SGIs and PPIs likewise, active priorities cleared,
+//! CPU interface enabled with the priority mask open, EOImode 0, binary point 0, the virtual timer
+//! off; the distributor enabled.
 
-use crate::regs::{gicc, gicd, gicr};
+use crate::regs::{IrqBank, gicc, gicd, gicr};
 use crate::{IccReg, Platform, RdFrame, Site, TimerReg, Width};
 
 /// The priority every interrupt gets at reset.
 pub const DEFAULT_PRIORITY: u8 = 0xa0;
 
-/// Resets the interrupt controller of `p` to the state the module doc describes.
+const ALL: u64 = u32::MAX as u64;
+const PRIORITY_WORD: u64 = u32::from_ne_bytes([DEFAULT_PRIORITY; 4]) as u64;
+/// Edge-triggered (Int_config[1] = 1) for 16 interrupts.
+const ALL_EDGE: u64 = 0xaaaa_aaaa;
+
+fn w32(p: &mut dyn Platform, site: Site, value: u64) {
+    // A reset step the target rejects shows up in the case that depends on it.
+    let _ = p.write(site, Width::B32, value);
+}
+
+/// Resets the interrupt controller of `p` (every online CPU) to the state the module doc
+/// describes.
 pub fn quiesce(p: &mut dyn Platform) {
     let info = p.info();
     let v3 = info.gic.has_sysregs();
-    let banks = (info.it_lines as u32 + 1).min(32);
-    let prio_word = u32::from_ne_bytes([DEFAULT_PRIORITY; 4]) as u64;
-    let w = |p: &mut dyn Platform, site, value: u64| {
-        let _ = p.write(site, Width::B32, value);
-    };
-
-    let _ = p.write(Site::Timer(TimerReg::Ctl), Width::B64, 0);
+    let ctlr = gicd::Ctlr::ARE | gicd::Ctlr::ENABLE_GRP1;
     if v3 {
-        w(
+        // Affinity routing stays on; only the group enable goes off while shared state changes.
+        w32(p, Site::Gicd(gicd::CTLR), gicd::Ctlr::ARE.bits().into());
+        wait_rwp(p);
+    } else {
+        w32(p, Site::Gicd(gicd::CTLR), 0);
+    }
+    shared(p);
+    for cpu in 0..info.cpus {
+        // A CPU that cannot run the reset fails the case that uses it (`offline`).
+        let _ = p.on_cpu(cpu, &mut |p| private(p, cpu));
+    }
+    if v3 {
+        w32(p, Site::Gicd(gicd::CTLR), ctlr.bits().into());
+        wait_rwp(p);
+    } else {
+        let ctlr = gicd::Ctlr::ENABLE_GRP0 | gicd::Ctlr::ENABLE_GRP1;
+        w32(p, Site::Gicd(gicd::CTLR), ctlr.bits().into());
+    }
+}
+
+/// The SPIs: distributor banks 1 and up.
+fn shared(p: &mut dyn Platform) {
+    let info = p.info();
+    let v3 = info.gic.has_sysregs();
+    let banks = (u32::from(info.it_lines) + 1).min(32);
+    let at = |bank: IrqBank, n: u32| Site::Gicd(bank.base + 4 * n);
+    for n in 1..banks {
+        w32(p, at(gicd::ICENABLER, n), ALL);
+        w32(p, at(gicd::ICPENDR, n), ALL);
+        w32(p, at(gicd::ICACTIVER, n), ALL);
+        w32(p, at(gicd::IGROUPR, n), if v3 { ALL } else { 0 });
+    }
+    for word in 8..banks * 8 {
+        w32(p, at(gicd::IPRIORITYR, word), PRIORITY_WORD);
+        if !v3 {
+            w32(p, at(gicd::ITARGETSR, word), 0x0101_0101);
+        }
+    }
+    for word in 2..banks * 2 {
+        w32(p, at(gicd::ICFGR, word), ALL_EDGE);
+    }
+    if v3 {
+        for spi in 32..32 * banks {
+            let _ = p.write(Site::Gicd(gicd::IROUTER + 8 * spi), Width::B64, 0);
+        }
+    }
+}
+
+/// One CPU's banked SGIs and PPIs, CPU interface and timer; runs on that CPU.
+fn private(p: &mut dyn Platform, cpu: u8) {
+    let v3 = p.info().gic.has_sysregs();
+    let _ = p.write(Site::Timer(TimerReg::Ctl), Width::B64, 0);
+    // Bank 0 is in the redistributor's SGI frame with affinity routing, in the distributor
+    // (banked per CPU) on GICv2.
+    let bank0 = |offset| {
+        if v3 {
+            Site::Gicr {
+                cpu,
+                frame: RdFrame::Sgi,
+                offset,
+            }
+        } else {
+            Site::Gicd(offset)
+        }
+    };
+    if v3 {
+        w32(
             p,
             Site::Gicr {
-                cpu: 0,
+                cpu,
                 frame: RdFrame::Rd,
                 offset: gicr::WAKER,
             },
             0,
         );
     }
-    // Distributor: every bank, private banks included on GICv2.
-    for n in 0..banks {
-        let first = if v3 { 1 } else { 0 };
-        if n < first {
-            continue;
-        }
-        let reg = |bank: crate::regs::IrqBank| Site::Gicd(bank.base + 4 * n);
-        w(p, reg(gicd::ICENABLER), u32::MAX.into());
-        w(p, reg(gicd::ICPENDR), u32::MAX.into());
-        w(p, reg(gicd::ICACTIVER), u32::MAX.into());
-        w(p, reg(gicd::IGROUPR), if v3 { u32::MAX.into() } else { 0 });
-    }
-    for word in 0..banks * 8 {
-        if !(v3 && word < 8) {
-            w(p, Site::Gicd(gicd::IPRIORITYR.base + 4 * word), prio_word);
-        }
-    }
-    for word in 2..banks * 2 {
-        w(p, Site::Gicd(gicd::ICFGR.base + 4 * word), 0xaaaa_aaaa);
+    w32(p, bank0(gicd::ICENABLER.base), ALL);
+    w32(p, bank0(gicd::ICPENDR.base), ALL);
+    w32(p, bank0(gicd::ICACTIVER.base), ALL);
+    w32(p, bank0(gicd::IGROUPR.base), if v3 { ALL } else { 0 });
+    for word in 0..8 {
+        w32(p, bank0(gicd::IPRIORITYR.base + 4 * word), PRIORITY_WORD);
     }
     if v3 {
-        for spi in 32..32 * banks {
-            let _ = p.write(Site::Gicd(gicd::IROUTER + 8 * spi), Width::B64, 0);
-        }
-    } else {
-        for word in 8..banks * 8 {
-            w(p, Site::Gicd(gicd::ITARGETSR.base + 4 * word), 0x0101_0101);
-        }
-    }
-    if v3 {
-        let sgi = |offset| Site::Gicr {
-            cpu: 0,
-            frame: RdFrame::Sgi,
-            offset,
-        };
-        w(p, sgi(gicr::ICENABLER0.base), u32::MAX.into());
-        w(p, sgi(gicr::ICPENDR0.base), u32::MAX.into());
-        w(p, sgi(gicr::ICACTIVER0.base), u32::MAX.into());
-        w(p, sgi(gicr::IGROUPR0.base), u32::MAX.into());
-        for word in 0..8 {
-            w(p, sgi(gicr::IPRIORITYR.base + 4 * word), prio_word);
-        }
-        let ctlr = gicd::Ctlr::ARE | gicd::Ctlr::ENABLE_GRP1;
-        w(p, Site::Gicd(gicd::CTLR), ctlr.bits().into());
-        wait_rwp(p);
         let sys = |p: &mut dyn Platform, reg, value| {
             let _ = p.write(Site::Icc(reg), Width::B64, value);
         };
@@ -89,13 +124,15 @@ pub fn quiesce(p: &mut dyn Platform) {
         sys(p, IccReg::Pmr, 0xff);
         sys(p, IccReg::Igrpen1, 1);
     } else {
-        let ctlr = gicd::Ctlr::ENABLE_GRP0 | gicd::Ctlr::ENABLE_GRP1;
-        w(p, Site::Gicd(gicd::CTLR), ctlr.bits().into());
-        w(p, Site::Gicc(gicc::APR0), 0);
-        w(p, Site::Gicc(gicc::BPR), 0);
-        w(p, Site::Gicc(gicc::PMR), 0xff);
+        // SGI pending state is per source on GICv2 and cleared through CPENDSGIR, not ICPENDR.
+        for word in 0..4 {
+            w32(p, Site::Gicd(gicd::CPENDSGIR.base + 4 * word), ALL);
+        }
+        w32(p, Site::Gicc(gicc::APR0), 0);
+        w32(p, Site::Gicc(gicc::BPR), 0);
+        w32(p, Site::Gicc(gicc::PMR), 0xff);
         let ctlr = gicc::Ctlr::ENABLE_GRP0 | gicc::Ctlr::ENABLE_GRP1;
-        w(p, Site::Gicc(gicc::CTLR), ctlr.bits().into());
+        w32(p, Site::Gicc(gicc::CTLR), ctlr.bits().into());
     }
 }
 

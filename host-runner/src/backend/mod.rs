@@ -20,13 +20,13 @@ pub struct TargetSpec {
     pub shape: TargetInfo,
 }
 
-/// A single-CPU aarch64 machine with `gic`, 288 INTIDs (ITLinesNumber 8, as QEMU's virt board)
+/// A two-CPU aarch64 machine with `gic`, 288 INTIDs (ITLinesNumber 8, as QEMU's virt board)
 /// and 5 priority bits (irqsuite's choice for the reference; a real target reports its own).
 const fn aarch64_shape(gic: GicVersion) -> TargetInfo {
     TargetInfo {
         arch: Arch::Aarch64,
         gic,
-        cpus: 1,
+        cpus: 2,
         it_lines: 8,
         pri_bits: 5,
         its: false,

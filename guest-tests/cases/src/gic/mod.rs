@@ -27,6 +27,8 @@ mod ro_id_writes_ignored;
 mod running_priority;
 mod sgi_icfgr_edge_ro;
 mod sgi_self;
+mod smp_sgi_to_other_cpu;
+mod smp_spi_retarget_pending;
 mod spi_pending_active_cycle;
 mod spurious_when_idle;
 mod typer_it_lines;
@@ -86,4 +88,6 @@ pub static CASES: &[Case] = &[
     eoi_mode_split::CASE,
     // The timer.
     vtimer_ppi::CASE,
+    smp_sgi_to_other_cpu::CASE,
+    smp_spi_retarget_pending::CASE,
 ];

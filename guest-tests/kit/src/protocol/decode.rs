@@ -87,6 +87,8 @@ fn parse_body(body: &str) -> Result<Record<'_>, DecodeError> {
             got: f.hex("got")?,
             expected: f.hex("expected")?,
         }),
+        "cpu" => Record::Obs(Observation::Cpu { cpu: f.dec("cpu")? }),
+        "offline" => Record::Obs(Observation::CpuOffline { cpu: f.dec("cpu")? }),
         "exc" => Record::Obs(Observation::Exception {
             esr: f.hex("esr")?,
             far: f.hex("far")?,

@@ -119,6 +119,8 @@ fn observation(obs: &Observation<'_>, out: &mut LineBuf) -> fmt::Result {
             write!(out, " {got:x} {expected:x}")
         }
         Observation::Exception { esr, far, elr } => write!(out, "exc {esr:x} {far:x} {elr:x}"),
+        Observation::Cpu { cpu } => write!(out, "cpu {cpu}"),
+        Observation::CpuOffline { cpu } => write!(out, "offline {cpu}"),
     }
 }
 

@@ -20,6 +20,8 @@
 //! | `imp <label> <hex>` | an implementation-defined value |
 //! | `chk <label> <got> <expected>` | an architectural check (hex) |
 //! | `exc <esr> <far> <elr>` | an unexpected exception, survived |
+//! | `cpu <n>` | the observations that follow come from CPU `n` |
+//! | `offline <n>` | CPU `n` could not run the case's code |
 //! | `skip <reason...>` | the case skipped itself |
 //! | `end <index>` | case `index` finished |
 //! | `done <count>` | the run finished after `count` cases; the final record |

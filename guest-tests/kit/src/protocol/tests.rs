@@ -56,6 +56,8 @@ fn every_kind() -> Vec<Record<'static>> {
             far: 0,
             elr: 0x4020_1234,
         }),
+        Record::Obs(Observation::Cpu { cpu: 3 }),
+        Record::Obs(Observation::CpuOffline { cpu: 1 }),
         Record::Skip {
             reason: "needs an ITS",
         },

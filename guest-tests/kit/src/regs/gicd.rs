@@ -80,6 +80,21 @@ pub const ITARGETSR: IrqBank = IrqBank {
     bits: 8,
     len: 0x3fc,
 };
+/// GICD_CPENDSGIR<n> (GICv2): clear SGI pending state, one byte per SGI, one bit per source
+/// CPU (IHI 0048B §4.3.16).
+pub const CPENDSGIR: IrqBank = IrqBank {
+    name: "GICD_CPENDSGIR",
+    base: 0xf10,
+    bits: 8,
+    len: 0x10,
+};
+/// GICD_SPENDSGIR<n> (GICv2): set SGI pending state per source CPU (IHI 0048B §4.3.17).
+pub const SPENDSGIR: IrqBank = IrqBank {
+    name: "GICD_SPENDSGIR",
+    base: 0xf20,
+    bits: 8,
+    len: 0x10,
+};
 /// GICD_ICFGR<n>.
 pub const ICFGR: IrqBank = IrqBank {
     name: "GICD_ICFGR",
@@ -99,7 +114,7 @@ const FIXED: &[(u32, &str)] = &[
 
 const BANKS: &[IrqBank] = &[
     IGROUPR, ISENABLER, ICENABLER, ISPENDR, ICPENDR, ISACTIVER, ICACTIVER, IPRIORITYR, ITARGETSR,
-    ICFGR,
+    ICFGR, CPENDSGIR, SPENDSGIR,
 ];
 
 /// Writes the name of the distributor register at `offset`.
@@ -163,6 +178,10 @@ impl Sgir {
     /// TargetListFilter = 0b10: forward to the requesting CPU only.
     pub const fn to_self(sgi: u32) -> Sgir {
         Sgir((0b10 << 24) | (sgi & 0xf))
+    }
+    /// TargetListFilter = 0b01: forward to every CPU but the requesting one.
+    pub const fn to_all_but_self(sgi: u32) -> Sgir {
+        Sgir((0b01 << 24) | (sgi & 0xf))
     }
     /// TargetListFilter = 0b00: forward to the CPUs in `targets`.
     pub const fn to_list(sgi: u32, targets: u8) -> Sgir {

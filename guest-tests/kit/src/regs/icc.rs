@@ -19,3 +19,8 @@ pub const fn ctlr_pri_bits(ctlr: u64) -> u8 {
 pub const fn sgi1r_to_list(sgi: u32, target_list: u16) -> u64 {
     ((sgi as u64 & 0xf) << 24) | target_list as u64
 }
+
+/// ICC_SGI1R_EL1 with IRM = 1: an SGI to every PE but the sender (IHI 0069H §12.2.22).
+pub const fn sgi1r_to_all_but_self(sgi: u32) -> u64 {
+    ((sgi as u64 & 0xf) << 24) | (1 << 40)
+}
