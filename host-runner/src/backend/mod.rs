@@ -20,30 +20,33 @@ pub struct TargetSpec {
     pub shape: TargetInfo,
 }
 
-/// A two-CPU aarch64 machine with `gic`, 288 INTIDs (ITLinesNumber 8, as QEMU's virt board)
-/// and 5 priority bits (irqsuite's choice for the reference; a real target reports its own).
-const fn aarch64_shape(gic: GicVersion) -> TargetInfo {
+/// An aarch64 machine with `gic` and `cpus` CPUs, 288 INTIDs (ITLinesNumber 8, as QEMU's virt
+/// board) and 5 priority bits (irqsuite's choice for the reference; a real target reports its
+/// own in its `cfg` record, and the model is shaped after that).
+pub const fn aarch64_shape(gic: GicVersion, cpus: u8) -> TargetInfo {
     TargetInfo {
         arch: Arch::Aarch64,
         gic,
-        cpus: 2,
+        cpus,
         it_lines: 8,
         pri_bits: 5,
         its: false,
     }
 }
 
-/// The GIC targets of the Arm backends: `gicv2` and `gicv3`.
-pub const GIC_TARGETS: &[TargetSpec] = &[
-    TargetSpec {
-        name: "gicv2",
-        shape: aarch64_shape(GicVersion::V2),
-    },
-    TargetSpec {
-        name: "gicv3",
-        shape: aarch64_shape(GicVersion::V3),
-    },
-];
+/// The GIC targets of an Arm backend with `cpus` CPUs: `gicv2` and `gicv3`.
+pub const fn gic_targets(cpus: u8) -> [TargetSpec; 2] {
+    [
+        TargetSpec {
+            name: "gicv2",
+            shape: aarch64_shape(GicVersion::V2, cpus),
+        },
+        TargetSpec {
+            name: "gicv3",
+            shape: aarch64_shape(GicVersion::V3, cpus),
+        },
+    ]
+}
 
 /// Why a backend cannot run here.
 #[derive(Clone, Debug, PartialEq, Eq)]

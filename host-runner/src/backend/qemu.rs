@@ -17,9 +17,9 @@ pub struct QemuTcg;
 
 const QEMU: &str = "qemu-system-aarch64";
 
-/// CPUs QEMU gives the guest. One until the guest brings up secondary CPUs (PSCI CPU_ON):
-/// multi-CPU cases then skip on this backend ("needs more CPUs"), never run half-way.
-const GUEST_CPUS: u8 = 1;
+/// One CPU until the guest brings up secondary CPUs (PSCI CPU_ON): multi-CPU cases skip on
+/// this backend ("needs more CPUs"), never run half-way.
+const TARGETS: [TargetSpec; 2] = super::gic_targets(1);
 
 fn gic_version(target: &TargetSpec) -> &'static str {
     match target.shape.gic {
@@ -49,7 +49,14 @@ pub fn command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]) ->
         "-machine",
         &format!("virt,gic-version={}", gic_version(target)),
     ])
-    .args(["-cpu", "max", "-smp", &GUEST_CPUS.to_string(), "-m", "256M"])
+    .args([
+        "-cpu",
+        "max",
+        "-smp",
+        &target.shape.cpus.to_string(),
+        "-m",
+        "256M",
+    ])
     .args([
         "-nodefaults",
         "-display",
@@ -81,7 +88,7 @@ impl Backend for QemuTcg {
         "QEMU's own GICv2/GICv3 under TCG (qemu-system-aarch64 -machine virt)"
     }
     fn targets(&self) -> &'static [TargetSpec] {
-        super::GIC_TARGETS
+        &TARGETS
     }
     fn availability(&self) -> Result<(), Unavailable> {
         tools::require(QEMU, "irqsuite setup --backend qemu-tcg")

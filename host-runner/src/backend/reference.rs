@@ -9,6 +9,9 @@ use crate::judge;
 /// The reference backend.
 pub struct Reference;
 
+/// Two CPUs, so multi-CPU cases run on the model.
+const TARGETS: [TargetSpec; 2] = super::gic_targets(2);
+
 impl Backend for Reference {
     fn name(&self) -> &'static str {
         "reference"
@@ -17,7 +20,7 @@ impl Backend for Reference {
         "in-process, against reference-vgic; needs no hypervisor"
     }
     fn targets(&self) -> &'static [TargetSpec] {
-        super::GIC_TARGETS
+        &TARGETS
     }
     fn availability(&self) -> Result<(), Unavailable> {
         Ok(())
