@@ -9,26 +9,41 @@ mod wait;
 
 mod active_and_pending;
 mod active_set_clear;
+mod binary_point_group;
+mod binary_point_min;
+mod cpuif_group_enable_gates;
+mod dist_group_enable_gates;
 mod edge_repend_while_active;
 mod enable_gates_delivery;
 mod enable_readback;
 mod eoi_mode_split;
+mod eoi_spurious_ignored;
 mod hppir_no_ack;
+mod icactiver_before_eoi;
+mod icpendr_active_pending;
 mod icpendr_clears_pending;
+mod igroupr_readback;
 mod iidr;
 mod ipriorityr_byte_access;
+mod ipriorityr_word_write;
+mod level_ispendr_ack_clears;
+mod pending_16_equal_priority;
+mod pending_16_priority_order;
 mod pmr_implemented_bits;
 mod pmr_masks;
 mod preemption;
+mod preemption_nested;
 mod priority_order;
 mod priority_tie;
 mod reserved_raz_wi;
 mod ro_id_writes_ignored;
 mod running_priority;
+mod sgi_16_priority_order;
 mod sgi_icfgr_edge_ro;
 mod sgi_self;
 mod smp_sgi_to_other_cpu;
 mod smp_spi_retarget_pending;
+mod spi_icfgr_readback;
 mod spi_pending_active_cycle;
 mod spurious_when_idle;
 mod typer_it_lines;
@@ -63,6 +78,9 @@ pub static CASES: &[Case] = &[
     unimplemented_spi_raz_wi::CASE,
     enable_readback::CASE,
     ipriorityr_byte_access::CASE,
+    ipriorityr_word_write::CASE,
+    igroupr_readback::CASE,
+    spi_icfgr_readback::CASE,
     sgi_icfgr_edge_ro::CASE,
     v2_itargetsr_spi::CASE,
     v2_itargetsr_private::CASE,
@@ -74,6 +92,11 @@ pub static CASES: &[Case] = &[
     active_set_clear::CASE,
     active_and_pending::CASE,
     edge_repend_while_active::CASE,
+    level_ispendr_ack_clears::CASE,
+    icpendr_active_pending::CASE,
+    icactiver_before_eoi::CASE,
+    dist_group_enable_gates::CASE,
+    cpuif_group_enable_gates::CASE,
     // The CPU interface.
     sgi_self::CASE,
     v2_sgir_target_list::CASE,
@@ -86,6 +109,13 @@ pub static CASES: &[Case] = &[
     running_priority::CASE,
     preemption::CASE,
     eoi_mode_split::CASE,
+    eoi_spurious_ignored::CASE,
+    binary_point_min::CASE,
+    binary_point_group::CASE,
+    preemption_nested::CASE,
+    pending_16_priority_order::CASE,
+    pending_16_equal_priority::CASE,
+    sgi_16_priority_order::CASE,
     // The timer.
     vtimer_ppi::CASE,
     smp_sgi_to_other_cpu::CASE,

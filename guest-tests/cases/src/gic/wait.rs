@@ -4,7 +4,7 @@
 
 use guest_kit::gic::PENDING_POLLS;
 use guest_kit::regs::gicc;
-use guest_kit::{Ctx, IccReg, IntId};
+use guest_kit::{Ctx, IccReg, IntId, Site, Width};
 
 /// Polls the highest priority pending interrupt (GICC_HPPIR or ICC_HPPIR1_EL1) until it is
 /// `want`, or gives up after [`PENDING_POLLS`] polls (the traced access that follows then shows
@@ -25,6 +25,26 @@ pub fn until_any_pending(ctx: &mut Ctx<'_>) {
     for _ in 0..PENDING_POLLS {
         match ctx.raw().read(site, width) {
             Ok(v) if !gicc::Iar(v as u32).intid().is_special() => return,
+            _ => ctx.delay(),
+        }
+    }
+}
+
+/// Polls the 32-bit register `site` (untraced) until all bits of `mask` read 1 (bounded).
+pub fn until_all_set(ctx: &mut Ctx<'_>, site: Site, mask: u32) {
+    for _ in 0..PENDING_POLLS {
+        match ctx.raw().read(site, Width::B32) {
+            Ok(v) if v as u32 & mask == mask => return,
+            _ => ctx.delay(),
+        }
+    }
+}
+
+/// Polls the 32-bit register `site` (untraced) until all bits of `mask` read 0 (bounded).
+pub fn until_all_clear(ctx: &mut Ctx<'_>, site: Site, mask: u32) {
+    for _ in 0..PENDING_POLLS {
+        match ctx.raw().read(site, Width::B32) {
+            Ok(v) if v as u32 & mask == 0 => return,
             _ => ctx.delay(),
         }
     }
