@@ -18,6 +18,7 @@ pub mod case;
 pub mod ctx;
 pub mod gic;
 pub mod intid;
+pub mod its;
 pub mod observation;
 pub mod outcome;
 pub mod platform;

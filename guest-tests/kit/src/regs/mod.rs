@@ -7,6 +7,7 @@
 pub mod gicc;
 pub mod gicd;
 pub mod gicr;
+pub mod gits;
 pub mod icc;
 
 use crate::Site;
