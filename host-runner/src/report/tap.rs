@@ -57,3 +57,50 @@ impl<W: Write> Reporter for Tap<W> {
         };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::TargetName;
+    use crate::verdict::{CaseResult, Evidence};
+
+    fn finished(id: &str, outcome: Outcome, reason: &str) -> RunEvent {
+        RunEvent::CaseFinished {
+            name: TargetName {
+                backend: "qemu-tcg",
+                target: "gicv3",
+            },
+            result: Box::new(CaseResult::bare(id, outcome, reason, Evidence::None)),
+        }
+    }
+
+    #[test]
+    fn tap_has_a_plan_and_one_point_per_case_with_skip_and_failure_details() {
+        let mut out = Vec::new();
+        let mut tap = Tap::new(&mut out);
+        tap.event(&RunEvent::RunStarted {
+            instances: 4,
+            targets: 1,
+        });
+        tap.event(&finished("gic.a", Outcome::Pass, ""));
+        tap.event(&finished("gic.b", Outcome::Skip, "needs GICv3 or later"));
+        tap.event(&finished(
+            "gic.c",
+            Outcome::Diverge,
+            "GICD_IIDR = 0x1 (model 0x2)",
+        ));
+        tap.event(&finished(
+            "gic.d",
+            Outcome::Fail,
+            "check x: got 0x0, expected 0x1",
+        ));
+        let text = String::from_utf8(out).unwrap();
+        let expected = "TAP version 13\n1..4\n\
+            ok 1 - qemu-tcg/gicv3/gic.a\n\
+            ok 2 - qemu-tcg/gicv3/gic.b # SKIP needs GICv3 or later\n\
+            ok 3 - qemu-tcg/gicv3/gic.c # diverge: GICD_IIDR = 0x1 (model 0x2)\n\
+            not ok 4 - qemu-tcg/gicv3/gic.d\n  ---\n  outcome: fail\n  \
+            message: \"check x: got 0x0, expected 0x1\"\n  ...\n";
+        assert_eq!(text, expected);
+    }
+}
