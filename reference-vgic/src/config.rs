@@ -5,6 +5,13 @@
 //!   has 8 target bits, IHI 0048B §4.3.2, §4.3.12);
 //! - `it_lines <= 31` (GICD_TYPER.ITLinesNumber is 5 bits, IHI 0048B §4.3.2, IHI 0069H §12.9 GICD_TYPER);
 //! - `4 <= pri_bits <= 8` (at least 16 priority levels, IHI 0048B §3.3, IHI 0069H §4.8).
+//! - LPIs exist only on GICv3: `lpi_id_bits` is 0 (no LPIs) or `14..=16` (INTIDs up to
+//!   `2^lpi_id_bits - 1`; LPIs start at 8192 so at least 14 bits are needed, IHI 0069H §5.1,
+//!   GICD_TYPER.IDbits >= 13). 16 is irqsuite's ceiling: it keeps ICC_CTLR_EL1.IDbits at 0
+//!   (16-bit INTIDs) and the pending-table scan at EnableLPIs small.
+//! - An ITS implies LPIs: with `its` set and `lpi_id_bits == 0`, 16 bits are used.
+
+use crate::its::CommandErrorChoice;
 
 /// The GIC architecture version the model presents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,7 +29,7 @@ pub struct CpuId(pub u8);
 
 /// irqsuite's implementation-defined IIDR value: Implementer 0x43b (the JEP106 code of Arm),
 /// revision, variant and product ID 0. Used for GICD_IIDR and GICR_IIDR as is; GICC_IIDR
-/// additionally carries ArchVersion = 2 in bits [19:16] (IHI 0048B §4.4.16).
+/// additionally carries ArchVersion = 2 in bits \[19:16\] (IHI 0048B §4.4.16).
 pub const DEFAULT_IIDR: u32 = 0x0000_043b;
 
 /// The machine shape.
@@ -38,6 +45,58 @@ pub struct GicConfig {
     pub pri_bits: u8,
     /// The GICD_IIDR / GICR_IIDR / GICC_IIDR value: implementation defined.
     pub iidr: u32,
+    /// Number of INTID bits when LPIs are supported (GICD_TYPER.IDbits + 1, GICD_TYPER.LPIS
+    /// = 1, GICR_TYPER.PLPIS = 1); 0 for no LPIs (today's default).
+    pub lpi_id_bits: u8,
+    /// The ITS, if any (GICv3 only). `None` by default.
+    pub its: Option<ItsConfig>,
+}
+
+/// The shape of the (single) ITS: the GITS_TYPER fields and irqsuite's implementation-defined
+/// choices (IHI 0069H §12.19 GITS_TYPER).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ItsConfig {
+    /// DeviceID bits (GITS_TYPER.Devbits + 1), 1..=32.
+    pub device_bits: u8,
+    /// EventID bits (GITS_TYPER.ID_bits + 1), 1..=32.
+    pub event_bits: u8,
+    /// Collection ID bits: 16 gives GITS_TYPER.CIL = 0; fewer gives CIL = 1 and
+    /// CIDbits = `collection_bits - 1`. 1..=16.
+    pub collection_bits: u8,
+    /// GITS_TYPER.HCC: collections held in the ITS itself (ICIDs `0 .. hcc`); larger ICIDs
+    /// live in the memory table of GITS_BASER1. 0 = every collection in memory.
+    pub hcc: u8,
+    /// The DeviceID the ITS sees for a CPU's own MMIO write to GITS_TRANSLATER: IMPLEMENTATION
+    /// DEFINED (IHI 0069H §5.2, "the DeviceID is IMPLEMENTATION DEFINED" for writes not from a
+    /// device). The host configures it; irqsuite's default is 0.
+    pub cpu_device_id: u32,
+    /// What the ITS does on a command error: one of the allowed set
+    /// ([`crate::allowed_command_error_choices`]). Default: [`CommandErrorChoice::Stall`].
+    pub command_error: CommandErrorChoice,
+}
+
+impl Default for ItsConfig {
+    fn default() -> Self {
+        ItsConfig {
+            device_bits: 16,
+            event_bits: 16,
+            collection_bits: 16,
+            hcc: 0,
+            cpu_device_id: 0,
+            command_error: CommandErrorChoice::Stall,
+        }
+    }
+}
+
+impl ItsConfig {
+    fn normalized(self) -> Self {
+        ItsConfig {
+            device_bits: self.device_bits.clamp(1, 32),
+            event_bits: self.event_bits.clamp(1, 32),
+            collection_bits: self.collection_bits.clamp(1, 16),
+            ..self
+        }
+    }
 }
 
 impl GicConfig {
@@ -49,8 +108,33 @@ impl GicConfig {
             it_lines,
             pri_bits,
             iidr: DEFAULT_IIDR,
+            lpi_id_bits: 0,
+            its: None,
         }
         .normalized()
+    }
+
+    /// The same configuration with LPIs of `id_bits` INTID bits (clamped to 14..=16).
+    pub fn with_lpis(self, id_bits: u8) -> Self {
+        GicConfig {
+            lpi_id_bits: id_bits.max(1),
+            ..self
+        }
+        .normalized()
+    }
+
+    /// The same configuration with an ITS (and LPIs, 16 INTID bits unless already set).
+    pub fn with_its(self, its: ItsConfig) -> Self {
+        GicConfig {
+            its: Some(its),
+            ..self
+        }
+        .normalized()
+    }
+
+    /// Are LPIs supported (GICD_TYPER.LPIS)?
+    pub fn lpis(&self) -> bool {
+        self.lpi_id_bits != 0
     }
 
     /// The same configuration clamped into the architectural ranges listed in the module doc.
@@ -59,10 +143,23 @@ impl GicConfig {
             Version::V2 => 8,
             Version::V3 => u8::MAX,
         };
+        let (lpi_id_bits, its) = match self.version {
+            Version::V2 => (0, None),
+            Version::V3 => {
+                let bits = match (self.lpi_id_bits, self.its) {
+                    (0, None) => 0,
+                    (0, Some(_)) => 16,
+                    (b, _) => b.clamp(14, 16),
+                };
+                (bits, self.its.map(ItsConfig::normalized))
+            }
+        };
         GicConfig {
             cpus: self.cpus.clamp(1, max_cpus),
             it_lines: self.it_lines.min(31),
             pri_bits: self.pri_bits.clamp(4, 8),
+            lpi_id_bits,
+            its,
             ..self
         }
     }

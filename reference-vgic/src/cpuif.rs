@@ -186,37 +186,44 @@ pub fn hppir(view: AckView, cpuif: &CpuIf, candidate: Option<Candidate>) -> u32 
 }
 
 /// IAR: acknowledge the highest priority pending interrupt of `cpu` if it can be signalled.
-/// It becomes active, its pending latch (or, for a GICv2 SGI, the latch of the reported source)
-/// is cleared (a level interrupt with its line high stays pending: active and pending), and its
-/// group priority is recorded in the active priorities. Returns the IAR value: the INTID (plus
-/// the source CPU in bits [12:10] for a GICv2 SGI) or a special INTID (IHI 0048B ch. 3 "Interrupt handling and prioritization"; IHI 0069H ch. 4, "Physical
-/// interrupt handling and prioritization").
+/// `take` removes its pending state and, if it has one, makes it active ([`take_irq`] for
+/// SGIs/PPIs/SPIs; for an LPI, which has no active state, only the pending state goes,
+/// IHI 0069H §5.1); it returns false if there was nothing to take. The group priority is then
+/// recorded in the active priorities. Returns the IAR value: the INTID (plus the source CPU
+/// in bits [12:10] for a GICv2 SGI) or a special INTID (IHI 0048B ch. 3 "Interrupt handling
+/// and prioritization"; IHI 0069H ch. 4, "Physical interrupt handling and prioritization").
 pub fn acknowledge(
     view: AckView,
-    cpu: usize,
     cpuif: &mut CpuIf,
-    irqs: &mut Irqs,
     config: &GicConfig,
     candidate: Option<Candidate>,
+    take: impl FnOnce(&Candidate) -> bool,
 ) -> u32 {
     let c = match reportable(view, cpuif, candidate) {
         Ok(c) => c,
         Err(special) => return special,
     };
-    if !cpuif.can_signal(&c, config) {
+    if !cpuif.can_signal(&c, config) || !take(&c) {
         return INTID_SPURIOUS;
     }
+    let level = priority_level(cpuif.group_priority(c.priority, c.group), config);
+    cpuif.ap[c.group.index()][level / 32] |= 1 << (level % 32);
+    c.iar_value()
+}
+
+/// Acknowledge an SGI, PPI or SPI: it becomes active and its pending latch (or, for a GICv2
+/// SGI, the latch of the reported source) is cleared; a level interrupt with its line high
+/// stays pending (active and pending). False if the INTID has no state.
+pub fn take_irq(cpu: usize, irqs: &mut Irqs, c: &Candidate) -> bool {
     let Some(irq) = irqs.get_mut(cpu, c.intid) else {
-        return INTID_SPURIOUS;
+        return false;
     };
     match c.source {
         Some(src) => irq.sgi_sources &= !(1 << src),
         None => irq.pending_latch = false,
     }
     irq.active = true;
-    let level = priority_level(cpuif.group_priority(c.priority, c.group), config);
-    cpuif.ap[c.group.index()][level / 32] |= 1 << (level % 32);
-    c.iar_value()
+    true
 }
 
 /// Deactivate `intid` for `cpu` (EOImode 0 EOI, or DIR). Special and nonexistent INTIDs are

@@ -7,6 +7,9 @@
 //!   CPU or frame makes the access RAZ/WI (recorded for MMIO).
 //! - `cpuifs` and `redists` have exactly `config.cpus` entries, so a checked CPU index can
 //!   index them.
+//! - The model owns its guest memory (`Box<dyn GuestMemory>`, [`SparseMemory`] by default):
+//!   a snapshot of a `Gic` (`clone`) includes the memory, and the model stays pure: the host
+//!   copies the guest's writes in through [`Gic::memory_mut`].
 //! - At most [`MAX_IGNORED`] ignored accesses are kept between two [`Gic::take_ignored`] calls;
 //!   later ones are dropped.
 
@@ -14,6 +17,9 @@ use crate::CpuId;
 use crate::config::{GicConfig, Version};
 use crate::cpuif::{self, AckView, CpuIf};
 use crate::irq::{FIRST_PPI, FIRST_SPI, Group, INTID_SPURIOUS, Irqs, Trigger};
+use crate::its::{self, CommandErrorRecord, Its, ItsError};
+use crate::lpi::{FIRST_LPI, RedistLpi};
+use crate::memory::{GuestMemory, SparseMemory};
 use crate::mmio::{
     self, AccessKind, Frame, IgnoreReason, IgnoredAccess, Target, dist, gicc, redist,
 };
@@ -35,6 +41,8 @@ pub(crate) struct Distributor {
 pub(crate) struct Redistributor {
     /// GICR_WAKER.ProcessorSleep.
     pub processor_sleep: bool,
+    /// LPI state: EnableLPIs, PROPBASER/PENDBASER, pending LPIs, configuration cache.
+    pub lpi: RedistLpi,
 }
 
 /// The reference GIC.
@@ -45,6 +53,10 @@ pub struct Gic {
     pub(crate) dist: Distributor,
     pub(crate) cpuifs: Vec<CpuIf>,
     pub(crate) redists: Vec<Redistributor>,
+    /// Guest memory: LPI tables, the ITS command queue and ITS tables.
+    pub(crate) memory: Box<dyn GuestMemory>,
+    /// The ITS, when configured.
+    pub(crate) its: Option<Its>,
     ignored: Vec<IgnoredAccess>,
 }
 
@@ -54,6 +66,14 @@ impl Gic {
     /// on GICv3 (the GICv3 reset value is UNKNOWN; irqsuite's choice matches the only group its
     /// system-register view can acknowledge).
     pub fn new(config: GicConfig) -> Gic {
+        Gic::with_memory(config, Box::new(SparseMemory::new()))
+    }
+
+    /// A GIC in its reset state that reaches guest memory through `memory` (the LPI
+    /// configuration and pending tables, the ITS command queue and tables). The model owns the
+    /// memory: the host mirrors what the guest writes through [`Gic::memory_mut`]. Without LPIs
+    /// the memory is never touched.
+    pub fn with_memory(config: GicConfig, memory: Box<dyn GuestMemory>) -> Gic {
         let config = config.normalized();
         let group = match config.version {
             Version::V2 => Group::G0,
@@ -67,12 +87,48 @@ impl Gic {
             cpuifs: vec![CpuIf::new(&config); cpus],
             redists: vec![
                 Redistributor {
-                    processor_sleep: true
+                    processor_sleep: true,
+                    lpi: RedistLpi::default(),
                 };
                 cpus
             ],
+            memory,
+            its: config.its.map(|c| Its::new(c.hcc)),
             ignored: Vec::new(),
         }
+    }
+
+    /// The guest memory the model reads its tables from.
+    pub fn memory(&self) -> &dyn GuestMemory {
+        &*self.memory
+    }
+
+    /// The guest memory, for the host to store what the guest wrote (tables, commands).
+    pub fn memory_mut(&mut self) -> &mut dyn GuestMemory {
+        &mut *self.memory
+    }
+
+    /// A device's MSI: the write of `event_id` to GITS_TRANSLATER by the device `device_id`
+    /// (IHI 0069H §5.2). On success the translated LPI is pending on its collection's
+    /// redistributor; on a translation error nothing changes and the error says why.
+    pub fn its_translate(&mut self, device_id: u32, event_id: u32) -> Result<(), ItsError> {
+        its::handlers::translate(self, device_id, event_id)
+    }
+
+    /// The ITS command errors since the last call, oldest first (at most
+    /// [`its::MAX_ITS_ERRORS`]).
+    pub fn take_its_errors(&mut self) -> Vec<CommandErrorRecord> {
+        self.its
+            .as_mut()
+            .map(|its| core::mem::take(&mut its.errors))
+            .unwrap_or_default()
+    }
+
+    /// Is LPI `intid` pending on `cpu`'s redistributor? (Inspection for hosts and tests; the
+    /// guest sees it only through the CPU interface.)
+    pub fn lpi_is_pending(&self, cpu: CpuId, intid: u32) -> bool {
+        self.cpu_index(cpu)
+            .is_some_and(|c| self.redists[c].lpi.pending.contains(&intid))
     }
 
     /// The (normalized) configuration.
@@ -100,7 +156,15 @@ impl Gic {
             (Version::V2, Frame::CpuInterface) => target(gicc::REGIONS, cpu, 0..0),
             (Version::V3, Frame::Distributor) => target(dist::V3_REGIONS, cpu, FIRST_SPI..nr),
             (Version::V3, Frame::Redistributor(rd)) => {
-                target(redist::RD_REGIONS, self.cpu_index(rd)?, 0..0)
+                let table = if self.config.lpis() {
+                    redist::RD_LPI_REGIONS
+                } else {
+                    redist::RD_REGIONS
+                };
+                target(table, self.cpu_index(rd)?, 0..0)
+            }
+            (Version::V3, Frame::Its) if self.its.is_some() => {
+                target(its::regs::REGIONS, cpu, 0..0)
             }
             (Version::V3, Frame::RedistributorSgi(rd)) => {
                 target(redist::SGI_REGIONS, self.cpu_index(rd)?, 0..FIRST_SPI)
@@ -210,7 +274,18 @@ impl Gic {
         let Some(cpuif) = self.cpuifs.get_mut(cpu) else {
             return INTID_SPURIOUS;
         };
-        cpuif::acknowledge(view, cpu, cpuif, &mut self.irqs, &config, candidate)
+        let irqs = &mut self.irqs;
+        let redists = &mut self.redists;
+        cpuif::acknowledge(view, cpuif, &config, candidate, |c| {
+            if c.intid >= FIRST_LPI {
+                // No active state: pending -> inactive (IHI 0069H §5.1).
+                redists
+                    .get_mut(cpu)
+                    .is_some_and(|rd| rd.lpi.pending.remove(&c.intid))
+            } else {
+                cpuif::take_irq(cpu, irqs, c)
+            }
+        })
     }
 
     /// HPPIR read on `cpu` (checked index).

@@ -22,6 +22,16 @@
 //! - **One oracle.** `oracle::highest_pending` is the single definition of "the highest
 //!   priority pending interrupt of a CPU"; IAR and HPPIR (v2 and v3) both use it, and only
 //!   the CPU interface (`cpuif`) applies the priority mask and preemption on top.
+//! - **Guest memory is a seam.** LPI tables, the ITS command queue and the ITS tables live
+//!   in guest memory, reached through [`GuestMemory`] (read/write at a guest physical
+//!   address). The `Gic` owns a `Box<dyn GuestMemory>` ([`SparseMemory`] unless
+//!   [`Gic::with_memory`] gives another); the host copies the guest's writes in through
+//!   [`Gic::memory_mut`]. The model stays pure: no I/O, just bytes.
+//! - **LPIs join the one oracle.** Pending LPIs (per redistributor, `lpi`) are candidates
+//!   next to SGIs/PPIs/SPIs in `oracle::highest_pending`; they have no active state.
+//! - **ITS commands are a flat loop over one handler per command** (`its::cmd`,
+//!   `its::handlers`); errors are named after the spec ([`ItsError`]) and what follows one is a
+//!   documented choice from an allowed set ([`allowed_command_error_choices`]).
 //! - **Never panics on guest input.** Nonexistent CPUs, frames, INTIDs, offsets and widths are
 //!   RAZ/WI.
 //!
@@ -44,6 +54,15 @@
 //! - Active priorities: one bit per preemption level (`pri_bits`, at most 7 bits); GICC_APR0 /
 //!   GICC_NSAPR0 / ICC_AP1R0_EL1 show levels 0-31.
 //! - Virtual timer: ISTATUS reads 0 while the timer is disabled; CVAL resets to 0.
+//! - LPIs (when configured): GICD_TYPER.IDbits = `lpi_id_bits - 1` (14..=16 bits),
+//!   GICR_CTLR.EnableLPIs one-way (CES = 0), GICR_PROPBASER/PENDBASER frozen once it is set,
+//!   a per-redistributor configuration cache refreshed only by INV/INVALL, the pending table
+//!   read once at EnableLPIs unless PTZ (see `lpi`).
+//! - ITS (when configured): one 128 KiB [`Frame::Its`]; GITS_TYPER PTA = 0, ITT entries of 8
+//!   bytes, SEIS = 0; Device table in GITS_BASER0, Collection table in GITS_BASER1 (flat or
+//!   two-level), HCC collections in the ITS; a CPU's GITS_TRANSLATER write uses
+//!   [`ItsConfig::cpu_device_id`]; a command error stalls the queue by default
+//!   ([`ItsConfig::command_error`]); see `its` for the rest.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -51,14 +70,25 @@ mod config;
 mod cpuif;
 mod gic;
 mod irq;
+mod its;
+mod lpi;
+mod memory;
 mod mmio;
 mod oracle;
 mod sgi;
 mod sysreg;
 mod timer;
 
-pub use config::{CpuId, DEFAULT_IIDR, GicConfig, Version};
+pub use config::{CpuId, DEFAULT_IIDR, GicConfig, ItsConfig, Version};
 pub use gic::{Gic, MAX_IGNORED};
+pub use its::{
+    CommandErrorChoice, CommandErrorRecord, ItsError, MAX_ITS_ERRORS, allowed_command_error_choices,
+};
+pub use lpi::FIRST_LPI;
+pub use memory::{
+    CloneGuestMemory, GuestMemory, MemoryError, SPARSE_DEFAULT_PAGES, SPARSE_LIMIT, SPARSE_PAGE,
+    SparseMemory,
+};
 pub use mmio::{AccessKind, Frame, IgnoreReason, IgnoredAccess};
 pub use sysreg::Sysreg;
 pub use timer::{TimerReg, VirtualTimer};

@@ -11,6 +11,11 @@
 //!   is not enabled are ignored"; IHI 0069H §4.1, ICC_HPPIR1_EL1, GICR_WAKER.)
 //! - The priority mask and the running priority are *not* applied here: they decide whether the
 //!   candidate is signalled ([`crate::cpuif::CpuIf::can_signal`]), not what is pending.
+//! - LPIs (GICv3 with LPIs) are candidates from the redistributor's pending set: pending,
+//!   enabled in the redistributor's cached configuration, priority from the configuration
+//!   byte (bits \[1:0\] zero, then only implemented bits), Group 1 (IHI 0069H §5.1: LPIs are
+//!   always Non-secure Group 1), subject to the same group enables and GICR_WAKER as the
+//!   other interrupts. They never have an active state.
 //! - Ties: the lowest INTID wins, and for a GICv2 SGI pending from several CPUs the lowest
 //!   source CPU (IMPLEMENTATION DEFINED choice, IHI 0048B §3.3; irqsuite's choice).
 
@@ -33,7 +38,7 @@ pub struct Candidate {
 
 impl Candidate {
     /// The value GICC_IAR/GICC_HPPIR/ICC_IAR1_EL1 returns: INTID, and for a GICv2 SGI the
-    /// source CPUID in bits [12:10] (IHI 0048B §4.4.4).
+    /// source CPUID in bits \[12:10\] (IHI 0048B §4.4.4).
     pub fn iar_value(&self) -> u32 {
         self.intid | self.source.map_or(0, |s| u32::from(s) << 10)
     }
@@ -61,7 +66,8 @@ pub fn highest_pending(gic: &Gic, cpu: usize) -> Option<Candidate> {
         return None;
     }
     let group_on = |g: Group| gic.dist.enable[g.index()] && cpuif.enable[g.index()];
-    gic.irqs
+    let lines = gic
+        .irqs
         .visible(cpu)
         .filter(|(intid, irq)| {
             irq.enabled
@@ -70,12 +76,28 @@ pub fn highest_pending(gic: &Gic, cpu: usize) -> Option<Candidate> {
                 && group_on(irq.group)
                 && routed_to(gic, cpu, *intid, irq)
         })
-        // min_by_key keeps the first minimum: INTIDs ascend, so the lowest INTID wins ties.
-        .min_by_key(|(_, irq)| irq.priority)
         .map(|(intid, irq)| Candidate {
             intid,
             priority: irq.priority,
             group: irq.group,
             source: (irq.sgi_sources != 0).then(|| irq.sgi_sources.trailing_zeros() as u8),
-        })
+        });
+    let lpi = &gic.redists.get(cpu)?.lpi;
+    let mask = gic.config.priority_mask();
+    let lpis = lpi
+        .pending
+        .iter()
+        .filter(|_| group_on(Group::G1))
+        .filter_map(|intid| {
+            let config = lpi.cache.get(intid).filter(|c| c.enabled)?;
+            Some(Candidate {
+                intid: *intid,
+                priority: config.priority & mask,
+                group: Group::G1,
+                source: None,
+            })
+        });
+    // Both sources ascend by INTID and every LPI INTID is above every SPI, so min_by_key
+    // (which keeps the first minimum) lets the lowest INTID win ties.
+    lines.chain(lpis).min_by_key(|c| c.priority)
 }

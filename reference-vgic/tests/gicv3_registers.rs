@@ -235,3 +235,57 @@ fn sysregs_read_zero_on_v2() {
     assert_eq!(g.sysreg_read(C0, Sysreg::Pmr), 0);
     assert_eq!(g.sysreg_read(C0, Sysreg::Sre), 0);
 }
+
+#[test]
+fn gicd_typer_reports_lpis_and_idbits_with_lpis() {
+    use reference_vgic::{GicConfig, Version};
+    let mut g = reference_vgic::Gic::new(GicConfig::new(Version::V3, 2, 2, 5).with_lpis(16));
+    let typer = rd(&mut g, GICD_TYPER);
+    assert_eq!(typer >> 17 & 1, 1, "LPIS");
+    assert_eq!(typer >> 19 & 0x1f, 15, "IDbits: 16 INTID bits");
+    assert_eq!(typer >> 11 & 0x1f, 0, "num_LPIs: range given by IDbits");
+    assert_eq!(typer & 0x1f, 2);
+    // Fewer than 14 bits cannot hold an LPI: clamped to 14.
+    let mut g = reference_vgic::Gic::new(GicConfig::new(Version::V3, 1, 2, 5).with_lpis(10));
+    assert_eq!(rd(&mut g, GICD_TYPER) >> 19 & 0x1f, 13);
+}
+
+#[test]
+fn gicr_typer_reports_plpis_with_lpis() {
+    use reference_vgic::{GicConfig, Version};
+    let mut plain = v3(1);
+    let t = plain.mmio_read(C0, Frame::Redistributor(C0), GICR_TYPER, 8);
+    assert_eq!(t & 1, 0, "PLPIS without LPIs");
+    let mut g = reference_vgic::Gic::new(GicConfig::new(Version::V3, 2, 2, 5).with_lpis(14));
+    let t1 = g.mmio_read(C0, Frame::Redistributor(C1), GICR_TYPER, 8);
+    assert_eq!(t1 & 1, 1, "PLPIS");
+    assert_eq!(t1 >> 3 & 1, 0, "DirectLPI");
+    assert_eq!(t1 >> 4 & 1, 1, "Last");
+    assert_eq!(t1 >> 8 & 0xffff, 1, "Processor_Number");
+}
+
+#[test]
+fn gicr_lpi_registers_exist_only_with_lpis() {
+    let mut plain = v3(1);
+    plain.mmio_write(C0, Frame::Redistributor(C0), 0x70, 8, 0x1000);
+    assert_eq!(plain.mmio_read(C0, Frame::Redistributor(C0), 0x70, 8), 0);
+    assert_eq!(plain.take_ignored().len(), 2, "GICR_PROPBASER unmapped");
+    use reference_vgic::{GicConfig, Version};
+    let mut g = reference_vgic::Gic::new(GicConfig::new(Version::V3, 1, 2, 5).with_lpis(16));
+    let rd0 = Frame::Redistributor(C0);
+    // PROPBASER: IDbits [4:0], caches and shareability, PA [51:12]; the rest RES0.
+    g.mmio_write(C0, rd0, 0x70, 8, u64::MAX);
+    assert_eq!(
+        g.mmio_read(C0, rd0, 0x70, 8),
+        0x1f | 0b111 << 7 | 0b11 << 10 | (((1 << 52) - 1) & !0xfff) | 0b111 << 56
+    );
+    // 32-bit halves.
+    g.mmio_write(C0, rd0, 0x74, 4, 0);
+    assert_eq!(g.mmio_read(C0, rd0, 0x74, 4), 0);
+    assert_eq!(
+        g.mmio_read(C0, rd0, 0x70, 4),
+        0xffff_ff9f,
+        "bits [6:5] RES0"
+    );
+    assert!(g.take_ignored().is_empty());
+}

@@ -227,7 +227,7 @@ proptest! {
         ),
     ) {
         let version = if v3 { Version::V3 } else { Version::V2 };
-        let mut g = Gic::new(GicConfig { version, cpus, it_lines, pri_bits, iidr: 1 });
+        let mut g = Gic::new(GicConfig { iidr: 1, ..GicConfig::new(version, cpus, it_lines, pri_bits) });
         for (cpu, frame, target, offset, width, value, write) in accesses {
             let cpu = CpuId(cpu);
             let frame = match frame {

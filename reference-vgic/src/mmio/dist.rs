@@ -50,14 +50,21 @@ fn write_ctlr(gic: &mut Gic, _: &Access, value: u64) {
 }
 
 /// GICD_TYPER (RO). GICv2 (IHI 0048B §4.3.2): ITLinesNumber [4:0], CPUNumber [7:5],
-/// SecurityExtn [10] = 0, LSPI 0. GICv3 (IHI 0069H §12.9 GICD_TYPER): also IDbits [23:19] = 9
-/// (INTIDs 0-1023, no LPIs: LPIS [17] = 0, MBIS [16] = 0), A3V [24] = 1, No1N [25] = 0.
+/// SecurityExtn [10] = 0, LSPI 0. GICv3 (IHI 0069H §12.9 GICD_TYPER): also IDbits [23:19] =
+/// 9 without LPIs (INTIDs 0-1023, LPIS [17] = 0) or `lpi_id_bits - 1` with LPIs (LPIS = 1,
+/// num_LPIs [15:11] = 0: the LPI range is given by IDbits), MBIS [16] = 0, A3V [24] = 1,
+/// No1N [25] = 0.
 fn read_typer(gic: &mut Gic, _: &Access) -> u64 {
     let c = &gic.config;
     let base = u64::from(c.it_lines & 0x1f) | u64::from((c.cpus - 1).min(7)) << 5;
+    let (idbits, lpis) = if c.lpis() {
+        (u64::from(c.lpi_id_bits - 1), 1u64)
+    } else {
+        (9, 0)
+    };
     match c.version {
         crate::Version::V2 => base,
-        crate::Version::V3 => base | 9 << 19 | 1 << 24,
+        crate::Version::V3 => base | lpis << 17 | idbits << 19 | 1 << 24,
     }
 }
 

@@ -27,7 +27,6 @@ use crate::irq::Irq;
 /// Access widths a row allows (bit = width in bytes).
 pub(crate) const W8: u8 = 1;
 /// 16-bit accesses.
-#[allow(dead_code)]
 pub(crate) const W16: u8 = 2;
 /// 32-bit accesses.
 pub(crate) const W32: u8 = 4;
@@ -106,6 +105,11 @@ pub enum Frame {
     Redistributor(CpuId),
     /// GICv3 redistributor SGI_base of a CPU.
     RedistributorSgi(CpuId),
+    /// The GICv3 ITS, 128 KiB: the control frame (GITS_CTLR ... `GITS_BASER<n>`, ID registers)
+    /// at 0 and the translation frame at 0x10000 (GITS_TRANSLATER at 0x10040). One frame
+    /// for both, so a guest's two ITS pages are offsets of one base. Exists only when the
+    /// configuration has an ITS.
+    Its,
 }
 
 /// Whether an ignored access was a read or a write (with the value written).
@@ -346,5 +350,7 @@ mod tests {
         sorted_and_disjoint("GICC", gicc::REGIONS);
         sorted_and_disjoint("GICR RD_base", redist::RD_REGIONS);
         sorted_and_disjoint("GICR SGI_base", redist::SGI_REGIONS);
+        sorted_and_disjoint("GICR RD_base with LPIs", redist::RD_LPI_REGIONS);
+        sorted_and_disjoint("GITS", crate::its::regs::REGIONS);
     }
 }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod its;
+
 use reference_vgic::{CpuId, Frame, Gic, GicConfig, Sysreg, Version};
 
 pub const C0: CpuId = CpuId(0);
