@@ -12,13 +12,17 @@ mod active_set_clear;
 mod binary_point_group;
 mod binary_point_min;
 mod cpuif_group_enable_gates;
+mod disabled_active_pending;
 mod dist_group_enable_gates;
 mod edge_repend_while_active;
 mod enable_gates_delivery;
 mod enable_readback;
 mod eoi_mode_split;
+mod eoi_split_same_priority;
 mod eoi_spurious_ignored;
 mod hppir_no_ack;
+mod hppir_pmr_masked;
+mod hppir_running_masked;
 mod icactiver_before_eoi;
 mod icpendr_active_pending;
 mod icpendr_clears_pending;
@@ -31,10 +35,12 @@ mod pending_16_equal_priority;
 mod pending_16_priority_order;
 mod pmr_implemented_bits;
 mod pmr_masks;
+mod pmr_rpr_independent;
 mod preemption;
 mod preemption_nested;
 mod priority_order;
 mod priority_tie;
+mod private_priority_byte;
 mod reserved_raz_wi;
 mod ro_id_writes_ignored;
 mod running_priority;
@@ -48,18 +54,33 @@ mod spi_pending_active_cycle;
 mod spurious_when_idle;
 mod typer_it_lines;
 mod unimplemented_spi_raz_wi;
+mod v2_cpendsgir;
 mod v2_gicc_iidr;
 mod v2_icpidr2;
 mod v2_itargetsr_private;
 mod v2_itargetsr_spi;
+mod v2_sgir_filter_others;
+mod v2_sgir_filter_reserved;
 mod v2_sgir_target_list;
+mod v2_spendsgir;
 mod v2_typer_cpu_number;
+mod v3_gicd_ctlr_are;
+mod v3_gicd_ctlr_rwp;
+mod v3_gicr_sgi_enable;
+mod v3_gicr_sgi_pending_active;
 mod v3_gicr_typer;
 mod v3_gicr_waker;
 mod v3_icc_ctlr_pribits;
+mod v3_icc_sre;
 mod v3_irouter;
 mod v3_pidr2_archrev;
+mod vtimer_imask;
+mod vtimer_negative_tval;
 mod vtimer_ppi;
+mod vtimer_rearm;
+mod zero_write_active;
+mod zero_write_enable;
+mod zero_write_pending;
 
 /// The GIC cases, in run order.
 pub static CASES: &[Case] = &[
@@ -80,6 +101,15 @@ pub static CASES: &[Case] = &[
     ipriorityr_byte_access::CASE,
     ipriorityr_word_write::CASE,
     igroupr_readback::CASE,
+    private_priority_byte::CASE,
+    zero_write_enable::CASE,
+    zero_write_pending::CASE,
+    zero_write_active::CASE,
+    v3_gicd_ctlr_are::CASE,
+    v3_gicd_ctlr_rwp::CASE,
+    v3_icc_sre::CASE,
+    v3_gicr_sgi_enable::CASE,
+    v3_gicr_sgi_pending_active::CASE,
     spi_icfgr_readback::CASE,
     sgi_icfgr_edge_ro::CASE,
     v2_itargetsr_spi::CASE,
@@ -97,18 +127,27 @@ pub static CASES: &[Case] = &[
     icactiver_before_eoi::CASE,
     dist_group_enable_gates::CASE,
     cpuif_group_enable_gates::CASE,
+    disabled_active_pending::CASE,
     // The CPU interface.
     sgi_self::CASE,
     v2_sgir_target_list::CASE,
+    v2_spendsgir::CASE,
+    v2_cpendsgir::CASE,
+    v2_sgir_filter_others::CASE,
+    v2_sgir_filter_reserved::CASE,
     spurious_when_idle::CASE,
     hppir_no_ack::CASE,
+    hppir_pmr_masked::CASE,
+    hppir_running_masked::CASE,
     priority_order::CASE,
     priority_tie::CASE,
     pmr_masks::CASE,
     pmr_implemented_bits::CASE,
+    pmr_rpr_independent::CASE,
     running_priority::CASE,
     preemption::CASE,
     eoi_mode_split::CASE,
+    eoi_split_same_priority::CASE,
     eoi_spurious_ignored::CASE,
     binary_point_min::CASE,
     binary_point_group::CASE,
@@ -118,6 +157,9 @@ pub static CASES: &[Case] = &[
     sgi_16_priority_order::CASE,
     // The timer.
     vtimer_ppi::CASE,
+    vtimer_imask::CASE,
+    vtimer_rearm::CASE,
+    vtimer_negative_tval::CASE,
     smp_sgi_to_other_cpu::CASE,
     smp_spi_retarget_pending::CASE,
 ];
