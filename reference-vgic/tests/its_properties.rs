@@ -94,8 +94,8 @@ proptest! {
             let (offset, stalled) = (creadr & !1, creadr & 1 != 0);
             let cwriter = r.cwriter();
             let enabled = r.g.mmio_read(C0, Frame::Its, GITS_CTLR, 4) & 1 != 0;
-            prop_assert!(offset < QUEUE_BYTES && offset % 32 == 0, "CREADR {creadr:#x}");
-            prop_assert!(cwriter < QUEUE_BYTES && cwriter % 32 == 0, "CWRITER {cwriter:#x}");
+            prop_assert!(offset < QUEUE_BYTES && offset.is_multiple_of(32), "CREADR {creadr:#x}");
+            prop_assert!(cwriter < QUEUE_BYTES && cwriter.is_multiple_of(32), "CWRITER {cwriter:#x}");
             prop_assert!(ahead(before, offset) <= ahead(before, cwriter),
                 "CREADR moved from {before:#x} past CWRITER {cwriter:#x} to {offset:#x}");
             if enabled && !stalled {
