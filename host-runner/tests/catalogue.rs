@@ -5,14 +5,17 @@
 //! Under `cargo test` (one process) a booted backend runs each target once and every trial
 //! reads its case from that run. Under nextest (a process per trial) each trial boots its own
 //! case. A backend that cannot run here makes its trials ignored, or failed when
-//! `IRQSUITE_REQUIRE=1`.
+//! `IRQSUITE_REQUIRE=1`. Outcomes map as the `irqsuite` exit status does: `fail` and `error` fail
+//! the trial; the committed baseline of the backend (`results/baselines/<backend>.toml`) turns
+//! known departures into `waived`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use guest_kit::Outcome;
 use irqsuite::backend::{self, Backend, Limits, TargetSpec};
-use irqsuite::events::RunEvent;
+use irqsuite::baseline::Baseline;
+use irqsuite::events::{RunEvent, TargetName};
 use irqsuite::verdict::CaseResult;
 use libtest_mimic::{Arguments, Failed, Trial};
 
@@ -38,7 +41,16 @@ fn target_results(
             }
         };
         backend.run(target, cases, Limits::default(), &sink);
-        Arc::new(results.into_inner().unwrap())
+        let mut results = results.into_inner().unwrap();
+        let mut baseline = committed_baseline(backend.name());
+        let name = TargetName {
+            backend: backend.name(),
+            target: target.name,
+        };
+        for result in results.values_mut() {
+            baseline.apply(&name, result);
+        }
+        Arc::new(results)
     }))
 }
 
