@@ -5,10 +5,10 @@
 //! interfaces except that of the requesting processor; CPUTargetList is ignored).
 //!
 //! Expected: with CPU 0's bit in CPUTargetList (to be ignored) and the SGI enabled, GICD_ISPENDR0
-//! shows it not pending, GICD_SPENDSGIR reads 0 and the acknowledge returns 1023. The case runs
-//! on one-CPU targets only: elsewhere the SGI would stay pending on the other CPUs. Why: Linux
-//! uses the filter for broadcast IPIs; a vGIC that applies CPUTargetList anyway (or treats
-//! 0b01 as "everyone") interrupts the sender with its own broadcast.
+//! shows it not pending at CPU 0, GICD_SPENDSGIR reads 0 and the acknowledge returns 1023; where
+//! there is a CPU 1, it acknowledges the SGI with CPUID 0 (the sender). Why: Linux uses the
+//! filter for broadcast IPIs; a vGIC that applies CPUTargetList anyway (or treats 0b01 as
+//! "everyone") interrupts the sender with its own broadcast, or loses it.
 
 use guest_kit::regs::gicd::{self, Sgir};
 use guest_kit::{Case, Ctx, IntId, Needs, Site, Width};
@@ -28,11 +28,10 @@ const SPEND: Site = Site::Gicd(0xf20 + 8);
 const SPURIOUS: u64 = IntId::SPURIOUS.raw() as u64;
 
 fn run(ctx: &mut Ctx<'_>) {
-    if ctx.info().cpus != 1 {
-        ctx.skip("needs exactly one CPU (the SGI would stay pending on the others)");
-        return;
-    }
     ctx.enable(SGI);
+    if ctx.info().cpus > 1 {
+        ctx.on_cpu(1, |ctx| ctx.enable(SGI));
+    }
     let value = Sgir::to_all_but_self(SGI.raw()).0 | 0x01 << 16;
     ctx.write32(Site::Gicd(gicd::SGIR), value);
     for _ in 0..16 {
@@ -44,4 +43,12 @@ fn run(ctx: &mut Ctx<'_>) {
     ctx.check_eq("no-source-at-sender", sources, 0);
     let got = ctx.ack();
     ctx.check_eq("nothing-acknowledged", got.raw().into(), SPURIOUS);
+    if ctx.info().cpus > 1 {
+        ctx.on_cpu(1, |ctx| {
+            let iar = ctx.ack_when_pending_raw();
+            ctx.check_eq("other-cpu-acks", (iar & 0x3ff).into(), SGI.raw().into());
+            ctx.check_eq("other-cpu-sees-sender", ((iar >> 10) & 0x7).into(), 0);
+            ctx.eoi(SGI);
+        });
+    }
 }
