@@ -7,8 +7,9 @@
 //! Expected: after the write (SGI 9, CPU 0's bit in CPUTargetList) and a bounded wait, whether
 //! SGI 9 is pending at CPU 0 is recorded as implementation defined (0 or 1); the case then
 //! clears any pending state untraced (GICD_CPENDSGIR) and checks that the acknowledge returns
-//! 1023 (whatever it did at other CPUs is cleared by the kit's reset). Why: the matrix shows which vGICs ignore such a write (as a
-//! reserved encoding usually is) and which treat it as a target list or a broadcast.
+//! 1023 (whatever it did at other CPUs is cleared by the kit's reset). Why: the matrix shows
+//! which vGICs ignore such a write (as a reserved encoding usually is) and which treat it as a
+//! target list or a broadcast.
 
 use guest_kit::regs::gicd;
 use guest_kit::{Allowed, Case, Ctx, IntId, Needs, Site, Width};
