@@ -3,7 +3,8 @@
 //!
 //! Every record goes out through [`guest_kit::protocol::encode`] with one sequence number per
 //! boot, counted from 0, and a `\n` after it. The exception handlers print too, so the state is
-//! global (one CPU, interrupts masked: no locking needed beyond atomics).
+//! global. Only one CPU runs case code at a time (the others wait in [`crate::smp`]), but a line
+//! is still written under a lock ([`LineLock`]), so two CPUs can never tear or reorder lines.
 
 use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
@@ -27,6 +28,53 @@ static UART: AtomicUsize = AtomicUsize::new(0);
 /// The sequence number of the next record.
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
+/// [`OWNER`] when no CPU holds the lock.
+const UNLOCKED: u32 = u32::MAX;
+/// Attempts at taking the lock before writing without it: a CPU that stopped while holding it
+/// (a hung access on a secondary) must not silence the console.
+const LOCK_ATTEMPTS: u32 = 10_000_000;
+
+/// The CPU holding the console (its index), or [`UNLOCKED`].
+static OWNER: AtomicU32 = AtomicU32::new(UNLOCKED);
+
+/// Holds the console for one line: a spin lock that knows its owner, so an exception handler
+/// printing on a CPU that was interrupted mid-line (a fault on the UART itself) goes ahead
+/// instead of deadlocking.
+struct LineLock {
+    /// Whether this guard took the lock (and so releases it).
+    taken: bool,
+}
+
+impl LineLock {
+    fn acquire() -> LineLock {
+        let me = crate::smp::this_cpu() as u32;
+        if OWNER.load(Ordering::Relaxed) == me {
+            // Re-entered from an exception handler on the CPU that holds it.
+            return LineLock { taken: false };
+        }
+        for _ in 0..LOCK_ATTEMPTS {
+            // Acquire: the previous owner's UART writes and sequence number come before ours.
+            if OWNER
+                .compare_exchange_weak(UNLOCKED, me, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+            {
+                return LineLock { taken: true };
+            }
+            core::hint::spin_loop();
+        }
+        LineLock { taken: false }
+    }
+}
+
+impl Drop for LineLock {
+    fn drop(&mut self) {
+        if self.taken {
+            // Release: this line's writes happen before the next owner's.
+            OWNER.store(UNLOCKED, Ordering::Release);
+        }
+    }
+}
+
 /// Sends output to the UART at `base` (from the device tree).
 pub fn init(base: usize) {
     UART.store(base, Ordering::SeqCst);
@@ -34,6 +82,8 @@ pub fn init(base: usize) {
 
 /// Prints `record` as one line with the next sequence number.
 pub fn emit(record: &Record<'_>) {
+    // The sequence number is taken under the lock, so numbers follow the order of the lines.
+    let _lock = LineLock::acquire();
     let seq = SEQ.fetch_add(1, Ordering::SeqCst);
     let mut line = LineBuf::default();
     match encode(seq, record, &mut line) {

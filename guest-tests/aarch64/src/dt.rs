@@ -10,6 +10,20 @@ use crate::psci::Conduit;
 /// Redistributor regions the guest can hold (`#redistributor-regions`).
 pub const MAX_RD_REGIONS: usize = 4;
 
+/// CPU nodes the guest records (the boot CPU and the secondaries it can start); a tree may list
+/// more, which are counted but not started.
+pub const MAX_CPUS: usize = 8;
+
+/// One `/cpus/cpu@*` node.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CpuNode {
+    /// `reg`: the CPU's MPIDR affinity fields (the PSCI CPU_ON target), `None` when the node has
+    /// no readable one.
+    pub mpidr: Option<u64>,
+    /// `enable-method = "psci"`: the CPU can be started with PSCI CPU_ON.
+    pub psci: bool,
+}
+
 /// An MMIO region from a `reg` property.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Region {
@@ -55,6 +69,9 @@ pub struct Machine {
     pub psci: Option<Conduit>,
     /// The number of `/cpus/cpu@*` nodes (at most 255).
     pub cpus: u8,
+    /// The first [`MAX_CPUS`] of those nodes, in discovery order (index 0 is taken to be the boot
+    /// CPU, as the kit's CPU numbering says).
+    pub cpu_nodes: [CpuNode; MAX_CPUS],
     /// `/chosen/bootargs` (empty when absent).
     pub bootargs: &'static str,
 }
@@ -79,6 +96,7 @@ pub unsafe fn discover(dtb: usize) -> Result<Machine, Error> {
         uart: uart(fdt),
         psci: psci(fdt),
         cpus: cpus(fdt),
+        cpu_nodes: cpu_nodes(fdt),
         bootargs: bootargs(fdt),
     })
 }
@@ -167,6 +185,38 @@ fn cpus(fdt: &Fdt<'static>) -> u8 {
         .filter(|c| c.name.split('@').next() == Some("cpu"))
         .count();
     n.clamp(1, 255) as u8
+}
+
+/// The `reg` and `enable-method` of the first [`MAX_CPUS`] CPU nodes. `reg` is read with the
+/// `/cpus` node's `#address-cells` (1 or 2; the tree's default of 2 when absent).
+fn cpu_nodes(fdt: &Fdt<'static>) -> [CpuNode; MAX_CPUS] {
+    let mut nodes = [CpuNode::default(); MAX_CPUS];
+    let Some(cpus) = fdt.find_node("/cpus") else {
+        return nodes;
+    };
+    let cells = u32_property(cpus, "#address-cells").unwrap_or(2);
+    let cpu_nodes = cpus
+        .children()
+        .filter(|c| c.name.split('@').next() == Some("cpu"));
+    for (slot, node) in nodes.iter_mut().zip(cpu_nodes) {
+        let reg = node.property("reg").map(|p| p.value);
+        slot.mpidr = match (cells, reg) {
+            (1, Some(v)) => v
+                .get(..4)
+                .and_then(|b| b.try_into().ok())
+                .map(|b| u32::from_be_bytes(b).into()),
+            (2, Some(v)) => v
+                .get(..8)
+                .and_then(|b| b.try_into().ok())
+                .map(u64::from_be_bytes),
+            _ => None,
+        };
+        slot.psci = node
+            .property("enable-method")
+            .and_then(|p| p.as_str())
+            .is_some_and(|m| m == "psci");
+    }
+    nodes
 }
 
 fn bootargs(fdt: &Fdt<'static>) -> &'static str {

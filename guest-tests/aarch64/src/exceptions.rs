@@ -9,6 +9,10 @@
 //!   with interrupts masked and poll) print a `log` record. More than [`MAX_UNEXPECTED`] of these
 //!   in one case means the guest is looping on a fault: it says so and powers off, and the host
 //!   reboots it after that case.
+//!
+//! The access state is per CPU ([`CpuFaults`], indexed by [`smp::this_cpu`]): an exception is
+//! taken on the CPU that made the access, so each CPU only ever touches its own slot, and a
+//! fault on a secondary CPU comes back to the case exactly as on the boot CPU.
 
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering, compiler_fence};
 
@@ -16,7 +20,8 @@ use aarch64_rt::{ExceptionHandlers, RegisterStateRef, exception_handlers};
 use guest_kit::protocol::Record;
 use guest_kit::{Fault, Observation};
 
-use crate::{console, psci, sysreg};
+use crate::dt::MAX_CPUS;
+use crate::{console, psci, smp, sysreg};
 
 /// Unexpected exceptions tolerated in one case before powering off.
 pub const MAX_UNEXPECTED: u32 = 16;
@@ -26,30 +31,54 @@ const EC_UNKNOWN: u64 = 0x00;
 const EC_SYSREG_TRAP: u64 = 0x18;
 const EC_DATA_ABORT_SAME_EL: u64 = 0x25;
 
-/// An access is in progress.
-static IN_ACCESS: AtomicBool = AtomicBool::new(false);
-/// The access in progress took a fault.
-static FAULTED: AtomicBool = AtomicBool::new(false);
-static FAULT_ESR: AtomicU64 = AtomicU64::new(0);
-static FAULT_FAR: AtomicU64 = AtomicU64::new(0);
-/// Unexpected exceptions in the current case.
+/// One CPU's access and handler state.
+struct CpuFaults {
+    /// An access is in progress.
+    in_access: AtomicBool,
+    /// The access in progress took a fault.
+    faulted: AtomicBool,
+    esr: AtomicU64,
+    far: AtomicU64,
+    /// Handlers currently running: an exception inside a handler is not survivable.
+    depth: AtomicU32,
+}
+
+impl CpuFaults {
+    const fn new() -> CpuFaults {
+        CpuFaults {
+            in_access: AtomicBool::new(false),
+            faulted: AtomicBool::new(false),
+            esr: AtomicU64::new(0),
+            far: AtomicU64::new(0),
+            depth: AtomicU32::new(0),
+        }
+    }
+
+    /// The calling CPU's slot.
+    fn mine() -> &'static CpuFaults {
+        &FAULTS[smp::this_cpu()]
+    }
+}
+
+/// Per-CPU access state, by CPU index.
+static FAULTS: [CpuFaults; MAX_CPUS] = [const { CpuFaults::new() }; MAX_CPUS];
+/// Unexpected exceptions in the current case, on any CPU.
 static UNEXPECTED: AtomicU32 = AtomicU32::new(0);
-/// Handlers currently running: an exception inside a handler is not survivable.
-static DEPTH: AtomicU32 = AtomicU32::new(0);
 
 /// Runs `access` (one load, store, `mrs` or `msr`) and turns a synchronous exception it takes into
 /// a [`Fault`].
 pub fn guarded<T>(access: impl FnOnce() -> T) -> Result<T, Fault> {
-    FAULTED.store(false, Ordering::SeqCst);
-    IN_ACCESS.store(true, Ordering::SeqCst);
+    let slot = CpuFaults::mine();
+    slot.faulted.store(false, Ordering::SeqCst);
+    slot.in_access.store(true, Ordering::SeqCst);
     compiler_fence(Ordering::SeqCst);
     let value = access();
     compiler_fence(Ordering::SeqCst);
-    IN_ACCESS.store(false, Ordering::SeqCst);
-    if FAULTED.load(Ordering::SeqCst) {
+    slot.in_access.store(false, Ordering::SeqCst);
+    if slot.faulted.load(Ordering::SeqCst) {
         Err(Fault {
-            esr: FAULT_ESR.load(Ordering::SeqCst),
-            far: FAULT_FAR.load(Ordering::SeqCst),
+            esr: slot.esr.load(Ordering::SeqCst),
+            far: slot.far.load(Ordering::SeqCst),
         })
     } else {
         Ok(value)
@@ -70,13 +99,15 @@ exception_handlers!(Handlers);
 impl ExceptionHandlers for Handlers {
     extern "C" fn sync_current(mut state: RegisterStateRef) {
         enter();
+        let slot = CpuFaults::mine();
         let (esr, far) = sysreg::esr_far();
         let ec = (esr >> 26) & 0x3f;
         let expected = matches!(ec, EC_UNKNOWN | EC_SYSREG_TRAP | EC_DATA_ABORT_SAME_EL);
-        if IN_ACCESS.load(Ordering::SeqCst) && expected && !FAULTED.load(Ordering::SeqCst) {
-            FAULT_ESR.store(esr, Ordering::SeqCst);
-            FAULT_FAR.store(far, Ordering::SeqCst);
-            FAULTED.store(true, Ordering::SeqCst);
+        if slot.in_access.load(Ordering::SeqCst) && expected && !slot.faulted.load(Ordering::SeqCst)
+        {
+            slot.esr.store(esr, Ordering::SeqCst);
+            slot.far.store(far, Ordering::SeqCst);
+            slot.faulted.store(true, Ordering::SeqCst);
         } else {
             console::emit(&Record::Obs(Observation::Exception {
                 esr,
@@ -129,15 +160,15 @@ fn asynchronous(what: &'static str) {
     leave();
 }
 
-/// Marks a handler as running; an exception taken by a handler powers off at once.
+/// Marks a handler as running on this CPU; an exception taken by a handler powers off at once.
 fn enter() {
-    if DEPTH.fetch_add(1, Ordering::SeqCst) > 0 {
+    if CpuFaults::mine().depth.fetch_add(1, Ordering::SeqCst) > 0 {
         psci::system_off();
     }
 }
 
 fn leave() {
-    DEPTH.fetch_sub(1, Ordering::SeqCst);
+    CpuFaults::mine().depth.fetch_sub(1, Ordering::SeqCst);
 }
 
 /// Counts one unexpected exception; powers off past [`MAX_UNEXPECTED`] in one case.

@@ -1,13 +1,19 @@
 //! [`GuestPlatform`]: the kit's [`Platform`] on real (or virtual) hardware. Sites resolve to
 //! addresses from the device tree; every access is one instruction under [`guarded`], so a
 //! faulting access comes back as a [`Fault`].
+//!
+//! Every CPU has its own copy (a view of the same frames): the boot CPU's is made by
+//! [`GuestPlatform::new`], each secondary's is a clone handed over at bring-up ([`crate::smp`]).
+//! The CPU interface, the banked distributor registers and the timer are whichever CPU makes the
+//! access, so a view needs no CPU number; `Site::Gicr { cpu, .. }` names a redistributor by
+//! discovery index on every CPU.
 
 use guest_kit::regs::{gicd, gicr};
 use guest_kit::{Arch, CpuOffline, Fault, GicVersion, Platform, RdFrame, Site, TargetInfo, Width};
 
 use crate::dt::{Gic, Machine, Region};
 use crate::exceptions::guarded;
-use crate::{mmio, sysreg};
+use crate::{mmio, smp, sysreg};
 
 /// Redistributors the guest keeps track of.
 pub const MAX_REDISTRIBUTORS: usize = 32;
@@ -34,6 +40,7 @@ const GICC_SIZE: usize = 0x2000;
 const WAKE_POLLS: u32 = 100_000;
 
 /// The machine's interrupt controller and timer, as the kit sees them.
+#[derive(Clone)]
 pub struct GuestPlatform {
     info: TargetInfo,
     gicd: Region,
@@ -47,10 +54,9 @@ pub struct GuestPlatform {
 }
 
 impl GuestPlatform {
-    /// Brings up the CPU interface for the boot CPU and probes what the kit reports in `cfg`.
-    ///
-    /// On GICv3 this enables the system-register interface (ICC_SRE_EL1.SRE) and wakes
-    /// redistributor 0 first (IHI 0069H §11.1), since ICC_CTLR_EL1 is read to learn PRIbits.
+    /// Brings up the CPU interface for the boot CPU ([`Self::bring_up_cpu_interface`]) and
+    /// probes what the kit reports in `cfg` (ICC_CTLR_EL1, read to learn PRIbits, needs the
+    /// interface up first).
     pub fn new(machine: &Machine) -> GuestPlatform {
         let ticks_per_us = (sysreg::counter_frequency() / 1_000_000).max(1);
         let mut platform = GuestPlatform {
@@ -85,15 +91,43 @@ impl GuestPlatform {
                 platform.gicd = gicd;
                 platform.info.gic = GicVersion::V3;
                 platform.walk_redistributors(&gicr[..regions], stride);
-                sysreg::write_icc(
-                    guest_kit::IccReg::Sre,
-                    sysreg::read_icc(guest_kit::IccReg::Sre) | ICC_SRE_SRE,
-                );
-                platform.wake_redistributor(0);
             }
         }
+        platform.bring_up_cpu_interface(0);
         platform.probe();
         platform
+    }
+
+    /// What the CPU calling it (index `cpu`) needs before the kit's reset can use its CPU
+    /// interface: on GICv3, the system-register interface enabled (ICC_SRE_EL1.SRE) and its
+    /// redistributor awake (GICR_WAKER, IHI 0069H §11.1). Nothing on GICv2: the kit's reset
+    /// enables GICC itself.
+    pub fn bring_up_cpu_interface(&mut self, cpu: u8) {
+        if !self.info.gic.has_sysregs() {
+            return;
+        }
+        sysreg::write_icc(
+            guest_kit::IccReg::Sre,
+            sysreg::read_icc(guest_kit::IccReg::Sre) | ICC_SRE_SRE,
+        );
+        let rd = self.own_redistributor().unwrap_or(cpu);
+        self.wake_redistributor(rd);
+    }
+
+    /// The discovery index of the redistributor whose GICR_TYPER.Affinity_Value (bits 63:32)
+    /// is the calling CPU's MPIDR affinity (Aff3.Aff2.Aff1.Aff0).
+    fn own_redistributor(&mut self) -> Option<u8> {
+        let mpidr = sysreg::mpidr();
+        let affinity = ((mpidr >> 32) & 0xff) << 24 | (mpidr & 0xff_ffff);
+        (0..self.redist_count as u8).find(|&rd| {
+            let typer = Site::Gicr {
+                cpu: rd,
+                frame: RdFrame::Rd,
+                offset: gicr::TYPER,
+            };
+            self.read(typer, Width::B64)
+                .is_ok_and(|typer| typer >> 32 == affinity)
+        })
     }
 
     /// The number of redistributors found.
@@ -261,12 +295,13 @@ impl Platform for GuestPlatform {
         }
     }
 
-    /// Only the boot CPU (0) runs code: secondary CPUs are not brought up yet.
+    /// On the calling CPU, `f` runs at once; on another, through its mailbox ([`smp::run_on`]),
+    /// while this CPU waits.
     fn on_cpu(&mut self, cpu: u8, f: &mut dyn FnMut(&mut dyn Platform)) -> Result<(), CpuOffline> {
-        if cpu != 0 {
-            return Err(CpuOffline);
+        if usize::from(cpu) == smp::this_cpu() {
+            f(self);
+            return Ok(());
         }
-        f(self);
-        Ok(())
+        smp::run_on(cpu, f)
     }
 }

@@ -1,6 +1,7 @@
-//! Power off through PSCI (Arm DEN 0022), by the conduit the device tree's `/psci` node names:
-//! HVC under a hypervisor, SMC when the guest owns EL2 (QEMU with virtualization=on), where an
-//! HVC would hang.
+//! PSCI (Arm DEN 0022) by the conduit the device tree's `/psci` node names: HVC under a
+//! hypervisor, SMC when the guest owns EL2 (QEMU with virtualization=on), where an HVC would hang.
+//! Power off here; CPU_ON goes through aarch64-rt's `start_core` in [`crate::smp`], with
+//! [`conduit`].
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
@@ -27,17 +28,26 @@ pub fn set_conduit(conduit: Conduit) {
     CONDUIT.store(code, Ordering::SeqCst);
 }
 
+/// The conduit recorded by [`set_conduit`], if any.
+pub fn conduit() -> Option<Conduit> {
+    match CONDUIT.load(Ordering::SeqCst) {
+        1 => Some(Conduit::Hvc),
+        2 => Some(Conduit::Smc),
+        _ => None,
+    }
+}
+
 /// PSCI SYSTEM_OFF (function 0x8400_0008). If that returns or there is no PSCI, waits forever
 /// (the host's timeout ends the run).
 pub fn system_off() -> ! {
-    match CONDUIT.load(Ordering::SeqCst) {
-        1 => {
+    match conduit() {
+        Some(Conduit::Hvc) => {
             let _ = psci::system_off::<Hvc>();
         }
-        2 => {
+        Some(Conduit::Smc) => {
             let _ = psci::system_off::<Smc>();
         }
-        _ => {}
+        None => {}
     }
     loop {
         core::hint::spin_loop();

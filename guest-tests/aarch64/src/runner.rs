@@ -1,5 +1,5 @@
-//! The run: discover, report the configuration, run the selected cases of the catalogue in
-//! order with the controller reset before each, report the end, power off.
+//! The run: discover, report the configuration, start the other CPUs, run the selected cases of
+//! the catalogue in order with the controller reset before each, report the end, power off.
 
 use guest_kit::protocol::Record;
 use guest_kit::selection::Selection;
@@ -7,7 +7,7 @@ use guest_kit::{Ctx, Observation, Trace, reset};
 use irq_cases::CATALOGUE;
 
 use crate::platform::GuestPlatform;
-use crate::{console, dt, exceptions, psci, sysreg};
+use crate::{console, dt, exceptions, psci, smp, sysreg};
 
 /// Runs the suite on the machine described by the device tree at `dtb`; never returns.
 pub fn run(dtb: usize) -> ! {
@@ -28,14 +28,10 @@ pub fn run(dtb: usize) -> ! {
     let mut platform = GuestPlatform::new(&machine);
     let info = guest_kit::Platform::info(&platform);
     console::emit(&Record::Config(info));
+    smp::start_secondaries(&machine, &platform);
     if sysreg::current_el() != 1 {
         console::emit(&Record::Log(
             "entered at EL2: running there, only EL1 is fully supported",
-        ));
-    }
-    if info.cpus > 1 {
-        console::emit(&Record::Log(
-            "secondary CPUs are not brought up yet: cases that use them report them offline",
         ));
     }
     if machine.psci.is_none() {

@@ -126,3 +126,42 @@ pub fn barrier() {
     // SAFETY: barriers only.
     unsafe { asm!("dsb sy", "isb", options(nostack, preserves_flags)) };
 }
+
+/// Records this CPU's index (discovery order, 0 = boot CPU) in TPIDR_EL1, where [`cpu_index`]
+/// finds it. TPIDR_EL1 is software's own (also accessible at EL2), and nothing else uses it.
+pub fn set_cpu_index(index: u8) {
+    // SAFETY: TPIDR_EL1 has no architectural effect; only this guest reads it.
+    unsafe {
+        asm!("msr tpidr_el1, {v}", v = in(reg) u64::from(index), options(nostack, preserves_flags))
+    };
+}
+
+/// The value [`set_cpu_index`] stored on this CPU.
+pub fn cpu_index() -> u64 {
+    mrs!("tpidr_el1")
+}
+
+/// MPIDR_EL1: this CPU's affinity (Aff3 in bits 39:32, Aff2-0 in bits 23:0).
+pub fn mpidr() -> u64 {
+    mrs!("mpidr_el1")
+}
+
+/// `wfe`: waits for an event (a `sev` from another CPU, or anything implementation defined).
+/// May return at once; callers re-check their condition.
+pub fn wait_for_event() {
+    // SAFETY: a hint; no memory or register effect.
+    unsafe { asm!("wfe", options(nomem, nostack, preserves_flags)) };
+}
+
+/// `dsb ish; sev`: completes this CPU's earlier stores, then wakes every CPU waiting in `wfe`.
+pub fn send_event() {
+    // SAFETY: a barrier and a hint.
+    unsafe { asm!("dsb ish", "sev", options(nostack, preserves_flags)) };
+}
+
+/// `yield`: tells a multithreaded core or an emulator (QEMU's round-robin TCG) that this CPU is
+/// spinning, so others may run.
+pub fn yield_cpu() {
+    // SAFETY: a hint.
+    unsafe { asm!("yield", options(nomem, nostack, preserves_flags)) };
+}

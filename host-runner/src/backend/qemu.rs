@@ -17,9 +17,8 @@ pub struct QemuTcg;
 
 const QEMU: &str = "qemu-system-aarch64";
 
-/// One CPU until the guest brings up secondary CPUs (PSCI CPU_ON): multi-CPU cases skip on
-/// this backend ("needs more CPUs"), never run half-way.
-const TARGETS: [TargetSpec; 2] = super::gic_targets(1);
+/// Two CPUs: the guest starts the secondaries with PSCI CPU_ON, so the multi-CPU cases run.
+const TARGETS: [TargetSpec; 2] = super::gic_targets(2);
 
 fn gic_version(target: &TargetSpec) -> &'static str {
     match target.shape.gic {
