@@ -7,7 +7,7 @@
 use guest_kit::{
     CpuOffline, Fault, GicVersion, IccReg, Platform, RdFrame, Site, TargetInfo, TimerReg, Width,
 };
-use reference_vgic::{CpuId, Frame, Gic, GicConfig, Sysreg, Version, VirtualTimer};
+use reference_vgic::{CpuId, Frame, Gic, GicConfig, ItsConfig, Sysreg, Version, VirtualTimer};
 
 /// How far the model's virtual count moves per [`Platform::delay`].
 pub const TICKS_PER_DELAY: u64 = 10;
@@ -31,6 +31,11 @@ impl ModelPlatform {
             GicVersion::V3 | GicVersion::V4 => Version::V3,
         };
         let config = GicConfig::new(version, info.cpus, info.it_lines, info.pri_bits);
+        // An ITS brings LPIs; 16 INTID bits like QEMU's and KVM's GICv3.
+        let config = match info.its {
+            true => config.with_lpis(16).with_its(ItsConfig::default()),
+            false => config,
+        };
         ModelPlatform {
             gic: Gic::new(config),
             timers: vec![VirtualTimer::new(); usize::from(info.cpus.max(1))],
@@ -102,6 +107,7 @@ impl ModelPlatform {
             } => Route::Mmio(Frame::RedistributorSgi(CpuId(cpu)), offset),
             Site::Icc(reg) => Route::Sysreg(self.sysreg(reg)?),
             Site::Timer(reg) => Route::Timer(timer_reg(reg)),
+            Site::Gits(offset) => Route::Mmio(Frame::Its, offset),
         })
     }
 }
@@ -147,6 +153,16 @@ impl Platform for ModelPlatform {
             }
         }
         Ok(())
+    }
+
+    fn mem_write(&mut self, gpa: u64, data: &[u8]) -> Result<(), Fault> {
+        let fault = Fault { esr: 0, far: gpa };
+        self.gic.memory_mut().write(gpa, data).map_err(|_| fault)
+    }
+
+    fn mem_read(&mut self, gpa: u64, buf: &mut [u8]) -> Result<(), Fault> {
+        let fault = Fault { esr: 0, far: gpa };
+        self.gic.memory().read(gpa, buf).map_err(|_| fault)
     }
 
     fn delay(&mut self) {

@@ -197,6 +197,7 @@ mod tests {
         it_lines: 2,
         pri_bits: 5,
         its: false,
+        arena: 0,
     };
 
     fn catalogue(index: usize) -> Option<&'static str> {

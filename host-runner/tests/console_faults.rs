@@ -24,6 +24,7 @@ const INFO: TargetInfo = TargetInfo {
     it_lines: 8,
     pri_bits: 5,
     its: false,
+    arena: 0,
 };
 
 const LIMITS: Limits = Limits {

@@ -25,6 +25,7 @@ fn sample() -> RunReport {
         it_lines: 8,
         pri_bits: 5,
         its: false,
+        arena: 0,
     };
     let pass = CaseResult {
         observations: vec![read("GICD_ISPENDR1", "gicd:0x204", "0x4")],

@@ -10,9 +10,22 @@
 use guest_kit::Case;
 
 pub mod gic;
+pub mod its;
 
-/// Every case, in run order.
-pub static CATALOGUE: &[Case] = gic::CASES;
+/// Every case, in run order: the GIC cases, then the ITS cases.
+pub static CATALOGUE: &[Case] =
+    &concat::<{ gic::CASES.len() + its::CASES.len() }>(gic::CASES, its::CASES);
+
+/// `a` followed by `b`, as an array of `N = a.len() + b.len()` cases (a compile-time catalogue).
+const fn concat<const N: usize>(a: &[Case], b: &[Case]) -> [Case; N] {
+    let mut out = [a[0]; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    out
+}
 
 /// The case with `id`, and its index.
 pub fn find(id: &str) -> Option<(usize, &'static Case)> {

@@ -91,6 +91,7 @@ mod tests {
             it_lines: 2,
             pri_bits: 5,
             its: false,
+            arena: 0,
         }
     }
 

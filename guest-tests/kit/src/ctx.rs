@@ -39,6 +39,8 @@ pub struct Ctx<'a> {
     trace: &'a mut dyn Trace,
     info: TargetInfo,
     cpu: u8,
+    /// Bytes of the arena's per-case scratch handed out (see [`crate::lpi`]).
+    pub(crate) scratch_used: u64,
 }
 
 impl<'a> Ctx<'a> {
@@ -50,6 +52,7 @@ impl<'a> Ctx<'a> {
             trace,
             info,
             cpu: 0,
+            scratch_used: 0,
         }
     }
 
@@ -64,16 +67,19 @@ impl<'a> Ctx<'a> {
     pub fn on_cpu(&mut self, cpu: u8, f: impl FnOnce(&mut Ctx<'_>)) {
         let home = self.cpu;
         self.trace.record(Observation::Cpu { cpu });
-        let (info, trace) = (self.info, &mut *self.trace);
+        let (info, trace, scratch) = (self.info, &mut *self.trace, &mut self.scratch_used);
         let mut f = Some(f);
         let ran = self.platform.on_cpu(cpu, &mut |platform| {
             if let Some(f) = f.take() {
-                f(&mut Ctx {
+                let mut there = Ctx {
                     platform,
                     trace: &mut *trace,
                     info,
                     cpu,
-                });
+                    scratch_used: *scratch,
+                };
+                f(&mut there);
+                *scratch = there.scratch_used;
             }
         });
         if ran.is_err() {
@@ -169,6 +175,11 @@ impl<'a> Ctx<'a> {
     /// Lets time pass (see [`Platform::delay`]).
     pub fn delay(&mut self) {
         self.platform.delay();
+    }
+
+    /// Records `obs` and returns the value to go on with (see [`Trace::record`]).
+    pub(crate) fn observe(&mut self, obs: Observation<'static>) -> u64 {
+        self.trace.record(obs)
     }
 
     fn fault(&mut self, site: Site, width: Width, fault: Fault) -> u64 {

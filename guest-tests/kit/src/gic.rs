@@ -137,14 +137,16 @@ impl Ctx<'_> {
 
     /// Acknowledges and returns the INTID (1023 when nothing is pending).
     pub fn ack(&mut self) -> IntId {
-        gicc::Iar(self.ack_raw()).intid()
+        let iar = self.ack_raw();
+        self.intid_of(iar)
     }
 
     /// Polls the highest priority pending interrupt (untraced) until one shows, then
     /// acknowledges it (traced). Covers the propagation delay the architecture allows between a
     /// distributor write and the CPU interface (IHI 0069H §4.7).
     pub fn ack_when_pending(&mut self) -> IntId {
-        gicc::Iar(self.ack_when_pending_raw()).intid()
+        let iar = self.ack_when_pending_raw();
+        self.intid_of(iar)
     }
 
     /// [`Ctx::ack_when_pending`], returning the raw acknowledge value.
@@ -153,7 +155,7 @@ impl Ctx<'_> {
         let width = self.cpuif_width();
         for _ in 0..PENDING_POLLS {
             match self.raw().read(hppir, width) {
-                Ok(v) if !gicc::Iar(v as u32).intid().is_special() => break,
+                Ok(v) if !self.intid_of(v as u32).is_special() => break,
                 _ => self.delay(),
             }
         }
@@ -163,7 +165,17 @@ impl Ctx<'_> {
     /// Reads the highest priority pending interrupt without acknowledging it (traced).
     pub fn hppir(&mut self) -> IntId {
         let v = self.read(self.cpuif(gicc::HPPIR, IccReg::Hppir1), self.cpuif_width());
-        gicc::Iar(v as u32).intid()
+        self.intid_of(v as u32)
+    }
+
+    /// The INTID in an acknowledge or HPPIR value: bits [9:0] of GICC_IAR (IHI 0048B §4.4.4),
+    /// bits [23:0] of ICC_IAR1_EL1 (IHI 0069H §12.2.10; 24 INTID bits, LPIs included).
+    pub fn intid_of(&self, iar: u32) -> IntId {
+        if self.info().gic.has_sysregs() {
+            IntId::from_raw(iar & 0x00ff_ffff)
+        } else {
+            gicc::Iar(iar).intid()
+        }
     }
 
     /// Ends `intid`: GICC_EOIR or ICC_EOIR1_EL1 (priority drop, and deactivation when EOImode

@@ -19,6 +19,7 @@ pub mod ctx;
 pub mod gic;
 pub mod intid;
 pub mod its;
+pub mod lpi;
 pub mod observation;
 pub mod outcome;
 pub mod platform;

@@ -24,6 +24,13 @@ pub trait Platform {
     fn read(&mut self, site: Site, width: Width) -> Result<u64, Fault>;
     /// Writes `value` to `site` with an access of `width`.
     fn write(&mut self, site: Site, width: Width, value: u64) -> Result<(), Fault>;
+    /// Writes `data` to guest memory at `gpa` (inside the arena of [`TargetInfo::arena`]), for
+    /// the tables the interrupt controller reads (ITS command queue, device and collection
+    /// tables, ITTs, LPI configuration and pending tables). Visible to the interrupt controller
+    /// once this returns.
+    fn mem_write(&mut self, gpa: u64, data: &[u8]) -> Result<(), Fault>;
+    /// Reads guest memory at `gpa` into `buf`.
+    fn mem_read(&mut self, gpa: u64, buf: &mut [u8]) -> Result<(), Fault>;
     /// Lets time pass: a barrier and a short wait on a machine, one tick of injected time on the
     /// model. Polling loops call this between polls.
     fn delay(&mut self);

@@ -6,7 +6,8 @@
 //! [`DEFAULT_PRIORITY`], Group 0 on GICv2 and Group 1 on GICv3, SPIs edge-triggered and routed to
 //! CPU 0; on every online CPU: its banked SGIs and PPIs likewise, active priorities cleared,
 //! CPU interface enabled with the priority mask open, EOImode 0, binary point 0, the virtual timer
-//! off; the distributor enabled.
+//! off; the distributor enabled; with an ITS, LPIs and the ITS as [`crate::lpi`] lays them out,
+//! every LPI disabled and unmapped.
 
 use crate::regs::{IrqBank, gicc, gicd, gicr};
 use crate::{IccReg, Platform, RdFrame, Site, TimerReg, Width};
@@ -45,6 +46,7 @@ pub fn quiesce(p: &mut dyn Platform) {
     if v3 {
         w32(p, Site::Gicd(gicd::CTLR), ctlr.bits().into());
         wait_rwp(p);
+        crate::lpi::reset(p);
     } else {
         let ctlr = gicd::Ctlr::ENABLE_GRP0 | gicd::Ctlr::ENABLE_GRP1;
         w32(p, Site::Gicd(gicd::CTLR), ctlr.bits().into());

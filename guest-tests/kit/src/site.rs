@@ -190,6 +190,8 @@ pub enum Site {
     Icc(IccReg),
     /// A virtual timer register of the accessing CPU.
     Timer(TimerReg),
+    /// The ITS: its control frame (GITS_*) at `offset`, and GITS_TRANSLATER 64 KiB above.
+    Gits(u32),
 }
 
 impl fmt::Display for Site {
@@ -211,6 +213,7 @@ impl fmt::Display for Site {
             Site::Gicc(o) => write!(f, "gicc:{o:#x}"),
             Site::Icc(r) => write!(f, "icc:{}", r.wire()),
             Site::Timer(r) => write!(f, "cntv:{}", r.wire()),
+            Site::Gits(o) => write!(f, "gits:{o:#x}"),
         }
     }
 }
@@ -227,6 +230,7 @@ impl Site {
         Some(match frame {
             "gicd" => Site::Gicd(offset()?),
             "gicc" => Site::Gicc(offset()?),
+            "gits" => Site::Gits(offset()?),
             "icc" => Site::Icc(*IccReg::ALL.iter().find(|r| r.wire() == rest)?),
             "cntv" => Site::Timer(
                 *[
@@ -279,6 +283,7 @@ mod tests {
             Site::Gicc(0xc),
             Site::Icc(IccReg::Iar1),
             Site::Timer(TimerReg::Ctl),
+            Site::Gits(0x1_0040),
         ];
         for site in sites {
             assert_eq!(Site::parse(&site.to_string()), Some(site), "{site}");

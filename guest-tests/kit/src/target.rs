@@ -56,6 +56,10 @@ pub struct TargetInfo {
     pub pri_bits: u8,
     /// Whether an ITS was found.
     pub its: bool,
+    /// The guest-physical base of [`crate::lpi::ARENA_BYTES`] of RAM the guest sets aside for the
+    /// interrupt controller's tables (0: none). Reported so that the model lays its tables out at
+    /// the same addresses and register values that hold addresses compare equal.
+    pub arena: u64,
 }
 
 impl TargetInfo {
@@ -82,6 +86,7 @@ mod tests {
             it_lines,
             pri_bits,
             its: false,
+            arena: 0,
         }
     }
 

@@ -20,30 +20,40 @@ pub struct TargetSpec {
     pub shape: TargetInfo,
 }
 
+/// Where the reference backend's guest memory arena sits (any RAM address would do: a real
+/// target reports its own, and the model is shaped after that).
+pub const REFERENCE_ARENA: u64 = 0x4800_0000;
+
 /// An aarch64 machine with `gic` and `cpus` CPUs, 288 INTIDs (ITLinesNumber 8, as QEMU's virt
 /// board) and 5 priority bits (irqsuite's choice for the reference; a real target reports its
-/// own in its `cfg` record, and the model is shaped after that).
-pub const fn aarch64_shape(gic: GicVersion, cpus: u8) -> TargetInfo {
+/// own in its `cfg` record, and the model is shaped after that), and an ITS when `its`.
+pub const fn aarch64_shape(gic: GicVersion, cpus: u8, its: bool) -> TargetInfo {
     TargetInfo {
         arch: Arch::Aarch64,
         gic,
         cpus,
         it_lines: 8,
         pri_bits: 5,
-        its: false,
+        its,
+        arena: if its { REFERENCE_ARENA } else { 0 },
     }
 }
 
-/// The GIC targets of an Arm backend with `cpus` CPUs: `gicv2` and `gicv3`.
-pub const fn gic_targets(cpus: u8) -> [TargetSpec; 2] {
+/// The GIC targets of an Arm backend with `cpus` CPUs: `gicv2`, `gicv3` (no ITS) and
+/// `gicv3-its`.
+pub const fn gic_targets(cpus: u8) -> [TargetSpec; 3] {
     [
         TargetSpec {
             name: "gicv2",
-            shape: aarch64_shape(GicVersion::V2, cpus),
+            shape: aarch64_shape(GicVersion::V2, cpus, false),
         },
         TargetSpec {
             name: "gicv3",
-            shape: aarch64_shape(GicVersion::V3, cpus),
+            shape: aarch64_shape(GicVersion::V3, cpus, false),
+        },
+        TargetSpec {
+            name: "gicv3-its",
+            shape: aarch64_shape(GicVersion::V3, cpus, true),
         },
     ]
 }

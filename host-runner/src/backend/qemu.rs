@@ -18,7 +18,7 @@ pub struct QemuTcg;
 const QEMU: &str = "qemu-system-aarch64";
 
 /// Two CPUs: the guest starts the secondaries with PSCI CPU_ON, so the multi-CPU cases run.
-const TARGETS: [TargetSpec; 2] = super::gic_targets(2);
+const TARGETS: [TargetSpec; 3] = super::gic_targets(2);
 
 fn gic_version(target: &TargetSpec) -> &'static str {
     match target.shape.gic {
@@ -26,6 +26,17 @@ fn gic_version(target: &TargetSpec) -> &'static str {
         GicVersion::V3 => "3",
         GicVersion::V4 => "4",
     }
+}
+
+/// `-machine` for `target`: QEMU's virt board with its GIC, and an ITS exactly when the target
+/// has one (QEMU's default for GICv3 is an ITS).
+fn machine(target: &TargetSpec) -> String {
+    let its = match (target.shape.gic, target.shape.its) {
+        (GicVersion::V2, _) => "",
+        (_, true) => ",its=on",
+        (_, false) => ",its=off",
+    };
+    format!("virt,gic-version={}{its}", gic_version(target))
 }
 
 /// The guest image, built once per process even when targets run in parallel.
@@ -46,7 +57,7 @@ pub fn command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]) ->
     let mut cmd = Command::new(QEMU);
     cmd.args([
         "-machine",
-        &format!("virt,gic-version={}", gic_version(target)),
+        &machine(target),
     ])
     .args([
         "-cpu",

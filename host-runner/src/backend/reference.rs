@@ -10,7 +10,7 @@ use crate::judge;
 pub struct Reference;
 
 /// Two CPUs, so multi-CPU cases run on the model.
-const TARGETS: [TargetSpec; 2] = super::gic_targets(2);
+const TARGETS: [TargetSpec; 3] = super::gic_targets(2);
 
 impl Backend for Reference {
     fn name(&self) -> &'static str {

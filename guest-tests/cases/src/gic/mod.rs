@@ -83,7 +83,7 @@ mod zero_write_enable;
 mod zero_write_pending;
 
 /// The GIC cases, in run order.
-pub static CASES: &[Case] = &[
+pub const CASES: &[Case] = &[
     // Identification and register behaviour.
     typer_it_lines::CASE,
     v2_typer_cpu_number::CASE,

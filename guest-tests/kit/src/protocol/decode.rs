@@ -144,6 +144,7 @@ fn parse_config(rest: &str) -> Result<TargetInfo, DecodeError> {
         it_lines: 0,
         pri_bits: 0,
         its: false,
+        arena: 0,
     };
     let bad = DecodeError::Malformed;
     for kv in rest.split(' ') {
@@ -169,6 +170,10 @@ fn parse_config(rest: &str) -> Result<TargetInfo, DecodeError> {
             "lines" => t.it_lines = num("cfg lines")?,
             "pri" => t.pri_bits = num("cfg pri")?,
             "its" => t.its = num("cfg its")? != 0,
+            "arena" => {
+                let hex = v.strip_prefix("0x").unwrap_or(v);
+                t.arena = u64::from_str_radix(hex, 16).map_err(|_| bad("cfg arena"))?;
+            }
             // Unknown keys are tolerated: a newer guest may report more.
             _ => {}
         }

@@ -69,8 +69,8 @@ fn body(record: &Record<'_>, out: &mut LineBuf) -> fmt::Result {
             };
             write!(
                 out,
-                "cfg arch={arch} gic={} cpus={} lines={} pri={} its={}",
-                t.gic, t.cpus, t.it_lines, t.pri_bits, t.its as u8
+                "cfg arch={arch} gic={} cpus={} lines={} pri={} its={} arena={:#x}",
+                t.gic, t.cpus, t.it_lines, t.pri_bits, t.its as u8, t.arena
             )
         }
         Record::CaseStart { index, id } => {

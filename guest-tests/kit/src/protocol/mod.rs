@@ -13,7 +13,7 @@
 //!
 //! | body | meaning |
 //! | --- | --- |
-//! | `cfg arch=aarch64 gic=v3 cpus=2 lines=8 pri=5 its=0` | what discovery found; first record |
+//! | `cfg arch=aarch64 gic=v3 cpus=2 lines=8 pri=5 its=1 arena=0x40400000` | what discovery found; first record |
 //! | `case <index> <id>` | case `index` of the catalogue starts |
 //! | `rd <site> <bytes> <hex>` | a register read and its value |
 //! | `flt <site> <bytes> <esr> <far>` | an access that faulted |

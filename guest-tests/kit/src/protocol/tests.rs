@@ -17,6 +17,7 @@ fn every_kind() -> Vec<Record<'static>> {
             it_lines: 8,
             pri_bits: 5,
             its: true,
+            arena: 0x4040_0000,
         }),
         Record::CaseStart {
             index: 17,

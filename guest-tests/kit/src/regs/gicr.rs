@@ -11,6 +11,12 @@ pub const IIDR: u32 = 0x0004;
 pub const TYPER: u32 = 0x0008;
 /// GICR_WAKER (RD_base).
 pub const WAKER: u32 = 0x0014;
+/// GICR_PROPBASER (RD_base, 64-bit): the LPI configuration table.
+pub const PROPBASER: u32 = 0x0070;
+/// GICR_PENDBASER (RD_base, 64-bit): this redistributor's LPI pending table.
+pub const PENDBASER: u32 = 0x0078;
+/// GICR_CTLR.EnableLPIs.
+pub const CTLR_ENABLE_LPIS: u32 = 1 << 0;
 /// GICR_PIDR2 (RD_base).
 pub const PIDR2: u32 = 0xffe8;
 
@@ -84,6 +90,8 @@ const RD_FIXED: &[(u32, &str)] = &[
     (TYPER, "GICR_TYPER"),
     (TYPER + 4, "GICR_TYPER[63:32]"),
     (WAKER, "GICR_WAKER"),
+    (PROPBASER, "GICR_PROPBASER"),
+    (PENDBASER, "GICR_PENDBASER"),
     (PIDR2, "GICR_PIDR2"),
 ];
 

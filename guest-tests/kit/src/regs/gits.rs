@@ -20,6 +20,25 @@ pub const PIDR2: u32 = 0xffe8;
 /// GITS_TRANSLATER (32-bit, WO), in the translation frame.
 pub const TRANSLATER: u32 = 0x1_0040;
 
+const FIXED: &[(u32, &str)] = &[
+    (CTLR, "GITS_CTLR"),
+    (IIDR, "GITS_IIDR"),
+    (TYPER, "GITS_TYPER"),
+    (CBASER, "GITS_CBASER"),
+    (CWRITER, "GITS_CWRITER"),
+    (CREADR, "GITS_CREADR"),
+    (PIDR2, "GITS_PIDR2"),
+    (TRANSLATER, "GITS_TRANSLATER"),
+];
+
+/// Writes the name of the ITS register at `offset`.
+pub fn name(offset: u32, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+    if (BASER..BASER + 0x40).contains(&offset) {
+        return write!(out, "GITS_BASER{}", (offset - BASER) / 8);
+    }
+    super::name_in(FIXED, &[], "GITS", offset, out)
+}
+
 /// GITS_CTLR.Enabled.
 pub const CTLR_ENABLED: u32 = 1 << 0;
 /// GITS_CTLR.Quiescent.

@@ -23,6 +23,7 @@ pub fn spec_name(site: Site, out: &mut dyn core::fmt::Write) -> core::fmt::Resul
         Site::Gicc(offset) => gicc::name(offset, out),
         Site::Icc(reg) => out.write_str(reg.spec_name()),
         Site::Timer(reg) => out.write_str(reg.spec_name()),
+        Site::Gits(offset) => gits::name(offset, out),
     }
 }
 
