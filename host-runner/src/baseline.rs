@@ -49,6 +49,9 @@ struct File {
 #[derive(Debug, Default)]
 pub struct Baseline {
     entries: Vec<Entry>,
+    /// The entry's case ran on its backend/target: it can be judged.
+    seen: Vec<bool>,
+    /// The entry waived a failure.
     used: Vec<bool>,
 }
 
@@ -71,6 +74,7 @@ impl Baseline {
         let used = vec![false; file.divergence.len()];
         Ok(Baseline {
             entries: file.divergence,
+            seen: used.clone(),
             used,
         })
     }
@@ -78,22 +82,26 @@ impl Baseline {
     /// Adds the entries of `other`.
     pub fn merge(&mut self, other: Baseline) {
         self.entries.extend(other.entries);
+        self.seen.extend(other.seen);
         self.used.extend(other.used);
     }
 
     /// Turns `result` into `waived` when an entry describes it.
     pub fn apply(&mut self, name: &TargetName, result: &mut CaseResult) {
-        if result.outcome != Outcome::Fail {
-            return;
-        }
-        let hit = self.entries.iter().position(|e| {
-            e.case == result.id
+        let mut hit = None;
+        for (i, e) in self.entries.iter().enumerate() {
+            let here = e.case == result.id
                 && e.backend == name.backend
-                && e.target.as_deref().is_none_or(|t| t == name.target)
-                && e.observed
-                    .as_deref()
-                    .is_none_or(|o| result.reason.contains(o))
-        });
+                && e.target.as_deref().is_none_or(|t| t == name.target);
+            self.seen[i] |= here;
+            let matches = e
+                .observed
+                .as_deref()
+                .is_none_or(|o| result.reason.contains(o));
+            if here && matches && hit.is_none() && result.outcome == Outcome::Fail {
+                hit = Some(i);
+            }
+        }
         if let Some(i) = hit {
             self.used[i] = true;
             let e = &self.entries[i];
@@ -102,12 +110,12 @@ impl Baseline {
         }
     }
 
-    /// Entries for `ran` backends that matched no failure: the divergence is gone or changed.
-    pub fn stale(&self, ran: &[&str]) -> Vec<Entry> {
-        self.entries
-            .iter()
-            .zip(&self.used)
-            .filter(|(e, used)| !**used && ran.contains(&e.backend.as_str()))
+    /// Entries whose case ran on their backend/target and matched no failure: the divergence
+    /// is gone or changed.
+    pub fn stale(&self) -> Vec<Entry> {
+        let judged = self.entries.iter().zip(self.seen.iter().zip(&self.used));
+        judged
+            .filter(|(_, (seen, used))| **seen && !**used)
             .map(|(e, _)| e.clone())
             .collect()
     }
@@ -171,14 +179,27 @@ mod tests {
     }
 
     #[test]
-    fn entry_that_matched_nothing_is_stale_for_backends_that_ran() {
+    fn entry_whose_case_ran_without_failing_is_stale() {
         let mut b = Baseline::parse(TEXT).unwrap();
         b.apply(&name("gicv3"), &mut fail("gic.v3-irouter", "irm"));
-        let stale: Vec<_> = b.stale(&["qemu-tcg"]).into_iter().map(|e| e.case).collect();
+        let mut pass = CaseResult::bare("gic.iidr", Outcome::Pass, "", Evidence::None);
+        b.apply(&name("gicv2"), &mut pass);
+        let stale: Vec<_> = b.stale().into_iter().map(|e| e.case).collect();
         assert_eq!(stale, ["gic.iidr"]);
+    }
+
+    #[test]
+    fn entry_whose_case_did_not_run_is_not_stale() {
+        let mut b = Baseline::parse(TEXT).unwrap();
+        let mut other = CaseResult::bare("gic.iidr", Outcome::Pass, "", Evidence::None);
+        let elsewhere = TargetName {
+            backend: "reference",
+            target: "gicv3",
+        };
+        b.apply(&elsewhere, &mut other);
         assert!(
-            b.stale(&["reference"]).is_empty(),
-            "a backend that did not run cannot judge"
+            b.stale().is_empty(),
+            "only a run of the entry's case can judge it"
         );
     }
 

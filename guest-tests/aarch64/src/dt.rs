@@ -61,8 +61,8 @@ pub enum Gic {
 pub struct Machine {
     /// The interrupt controller.
     pub gic: Gic,
-    /// Whether an ITS node (`arm,gic-v3-its`) exists.
-    pub its: bool,
+    /// The ITS (`arm,gic-v3-its`): its control and translation frames.
+    pub its: Option<Region>,
     /// The console UART's base, if there is one.
     pub uart: Option<usize>,
     /// How to call PSCI, if the tree has a `/psci` node.
@@ -92,7 +92,9 @@ pub unsafe fn discover(dtb: usize) -> Result<Machine, Error> {
     let fdt = &fdt;
     Ok(Machine {
         gic: gic(fdt)?,
-        its: fdt.find_compatible(&["arm,gic-v3-its"]).is_some(),
+        its: fdt
+            .find_compatible(&["arm,gic-v3-its"])
+            .and_then(|node| region(node.reg()?.next())),
         uart: uart(fdt),
         psci: psci(fdt),
         cpus: cpus(fdt),

@@ -10,6 +10,7 @@
 #![no_main]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+mod arena;
 mod console;
 mod dt;
 mod exceptions;

@@ -13,13 +13,16 @@ use guest_kit::{Arch, CpuOffline, Fault, GicVersion, Platform, RdFrame, Site, Ta
 
 use crate::dt::{Gic, Machine, Region};
 use crate::exceptions::guarded;
-use crate::{mmio, smp, sysreg};
+use crate::{arena, mmio, smp, sysreg};
 
 /// Redistributors the guest keeps track of.
 pub const MAX_REDISTRIBUTORS: usize = 32;
 
 /// GICR_TYPER.VLPIS: the redistributor has the GICv4 VLPI frames.
 const GICR_TYPER_VLPIS: u64 = 1 << 1;
+/// The ITS control frame and the translation frame above it (IHI 0069H §12.19).
+const GITS_SIZE: usize = 0x2_0000;
+
 /// GICR_TYPER.Last: the last redistributor of its region.
 const GICR_TYPER_LAST: u64 = 1 << 4;
 /// GICR_WAKER.ProcessorSleep.
@@ -46,6 +49,8 @@ pub struct GuestPlatform {
     gicd: Region,
     /// GICv2 only; size 0 on GICv3.
     gicc: Region,
+    /// The ITS frames (size 0 without an ITS).
+    gits: Region,
     /// RD_base of each redistributor, in discovery order.
     redists: [usize; MAX_REDISTRIBUTORS],
     redist_count: usize,
@@ -66,9 +71,14 @@ impl GuestPlatform {
                 cpus: machine.cpus,
                 it_lines: 0,
                 pri_bits: 0,
-                its: machine.its,
+                its: machine.its.is_some(),
+                arena: arena::base(),
             },
             gicd: Region::default(),
+            gits: machine.its.map_or(Region::default(), |r| Region {
+                size: r.size.max(GITS_SIZE),
+                ..r
+            }),
             gicc: Region::default(),
             redists: [0; MAX_REDISTRIBUTORS],
             redist_count: 0,
@@ -247,6 +257,7 @@ impl GuestPlatform {
                     offset,
                 )
             }
+            Site::Gits(offset) => within(self.gits, offset),
             Site::Icc(_) | Site::Timer(_) => None,
         }
     }
@@ -284,6 +295,14 @@ impl Platform for GuestPlatform {
                 guarded(|| unsafe { mmio::write(addr, width, value) })
             }
         }
+    }
+
+    fn mem_write(&mut self, gpa: u64, data: &[u8]) -> Result<(), Fault> {
+        arena::write(gpa, data).ok_or(Fault { esr: 0, far: gpa })
+    }
+
+    fn mem_read(&mut self, gpa: u64, buf: &mut [u8]) -> Result<(), Fault> {
+        arena::read(gpa, buf).ok_or(Fault { esr: 0, far: gpa })
     }
 
     /// `dsb sy; isb`, then about a microsecond on the virtual counter.

@@ -55,38 +55,35 @@ fn guest_image() -> Result<PathBuf, String> {
 /// The QEMU command line for `target` running `cases` from `image`.
 pub fn command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]) -> Command {
     let mut cmd = Command::new(QEMU);
-    cmd.args([
-        "-machine",
-        &machine(target),
-    ])
-    .args([
-        "-cpu",
-        "max",
-        "-smp",
-        &target.shape.cpus.to_string(),
-        "-m",
-        "256M",
-    ])
-    .args([
-        "-nodefaults",
-        "-display",
-        "none",
-        "-monitor",
-        "none",
-        "-serial",
-        "stdio",
-    ])
-    .arg("-no-reboot")
-    .arg("-kernel")
-    .arg(image)
-    .args([
-        "-append",
-        &format!(
-            "{}{}",
-            guest_kit::selection::PARAM,
-            console::case_bitmap(cases)
-        ),
-    ]);
+    cmd.args(["-machine", &machine(target)])
+        .args([
+            "-cpu",
+            "max",
+            "-smp",
+            &target.shape.cpus.to_string(),
+            "-m",
+            "256M",
+        ])
+        .args([
+            "-nodefaults",
+            "-display",
+            "none",
+            "-monitor",
+            "none",
+            "-serial",
+            "stdio",
+        ])
+        .arg("-no-reboot")
+        .arg("-kernel")
+        .arg(image)
+        .args([
+            "-append",
+            &format!(
+                "{}{}",
+                guest_kit::selection::PARAM,
+                console::case_bitmap(cases)
+            ),
+        ]);
     cmd
 }
 
