@@ -18,7 +18,20 @@ pub struct QemuTcg;
 const QEMU: &str = "qemu-system-aarch64";
 
 /// Two CPUs: the guest starts the secondaries with PSCI CPU_ON, so the multi-CPU cases run.
-const TARGETS: [TargetSpec; 3] = super::gic_targets(2);
+const GIC_TARGETS: [TargetSpec; 3] = super::gic_targets(2);
+
+/// The GIC targets, plus GICv4 with an ITS. QEMU offers GICv4 only with EL2 emulation
+/// (`virtualization=on`), so the guest runs at EL2 there (and says so in a `log` record); to a
+/// guest that does not virtualize, GICv4 is GICv3 with vLPI frames in each redistributor.
+const TARGETS: [TargetSpec; 4] = [
+    GIC_TARGETS[0],
+    GIC_TARGETS[1],
+    GIC_TARGETS[2],
+    TargetSpec {
+        name: "gicv4-its",
+        shape: super::aarch64_shape(GicVersion::V4, 2, true),
+    },
+];
 
 fn gic_version(target: &TargetSpec) -> &'static str {
     match target.shape.gic {
@@ -36,7 +49,11 @@ fn machine(target: &TargetSpec) -> String {
         (_, true) => ",its=on",
         (_, false) => ",its=off",
     };
-    format!("virt,gic-version={}{its}", gic_version(target))
+    let el2 = match target.shape.gic {
+        GicVersion::V4 => ",virtualization=on",
+        _ => "",
+    };
+    format!("virt,gic-version={}{its}{el2}", gic_version(target))
 }
 
 /// The guest image, built once per process even when targets run in parallel.
