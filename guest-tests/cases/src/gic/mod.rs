@@ -47,8 +47,16 @@ mod running_priority;
 mod sgi_16_priority_order;
 mod sgi_icfgr_edge_ro;
 mod sgi_self;
+mod smp_sgi_banked_pending;
+mod smp_sgi_cpuif_disabled;
+mod smp_sgi_from_cpu1;
+mod smp_sgi_list_both;
 mod smp_sgi_to_other_cpu;
 mod smp_spi_retarget_pending;
+mod smp_v2_sgi_two_sources;
+mod smp_v2_sgir_others_from_cpu1;
+mod smp_v2_spendsgir_banked;
+mod smp_v3_sgi1r_irm;
 mod spi_icfgr_readback;
 mod spi_pending_active_cycle;
 mod spurious_when_idle;
@@ -162,4 +170,12 @@ pub const CASES: &[Case] = &[
     vtimer_negative_tval::CASE,
     smp_sgi_to_other_cpu::CASE,
     smp_spi_retarget_pending::CASE,
+    smp_sgi_list_both::CASE,
+    smp_sgi_from_cpu1::CASE,
+    smp_v2_sgir_others_from_cpu1::CASE,
+    smp_v3_sgi1r_irm::CASE,
+    smp_sgi_banked_pending::CASE,
+    smp_v2_sgi_two_sources::CASE,
+    smp_v2_spendsgir_banked::CASE,
+    smp_sgi_cpuif_disabled::CASE,
 ];
