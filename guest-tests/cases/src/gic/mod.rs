@@ -47,16 +47,24 @@ mod running_priority;
 mod sgi_16_priority_order;
 mod sgi_icfgr_edge_ro;
 mod sgi_self;
+mod smp_active_banked;
+mod smp_enable_banked;
+mod smp_pmr_independent;
+mod smp_priority_banked;
+mod smp_running_priority_independent;
 mod smp_sgi_banked_pending;
 mod smp_sgi_cpuif_disabled;
 mod smp_sgi_from_cpu1;
 mod smp_sgi_list_both;
 mod smp_sgi_to_other_cpu;
 mod smp_spi_retarget_pending;
+mod smp_v2_itargetsr_cpu1;
 mod smp_v2_sgi_two_sources;
 mod smp_v2_sgir_others_from_cpu1;
 mod smp_v2_spendsgir_banked;
+mod smp_v3_gicr_remote_cpu1;
 mod smp_v3_sgi1r_irm;
+mod smp_vtimer_cpu1;
 mod spi_icfgr_readback;
 mod spi_pending_active_cycle;
 mod spurious_when_idle;
@@ -178,4 +186,12 @@ pub const CASES: &[Case] = &[
     smp_v2_sgi_two_sources::CASE,
     smp_v2_spendsgir_banked::CASE,
     smp_sgi_cpuif_disabled::CASE,
+    smp_enable_banked::CASE,
+    smp_v3_gicr_remote_cpu1::CASE,
+    smp_priority_banked::CASE,
+    smp_pmr_independent::CASE,
+    smp_running_priority_independent::CASE,
+    smp_vtimer_cpu1::CASE,
+    smp_active_banked::CASE,
+    smp_v2_itargetsr_cpu1::CASE,
 ];
