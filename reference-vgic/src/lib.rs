@@ -32,6 +32,17 @@
 //! - **ITS commands are a flat loop over one handler per command** (`its::cmd`,
 //!   `its::handlers`); errors are named after the spec ([`ItsError`]) and what follows one is a
 //!   documented choice from an allowed set ([`allowed_command_error_choices`]).
+//! - **The list-register layer is the hypervisor half plus a simulated hardware half.**
+//!   [`Vgic`] keeps a per-vCPU ap_list ([`ap_list`], one order: active, then pending by
+//!   priority, then INTID) over the distributor model and moves state across a world switch
+//!   with two verbs: [`Vgic::flush`] (model → [`lr::ListRegister`]s, plus the maintenance
+//!   requests) and [`Vgic::fold`] (registers + EOIcount → model, returning [`Effect`]s such
+//!   as physical deactivations). The model stays the authority between a fold and the next
+//!   flush. [`VcpuIf`] is what a guest sees through GICV_*/ICV_* registers: it works on the
+//!   list registers, VMCR and the active priorities only. GICv2/GICv3 register encodings
+//!   sit behind one seam (`lr::v2`, `lr::v3`); the layer reaches `Gic` state only through
+//!   `vgic::seam`. The property test `tests/lr_layer.rs` holds the layer to the direct
+//!   model: a guest observes the same either way.
 //! - **Never panics on guest input.** Nonexistent CPUs, frames, INTIDs, offsets and widths are
 //!   RAZ/WI.
 //!
@@ -66,21 +77,28 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
+extern crate alloc;
+
+pub mod ap_list;
 mod config;
 mod cpuif;
 mod gic;
 mod irq;
 mod its;
 mod lpi;
+pub mod lr;
 mod memory;
 mod mmio;
 mod oracle;
 mod sgi;
 mod sysreg;
 mod timer;
+mod vcpu_if;
+mod vgic;
 
 pub use config::{CpuId, DEFAULT_IIDR, GicConfig, ItsConfig, Version};
 pub use gic::{Gic, MAX_IGNORED};
+pub use irq::Group;
 pub use its::{
     CommandErrorChoice, CommandErrorRecord, ItsError, MAX_ITS_ERRORS, allowed_command_error_choices,
 };
@@ -92,3 +110,5 @@ pub use memory::{
 pub use mmio::{AccessKind, Frame, IgnoreReason, IgnoredAccess};
 pub use sysreg::Sysreg;
 pub use timer::{TimerReg, VirtualTimer};
+pub use vcpu_if::{DirResult, VcpuIf};
+pub use vgic::{Effect, EoiMode, FlushResult, Vgic};
