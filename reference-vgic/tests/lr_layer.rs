@@ -430,7 +430,7 @@ fn burst() -> impl Strategy<Value = Vec<Op>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// Random distributor and guest sequences, any number of list registers from 1 to 16.
     #[test]
