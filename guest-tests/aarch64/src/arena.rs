@@ -12,7 +12,7 @@ use guest_kit::lpi::ARENA_BYTES;
 
 use crate::sysreg;
 
-/// 64 KiB aligned: the LPI pending tables need it (GICR_PENDBASER bits [51:16]).
+/// 64 KiB aligned: the LPI pending tables need it (GICR_PENDBASER bits \[51:16\]).
 #[repr(C, align(65536))]
 struct Arena(UnsafeCell<[u8; ARENA_BYTES as usize]>);
 

@@ -3,9 +3,10 @@
 //! as a console record (DESIGN.md, "Guests").
 //!
 //! Boot: the loader jumps to the Image header ([`head`]), which branches to aarch64-rt's `entry`:
-//! MMU on with the identity map of [`mmu`], `.bss` zeroed, stack set, exception vectors
-//! ([`exceptions`]) installed, then [`main`] with x0 = the device tree. [`smp`] starts the
-//! other CPUs listed in the tree, which then wait for work from the boot CPU.
+//! down from EL2 to EL1 if entered at EL2 ([`el2`]), MMU on with the identity map of [`mmu`],
+//! `.bss` zeroed, stack set, exception vectors ([`exceptions`]) installed, then [`main`] with
+//! x0 = the device tree. [`smp`] starts the other CPUs listed in the tree, which take the same
+//! path to EL1 and then wait for work from the boot CPU.
 #![no_std]
 #![no_main]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -13,6 +14,7 @@
 mod arena;
 mod console;
 mod dt;
+mod el2;
 mod exceptions;
 mod head;
 mod mmio;

@@ -29,10 +29,15 @@ pub fn run(dtb: usize) -> ! {
     let info = guest_kit::Platform::info(&platform);
     console::emit(&Record::Config(info));
     smp::start_secondaries(&machine, &platform);
-    if sysreg::current_el() != 1 {
-        console::emit(&Record::Log(
-            "entered at EL2: running there, only EL1 is fully supported",
-        ));
+    // EL2 is left at entry (el2.rs); still there only when HCR_EL2.E2H is RES1.
+    match sysreg::current_el() {
+        1 => {}
+        2 => console::emit(&Record::Log(
+            "at EL2: could not drop to EL1 (HCR_EL2.E2H is RES1), only EL1 is fully supported",
+        )),
+        _ => console::emit(&Record::Log(
+            "entered at EL3: running there, only EL1 is fully supported",
+        )),
     }
     if machine.psci.is_none() {
         console::emit(&Record::Log(
