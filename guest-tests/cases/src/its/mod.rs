@@ -4,9 +4,18 @@
 
 use guest_kit::Case;
 
+mod baser_read_only;
+mod cbaser_readback;
 mod clear_drops_pending;
 mod creadr_advances;
+mod ctlr_enable;
+mod cwriter_readback;
 mod disabled_lpi_held;
+mod gicd_typer_lpis;
+mod gicr_ctlr_enable_lpis;
+mod gicr_propbaser;
+mod gicr_typer_plpis;
+mod id_registers;
 mod int_delivers_lpi;
 mod lpi_priority_order;
 mod lpi_repend_while_handled;
@@ -14,10 +23,21 @@ mod movall_pending;
 mod movi_pending;
 pub mod setup;
 mod typer;
+mod typer_fields;
 
-/// The ITS cases, in run order.
+/// The ITS cases, in run order: registers, then commands, then delivery, then command errors.
 pub const CASES: &[Case] = &[
     typer::CASE,
+    ctlr_enable::CASE,
+    id_registers::CASE,
+    typer_fields::CASE,
+    baser_read_only::CASE,
+    cbaser_readback::CASE,
+    cwriter_readback::CASE,
+    gicd_typer_lpis::CASE,
+    gicr_typer_plpis::CASE,
+    gicr_ctlr_enable_lpis::CASE,
+    gicr_propbaser::CASE,
     creadr_advances::CASE,
     int_delivers_lpi::CASE,
     disabled_lpi_held::CASE,

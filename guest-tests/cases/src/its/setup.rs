@@ -1,9 +1,12 @@
 //! Mapping an event to an LPI through the ITS, the way every ITS case starts (IHI 0069H §5.2,
-//! the command sequence MAPD, MAPC, MAPTI), and the matching clean-up.
+//! the command sequence MAPD, MAPC, MAPTI), and the matching clean-up; and queuing a command
+//! that has an error (IHI 0069H §5.3: the ITS ignores it or stalls), with the restart that
+//! brings both outcomes back to one state.
 
-use guest_kit::its::Command;
+use guest_kit::its::{COMMAND_BYTES, Command};
+use guest_kit::lpi::{COMMAND_POLLS, COMMAND_QUEUE, COMMAND_QUEUE_BYTES, CREADR_STALLED};
 use guest_kit::regs::gits;
-use guest_kit::{Ctx, Site, Width};
+use guest_kit::{Allowed, Ctx, Site, Width};
 
 /// EventID bits of the ITTs the cases allocate (16 events per device).
 pub const EVENT_BITS: u8 = 4;
@@ -22,19 +25,7 @@ pub struct Mapping {
 /// Maps `device` (with a fresh ITT), collection `cpu` to CPU `cpu`, and `event` of `device` to
 /// LPI `intid` in that collection. The LPI stays disabled in the configuration table.
 pub fn map(ctx: &mut Ctx<'_>, device: u32, event: u32, intid: u32, cpu: u8) -> Mapping {
-    let typer = gits::Typer(
-        ctx.raw()
-            .read(Site::Gits(gits::TYPER), Width::B64)
-            .unwrap_or(0),
-    );
-    let itt_bytes = u64::from(typer.itt_entry_size()) << EVENT_BITS;
-    let itt = ctx.alloc(itt_bytes.max(256), 256);
-    ctx.its_command(Command::Mapd {
-        device,
-        event_bits: EVENT_BITS,
-        itt,
-        valid: true,
-    });
+    map_device(ctx, device, EVENT_BITS);
     map_collection(ctx, cpu);
     let icid = u16::from(cpu);
     ctx.its_command(Command::Mapti {
@@ -48,6 +39,23 @@ pub fn map(ctx: &mut Ctx<'_>, device: u32, event: u32, intid: u32, cpu: u8) -> M
         event,
         intid,
     }
+}
+
+/// Maps `device` to a fresh ITT sized for `event_bits` EventID bits.
+pub fn map_device(ctx: &mut Ctx<'_>, device: u32, event_bits: u8) {
+    let typer = gits::Typer(
+        ctx.raw()
+            .read(Site::Gits(gits::TYPER), Width::B64)
+            .unwrap_or(0),
+    );
+    let itt_bytes = u64::from(typer.itt_entry_size()) << event_bits;
+    let itt = ctx.alloc(itt_bytes.max(256), 256);
+    ctx.its_command(Command::Mapd {
+        device,
+        event_bits,
+        itt,
+        valid: true,
+    });
 }
 
 /// Maps collection `cpu` to CPU `cpu`.
@@ -81,4 +89,102 @@ pub fn unmap(ctx: &mut Ctx<'_>, m: Mapping) {
         itt: 0,
         valid: false,
     });
+}
+
+/// Maps one more `event` of an already mapped `device` to LPI `intid` in collection `icid`.
+pub fn map_event(ctx: &mut Ctx<'_>, device: u32, event: u32, intid: u32, icid: u16) -> Mapping {
+    ctx.its_command(Command::Mapti {
+        device,
+        event,
+        intid,
+        icid,
+    });
+    Mapping {
+        device,
+        event,
+        intid,
+    }
+}
+
+/// Removes one event's mapping (DISCARD), leaving its device mapped.
+pub fn discard(ctx: &mut Ctx<'_>, m: Mapping) {
+    ctx.its_command(Command::Discard {
+        device: m.device,
+        event: m.event,
+    });
+}
+
+/// Lets time pass, so that an interrupt that was going to arrive has arrived.
+pub fn settle(ctx: &mut Ctx<'_>) {
+    for _ in 0..32 {
+        ctx.delay();
+    }
+}
+
+/// The outcome of a command error: the ITS ignored the command (GITS_CREADR moved past it,
+/// Stalled 0).
+pub const IGNORED: u64 = 0;
+/// The outcome of a command error: the ITS stalled the queue (GITS_CREADR.Stalled 1).
+pub const STALLED: u64 = 1;
+/// The outcomes IHI 0069H §5.3 allows for a command error (with GITS_TYPER.SEIS = 0).
+pub const ERROR_OUTCOMES: Allowed = Allowed::OneOf(&[IGNORED, STALLED]);
+
+/// Queues `command`, which has an error, and records what the ITS did as the
+/// implementation-defined `command-error` ([`IGNORED`] or [`STALLED`]; 2 if it did neither in
+/// time). GITS_CREADR is read untraced: its value depends on that choice. Then restarts the
+/// queue ([`restart_queue`]) so that both outcomes continue from one state. Returns the outcome.
+pub fn command_error(ctx: &mut Ctx<'_>, command: Command) -> u64 {
+    let cwriter = ctx
+        .raw()
+        .read(Site::Gits(gits::CWRITER), Width::B64)
+        .unwrap_or(0)
+        & 0xfffe0;
+    let queue = ctx.info().arena + COMMAND_QUEUE;
+    ctx.mem_write(queue + cwriter, &command.to_bytes());
+    let next = (cwriter + COMMAND_BYTES as u64) % COMMAND_QUEUE_BYTES;
+    ctx.write(Site::Gits(gits::CWRITER), Width::B64, next);
+    let mut outcome = 2;
+    for _ in 0..COMMAND_POLLS {
+        let creadr = ctx
+            .raw()
+            .read(Site::Gits(gits::CREADR), Width::B64)
+            .unwrap_or(0);
+        if creadr & CREADR_STALLED != 0 {
+            outcome = STALLED;
+            break;
+        }
+        if creadr & 0xfffe0 == next {
+            outcome = IGNORED;
+            break;
+        }
+        ctx.delay();
+    }
+    let outcome = ctx.impl_defined("command-error", outcome, ERROR_OUTCOMES);
+    restart_queue(ctx);
+    outcome
+}
+
+/// Restarts the command queue as the kit's reset programs it: GITS_CTLR.Enabled = 0, wait for
+/// Quiescent, rewrite GITS_CBASER (which sets GITS_CREADR to 0 and so clears Stalled, IHI 0069H
+/// §12.19 GITS_CREADR), GITS_CWRITER = 0, Enabled = 1. Mappings live in the tables and stay.
+pub fn restart_queue(ctx: &mut Ctx<'_>) {
+    ctx.write32(Site::Gits(gits::CTLR), 0);
+    for _ in 0..COMMAND_POLLS {
+        match ctx.raw().read(Site::Gits(gits::CTLR), Width::B32) {
+            Ok(v) if v & u64::from(gits::CTLR_QUIESCENT) == 0 => ctx.delay(),
+            _ => break,
+        }
+    }
+    let queue = ctx.info().arena + COMMAND_QUEUE;
+    let cbaser = gits::cbaser(queue, COMMAND_QUEUE_BYTES >> 12);
+    ctx.write(Site::Gits(gits::CBASER), Width::B64, cbaser);
+    ctx.write(Site::Gits(gits::CWRITER), Width::B64, 0);
+    ctx.write32(Site::Gits(gits::CTLR), gits::CTLR_ENABLED);
+}
+
+/// GITS_TYPER, recorded as the implementation-defined `gits-typer` (Physical = 1 required).
+pub fn typer(ctx: &mut Ctx<'_>) -> gits::Typer {
+    let physical = Allowed::Fixed { mask: 1, value: 1 };
+    let site = Site::Gits(gits::TYPER);
+    gits::Typer(ctx.read_impl("gits-typer", site, Width::B64, physical))
 }
