@@ -10,17 +10,28 @@ mod clear_drops_pending;
 mod creadr_advances;
 mod ctlr_enable;
 mod cwriter_readback;
+mod devices_isolated;
+mod disable_without_inv;
 mod disabled_lpi_held;
+mod discard_drops_pending;
+mod enable_without_inv;
 mod gicd_typer_lpis;
 mod gicr_ctlr_enable_lpis;
 mod gicr_propbaser;
 mod gicr_typer_plpis;
 mod id_registers;
 mod int_delivers_lpi;
+mod inv_one_event;
+mod inv_priority_change;
+mod invall_collection;
 mod lpi_priority_order;
 mod lpi_repend_while_handled;
+mod mapc_remap_collection;
+mod mapi_eventid_is_lpi;
 mod movall_pending;
+mod movi_not_pending;
 mod movi_pending;
+mod movi_same_cpu;
 pub mod setup;
 mod typer;
 mod typer_fields;
@@ -46,4 +57,15 @@ pub const CASES: &[Case] = &[
     lpi_repend_while_handled::CASE,
     movi_pending::CASE,
     movall_pending::CASE,
+    mapi_eventid_is_lpi::CASE,
+    invall_collection::CASE,
+    inv_one_event::CASE,
+    enable_without_inv::CASE,
+    disable_without_inv::CASE,
+    discard_drops_pending::CASE,
+    movi_not_pending::CASE,
+    movi_same_cpu::CASE,
+    mapc_remap_collection::CASE,
+    inv_priority_change::CASE,
+    devices_isolated::CASE,
 ];
