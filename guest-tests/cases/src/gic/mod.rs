@@ -57,12 +57,19 @@ mod smp_sgi_cpuif_disabled;
 mod smp_sgi_from_cpu1;
 mod smp_sgi_list_both;
 mod smp_sgi_to_other_cpu;
+mod smp_spi_retarget_active;
 mod smp_spi_retarget_pending;
+mod smp_spi_target_grp_disabled;
+mod smp_v2_dir_other_cpu;
 mod smp_v2_itargetsr_cpu1;
 mod smp_v2_sgi_two_sources;
 mod smp_v2_sgir_others_from_cpu1;
 mod smp_v2_spendsgir_banked;
+mod smp_v3_dir_other_pe;
 mod smp_v3_gicr_remote_cpu1;
+mod smp_v3_gicr_typer_cpu1;
+mod smp_v3_gicr_waker_cpu1;
+mod smp_v3_irouter_1ofn;
 mod smp_v3_sgi1r_irm;
 mod smp_vtimer_cpu1;
 mod spi_icfgr_readback;
@@ -194,4 +201,11 @@ pub const CASES: &[Case] = &[
     smp_vtimer_cpu1::CASE,
     smp_active_banked::CASE,
     smp_v2_itargetsr_cpu1::CASE,
+    smp_v3_dir_other_pe::CASE,
+    smp_v2_dir_other_cpu::CASE,
+    smp_v3_irouter_1ofn::CASE,
+    smp_spi_retarget_active::CASE,
+    smp_spi_target_grp_disabled::CASE,
+    smp_v3_gicr_typer_cpu1::CASE,
+    smp_v3_gicr_waker_cpu1::CASE,
 ];
