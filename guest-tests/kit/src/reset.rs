@@ -109,6 +109,7 @@ fn private(p: &mut dyn Platform, cpu: u8) {
             0,
         );
     }
+    drop_running_priority(p, &bank0);
     w32(p, bank0(gicd::ICENABLER.base), ALL);
     w32(p, bank0(gicd::ICPENDR.base), ALL);
     w32(p, bank0(gicd::ICACTIVER.base), ALL);
@@ -135,6 +136,52 @@ fn private(p: &mut dyn Platform, cpu: u8) {
         w32(p, Site::Gicc(gicc::PMR), 0xff);
         let ctlr = gicc::Ctlr::ENABLE_GRP0 | gicc::Ctlr::ENABLE_GRP1;
         w32(p, Site::Gicc(gicc::CTLR), ctlr.bits().into());
+    }
+}
+
+/// Ends the handling a case left unfinished on this CPU: while the running priority is not idle,
+/// EOIs the highest-priority active interrupt (a priority drop, IHI 0048B §3.3.1 and §4.4.5,
+/// IHI 0069H §4.1.1 and ICC_EOIR1_EL1). Clearing GICC_APR0/ICC_AP1R0_EL1 alone is not enough on
+/// every implementation. Gives up after a bounded number of rounds (e.g. an LPI, which has no
+/// active state to find); the APR write that follows is the last resort.
+fn drop_running_priority(p: &mut dyn Platform, bank0: &dyn Fn(u32) -> Site) {
+    let v3 = p.info().gic.has_sysregs();
+    let lines = 32 * (u32::from(p.info().it_lines) + 1).min(32);
+    let (rpr, eoir, width) = if v3 {
+        (Site::Icc(IccReg::Rpr), Site::Icc(IccReg::Eoir1), Width::B64)
+    } else {
+        (Site::Gicc(gicc::RPR), Site::Gicc(gicc::EOIR), Width::B32)
+    };
+    let at = |bank: u32, offset: u32| {
+        if bank == 0 {
+            bank0(offset)
+        } else {
+            Site::Gicd(offset)
+        }
+    };
+    for _ in 0..64 {
+        match p.read(rpr, width) {
+            Ok(v) if v & 0xff != 0xff => {}
+            _ => return,
+        }
+        let mut best: Option<(u8, u32)> = None;
+        for bank in 0..lines / 32 {
+            let active = p
+                .read(at(bank, gicd::ISACTIVER.base + 4 * bank), Width::B32)
+                .unwrap_or(0);
+            for intid in (0..32)
+                .filter(|b| active >> b & 1 == 1)
+                .map(|b| 32 * bank + b)
+            {
+                let site = at(bank, gicd::IPRIORITYR.base + intid);
+                let priority = p.read(site, Width::B8).unwrap_or(0xff) as u8;
+                if best.is_none_or(|(p, _)| priority < p) {
+                    best = Some((priority, intid));
+                }
+            }
+        }
+        let Some((_, intid)) = best else { return };
+        let _ = p.write(eoir, width, intid.into());
     }
 }
 

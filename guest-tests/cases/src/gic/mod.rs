@@ -61,6 +61,7 @@ mod smp_spi_retarget_active;
 mod smp_spi_retarget_pending;
 mod smp_spi_target_grp_disabled;
 mod smp_v2_dir_other_cpu;
+mod smp_v2_itargetsr_1ofn;
 mod smp_v2_itargetsr_cpu1;
 mod smp_v2_sgi_two_sources;
 mod smp_v2_sgir_others_from_cpu1;
@@ -203,6 +204,7 @@ pub const CASES: &[Case] = &[
     smp_v2_itargetsr_cpu1::CASE,
     smp_v3_dir_other_pe::CASE,
     smp_v2_dir_other_cpu::CASE,
+    smp_v2_itargetsr_1ofn::CASE,
     smp_v3_irouter_1ofn::CASE,
     smp_spi_retarget_active::CASE,
     smp_spi_target_grp_disabled::CASE,
