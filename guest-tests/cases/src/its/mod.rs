@@ -28,6 +28,7 @@ mod err_mapti_unmapped_device;
 mod err_movi_unmapped_collection;
 mod gicd_typer_lpis;
 mod gicr_ctlr_enable_lpis;
+mod gicr_pendbaser;
 mod gicr_propbaser;
 mod gicr_typer_plpis;
 mod id_registers;
@@ -68,6 +69,7 @@ pub const CASES: &[Case] = &[
     gicr_typer_plpis::CASE,
     gicr_ctlr_enable_lpis::CASE,
     gicr_propbaser::CASE,
+    gicr_pendbaser::CASE,
     creadr_advances::CASE,
     int_delivers_lpi::CASE,
     disabled_lpi_held::CASE,
