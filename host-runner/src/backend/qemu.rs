@@ -21,8 +21,9 @@ const QEMU: &str = "qemu-system-aarch64";
 const GIC_TARGETS: [TargetSpec; 3] = super::gic_targets(2);
 
 /// The GIC targets, plus GICv4 with an ITS. QEMU offers GICv4 only with EL2 emulation
-/// (`virtualization=on`), so the guest runs at EL2 there (and says so in a `log` record); to a
-/// guest that does not virtualize, GICv4 is GICv3 with vLPI frames in each redistributor.
+/// (`virtualization=on`): the guest enters at EL2 there and drops to EL1 before the cases run.
+/// To a guest that does not virtualize, GICv4 is GICv3 with vLPI frames in each
+/// redistributor.
 const TARGETS: [TargetSpec; 4] = [
     GIC_TARGETS[0],
     GIC_TARGETS[1],
