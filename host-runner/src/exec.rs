@@ -29,6 +29,7 @@ pub enum Next {
 /// A running machine.
 pub struct Machine {
     child: Child,
+    console_in: Option<std::process::ChildStdin>,
     lines: Receiver<String>,
     stderr: Arc<Mutex<Vec<String>>>,
 }
@@ -38,10 +39,11 @@ impl Machine {
     pub fn start(mut cmd: Command) -> io::Result<Machine> {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0)
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn()?;
+        let console_in = child.stdin.take();
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr_pipe = child.stderr.take().expect("stderr is piped");
         let (tx, lines) = channel();
@@ -64,6 +66,7 @@ impl Machine {
         });
         Ok(Machine {
             child,
+            console_in,
             lines,
             stderr,
         })
@@ -77,6 +80,18 @@ impl Machine {
             Err(RecvTimeoutError::Timeout) => Next::Timeout,
             Err(RecvTimeoutError::Disconnected) => Next::Closed,
         }
+    }
+
+    /// Writes `line` and a newline to the machine's console input.
+    pub fn send_line(&mut self, line: &str) -> io::Result<()> {
+        use std::io::Write;
+        let input = self
+            .console_in
+            .as_mut()
+            .ok_or_else(|| io::Error::other("console input closed"))?;
+        input.write_all(line.as_bytes())?;
+        input.write_all(b"\n")?;
+        input.flush()
     }
 
     /// What the process wrote to stderr so far (the first 200 lines).

@@ -4,6 +4,7 @@
 //! each CPU's virtual timer drives that CPU's PPI 27 as a level-sensitive line. Accesses come
 //! from the current CPU, which [`Platform::on_cpu`] switches.
 
+use guest_kit::inject::{Inject, Refused};
 use guest_kit::{
     CpuOffline, Fault, GicVersion, IccReg, Platform, RdFrame, Site, TargetInfo, TimerReg, Width,
 };
@@ -150,6 +151,18 @@ impl Platform for ModelPlatform {
                 let now = self.now;
                 self.timer().write(reg, value, now);
                 self.sync_timer_lines();
+            }
+        }
+        Ok(())
+    }
+
+    fn inject(&mut self, request: Inject) -> Result<(), Refused> {
+        match request {
+            Inject::Line { intid, high } => self.gic.set_line(self.cpu, intid, high),
+            // A device MSI the ITS cannot translate is dropped (IHI 0069H §5.2): that is the
+            // ITS's behaviour, not a refusal of the request.
+            Inject::Msi { device, event } => {
+                let _ = self.gic.its_translate(device, event);
             }
         }
         Ok(())

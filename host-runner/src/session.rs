@@ -39,6 +39,13 @@ pub enum Progress {
     CaseEnded(usize),
     /// The final record arrived.
     Done,
+    /// The guest asks the host to act and waits for the answer.
+    Request {
+        /// Request number, to put in the answer.
+        id: u32,
+        /// What to do.
+        request: guest_kit::inject::Inject,
+    },
 }
 
 /// The decoded state of one boot.
@@ -170,6 +177,7 @@ impl Session {
                 self.done = true;
                 Progress::Done
             }
+            Record::Request { id, request } => Progress::Request { id, request },
             Record::Log(_) => Progress::Nothing,
         }
     }

@@ -9,6 +9,7 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use guest_kit::inject::Inject;
 use guest_kit::protocol::{LineBuf, Record, encode};
 use guest_kit::{Arch, GicVersion, Observation, Outcome, TargetInfo};
 use irqsuite::backend::{Limits, console};
@@ -188,7 +189,13 @@ fn run(fault: Fault, cases: &[usize], tag: &str) -> Run {
         backend: "fake",
         target: "gicv3",
     };
-    console::run(name, cases, LIMITS, &|c| guest.launch(c), &sink);
+    let launch = |c: &[usize]| guest.launch(c);
+    let refuse = |r: Inject| Err(r.refusal().1);
+    let hooks = console::Hooks {
+        launch: &launch,
+        serve: &refuse,
+    };
+    console::run(name, cases, LIMITS, hooks, &sink);
     let mut results = vec![];
     let mut boots = 0;
     for e in events.into_inner().unwrap() {
@@ -355,4 +362,63 @@ fn target_departing_from_the_model_fails_naming_the_register_and_both_values() {
         .map(|(_, r)| r.outcome)
         .collect();
     assert!(others.iter().all(|o| *o == Outcome::Pass), "{others:?}");
+}
+
+#[test]
+fn a_guest_request_is_answered_on_the_console_input() {
+    let dir = std::env::temp_dir().join(format!("irqsuite-fake-req-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (before, after, heard) = (dir.join("before"), dir.join("after"), dir.join("heard"));
+    let index = three_cases()[0];
+    let case = &irq_cases::CATALOGUE[index];
+    let mut seq = 0;
+    let mut line = |r: Record<'_>| {
+        let text = encode(seq, &r, &mut LineBuf::default()).unwrap().to_owned();
+        seq += 1;
+        text + "\n"
+    };
+    let request = Inject::Line {
+        intid: 45,
+        high: true,
+    };
+    let mut head = line(Record::Config(INFO));
+    head += &line(Record::CaseStart {
+        index: index as u16,
+        id: case.id,
+    });
+    head += &line(Record::Request { id: 0, request });
+    std::fs::write(&before, head).unwrap();
+    let tail = line(Record::Obs(Observation::Check {
+        label: "x",
+        got: 1,
+        expected: 1,
+    })) + &line(Record::CaseEnd {
+        index: index as u16,
+    }) + &line(Record::Done { cases: 1 });
+    std::fs::write(&after, tail).unwrap();
+    let script = format!(
+        "cat '{}'; read answer; echo \"$answer\" > '{}'; cat '{}'",
+        before.display(),
+        heard.display(),
+        after.display()
+    );
+    let launch = |_: &[usize]| {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(&script);
+        Ok(cmd)
+    };
+    let refuse = |r: Inject| Err(r.refusal().1);
+    let hooks = console::Hooks {
+        launch: &launch,
+        serve: &refuse,
+    };
+    let sink = |_: RunEvent| {};
+    let name = TargetName {
+        backend: "fake",
+        target: "gicv3",
+    };
+    console::run(name, &[index], LIMITS, hooks, &sink);
+    let answer = std::fs::read_to_string(&heard).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(answer.trim(), "@@ack 0 no line");
 }

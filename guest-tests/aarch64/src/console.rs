@@ -19,6 +19,10 @@ const DR: usize = 0x00;
 const FR: usize = 0x18;
 /// UARTFR.TXFF: the transmit FIFO is full.
 const FR_TXFF: u64 = 1 << 5;
+/// UARTFR.RXFE: the receive FIFO is empty.
+const FR_RXFE: u64 = 1 << 4;
+/// The longest console input line kept (the host's answers are short).
+pub const INPUT_LINE: usize = 64;
 /// How many times to poll a full FIFO before writing anyway: a broken UART model must not hang
 /// the guest silently.
 const TXFF_POLLS: u32 = 1_000_000;
@@ -121,4 +125,38 @@ fn put(byte: u8) {
     }
     // SAFETY: as above; a write to UARTDR sends one character.
     unsafe { mmio::write(base + DR, Width::B32, byte.into()) };
+}
+
+/// Reads one line of console input (the host's answer to a request) into `buf`, polling the
+/// UART until `deadline` on the virtual counter. Returns the line without its newline (cut to
+/// the buffer), or `None` when the deadline passed or there is no UART.
+pub fn read_line(buf: &mut [u8; INPUT_LINE], deadline: u64) -> Option<&str> {
+    let base = UART.load(Ordering::SeqCst);
+    if base == 0 {
+        return None;
+    }
+    let mut len = 0;
+    loop {
+        // SAFETY: `base` is the UART from the device tree, mapped as device memory; UARTFR reads
+        // have no side effect.
+        let empty = unsafe { mmio::read(base + FR, Width::B32) } & FR_RXFE != 0;
+        if empty {
+            if crate::sysreg::counter() >= deadline {
+                return None;
+            }
+            core::hint::spin_loop();
+            continue;
+        }
+        // SAFETY: as above; a read of UARTDR takes one received character.
+        let byte = unsafe { mmio::read(base + DR, Width::B32) } as u8;
+        match byte {
+            b'\n' => return core::str::from_utf8(&buf[..len]).ok(),
+            b'\r' => {}
+            _ if len < INPUT_LINE => {
+                buf[len] = byte;
+                len += 1;
+            }
+            _ => {}
+        }
+    }
 }

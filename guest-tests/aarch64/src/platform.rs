@@ -8,18 +8,25 @@
 //! access, so a view needs no CPU number; `Site::Gicr { cpu, .. }` names a redistributor by
 //! discovery index on every CPU.
 
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use guest_kit::inject::{Inject, Refused, Reply, parse_reply};
+use guest_kit::protocol::Record;
 use guest_kit::regs::{gicd, gicr};
 use guest_kit::{Arch, CpuOffline, Fault, GicVersion, Platform, RdFrame, Site, TargetInfo, Width};
 
 use crate::dt::{Gic, Machine, Region};
 use crate::exceptions::guarded;
-use crate::{arena, mmio, smp, sysreg};
+use crate::{arena, console, mmio, smp, sysreg};
 
 /// Redistributors the guest keeps track of.
 pub const MAX_REDISTRIBUTORS: usize = 32;
 
 /// GICR_TYPER.VLPIS: the redistributor has the GICv4 VLPI frames.
 const GICR_TYPER_VLPIS: u64 = 1 << 1;
+/// How long the guest waits for the host's answer to a request.
+const REQUEST_TIMEOUT_S: u64 = 10;
+
 /// The ITS control frame and the translation frame above it (IHI 0069H §12.19).
 const GITS_SIZE: usize = 0x2_0000;
 
@@ -293,6 +300,25 @@ impl Platform for GuestPlatform {
                 let addr = self.address(site, width).ok_or(NO_SUCH_FRAME)?;
                 // SAFETY: as for `read`: a GIC register, never RAM the program uses.
                 guarded(|| unsafe { mmio::write(addr, width, value) })
+            }
+        }
+    }
+
+    /// Prints the request and waits (up to [`REQUEST_TIMEOUT_S`]) for the host's answer on the
+    /// console input.
+    fn inject(&mut self, request: Inject) -> Result<(), Refused> {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let id = NEXT.fetch_add(1, Ordering::SeqCst);
+        console::emit(&Record::Request { id, request });
+        let deadline = sysreg::counter() + REQUEST_TIMEOUT_S * sysreg::counter_frequency();
+        let mut buf = [0; console::INPUT_LINE];
+        loop {
+            let line = console::read_line(&mut buf, deadline)
+                .ok_or(Refused("no answer from the host to a request"))?;
+            match parse_reply(line) {
+                Some((answer, Reply::Done)) if answer == id => return Ok(()),
+                Some((answer, Reply::Refused)) if answer == id => return Err(request.refusal().1),
+                _ => continue,
             }
         }
     }

@@ -162,6 +162,18 @@ impl<'a> Ctx<'a> {
         self.check_eq(label, holds.into(), 1)
     }
 
+    /// Asks the host to act (see [`crate::inject`]). Returns `false`, with the case marked
+    /// skipped and the reason, when the backend cannot: the case should then end.
+    pub fn inject(&mut self, request: crate::inject::Inject) -> bool {
+        match self.platform.inject(request) {
+            Ok(()) => true,
+            Err(crate::inject::Refused(why)) => {
+                self.trace.skip(why);
+                false
+            }
+        }
+    }
+
     /// Marks the case skipped at run time (a capability only the run can discover).
     pub fn skip(&mut self, reason: &'static str) {
         self.trace.skip(reason);

@@ -17,6 +17,7 @@
 pub mod case;
 pub mod ctx;
 pub mod gic;
+pub mod inject;
 pub mod intid;
 pub mod its;
 pub mod lpi;

@@ -31,6 +31,9 @@ pub trait Platform {
     fn mem_write(&mut self, gpa: u64, data: &[u8]) -> Result<(), Fault>;
     /// Reads guest memory at `gpa` into `buf`.
     fn mem_read(&mut self, gpa: u64, buf: &mut [u8]) -> Result<(), Fault>;
+    /// Asks the host to act (drive a line, send an MSI) and returns once it has, or why it will
+    /// not. The reference model acts at once.
+    fn inject(&mut self, request: crate::inject::Inject) -> Result<(), crate::inject::Refused>;
     /// Lets time pass: a barrier and a short wait on a machine, one tick of injected time on the
     /// model. Polling loops call this between polls.
     fn delay(&mut self);

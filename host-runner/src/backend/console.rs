@@ -7,6 +7,7 @@ use std::io;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use guest_kit::inject::{Inject, REPLY, Refused};
 use guest_kit::{Outcome, TargetInfo};
 
 use super::{Limits, Sink};
@@ -22,6 +23,18 @@ const POWER_OFF_GRACE: Duration = Duration::from_secs(3);
 /// Builds the command that boots the guest running exactly `cases`.
 pub type Launch<'a> = &'a dyn Fn(&[usize]) -> io::Result<Command>;
 
+/// Serves a guest's request to the host (drive a line, send an MSI), or says why it cannot.
+pub type Serve<'a> = &'a dyn Fn(Inject) -> Result<(), Refused>;
+
+/// What a console backend provides: how to boot, and how to serve requests.
+#[derive(Clone, Copy)]
+pub struct Hooks<'a> {
+    /// Boots the guest.
+    pub launch: Launch<'a>,
+    /// Serves the guest's requests.
+    pub serve: Serve<'a>,
+}
+
 /// The id of catalogue case `index`.
 fn catalogue_id(index: usize) -> Option<&'static str> {
     irq_cases::CATALOGUE.get(index).map(|c| c.id)
@@ -35,8 +48,8 @@ pub fn case_bitmap(cases: &[usize]) -> String {
     hex
 }
 
-/// Runs `cases` on target `name`, booting with `launch` as often as needed.
-pub fn run(name: TargetName, cases: &[usize], limits: Limits, launch: Launch<'_>, sink: Sink<'_>) {
+/// Runs `cases` on target `name`, booting with `hooks.launch` as often as needed.
+pub fn run(name: TargetName, cases: &[usize], limits: Limits, hooks: Hooks<'_>, sink: Sink<'_>) {
     let start = Instant::now();
     let mut remaining = cases.to_vec();
     let mut console = Vec::new();
@@ -54,8 +67,8 @@ pub fn run(name: TargetName, cases: &[usize], limits: Limits, launch: Launch<'_>
             name: name.clone(),
             attempt: boots,
         });
-        let boot = match launch(&remaining).and_then(Machine::start) {
-            Ok(machine) => one_boot(machine, limits, &finish, &mut console),
+        let boot = match (hooks.launch)(&remaining).and_then(Machine::start) {
+            Ok(machine) => one_boot(machine, limits, hooks.serve, &finish, &mut console),
             Err(e) => {
                 let why = format!("could not start the machine: {e}");
                 fail_all(&remaining, &why, &[], &finish);
@@ -117,6 +130,7 @@ struct Boot {
 fn one_boot(
     mut machine: Machine,
     limits: Limits,
+    serve: Serve<'_>,
     finish: &dyn Fn(CaseResult),
     console: &mut Vec<String>,
 ) -> Boot {
@@ -137,6 +151,14 @@ fn one_boot(
                             finish(judge_printed(printed, session.info, None));
                             judged.insert(printed.index);
                         }
+                    }
+                    Progress::Request { id, request } => {
+                        let answer = match serve(request) {
+                            Ok(()) => format!("{REPLY}{id} ok"),
+                            Err(_) => format!("{REPLY}{id} no {}", request.refusal().0),
+                        };
+                        // A guest that cannot hear the answer times out, as for a hang.
+                        let _ = machine.send_line(&answer);
                     }
                     Progress::Configured | Progress::CaseStarted(_) => {}
                 }

@@ -7,6 +7,7 @@ use std::process::Command;
 use std::sync::Mutex;
 
 use guest_kit::GicVersion;
+use guest_kit::inject::{Inject, Refused};
 
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
 use crate::events::TargetName;
@@ -55,6 +56,13 @@ fn machine(target: &TargetSpec) -> String {
         _ => "",
     };
     format!("virt,gic-version={}{its}{el2}", gic_version(target))
+}
+
+/// QEMU offers no way for the host to drive a GIC line or send an MSI as a device (no such
+/// QMP command): every request is refused, and the cases that need one are skipped with the
+/// reason.
+fn refuse(request: Inject) -> Result<(), Refused> {
+    Err(request.refusal().1)
 }
 
 /// The guest image, built once per process even when targets run in parallel.
@@ -128,6 +136,10 @@ impl Backend for QemuTcg {
                 guest_image().map_err(|e| io::Error::other(format!("guest build failed: {e}")))?;
             Ok(command(target, &image, cases))
         };
-        console::run(name, cases, limits, &launch, sink);
+        let hooks = console::Hooks {
+            launch: &launch,
+            serve: &refuse,
+        };
+        console::run(name, cases, limits, hooks, sink);
     }
 }

@@ -5,6 +5,10 @@
 
 use guest_kit::Case;
 
+mod edge_spi_latches;
+mod level_icpendr_while_high;
+mod level_spi_follows_line;
+mod level_spi_repends_while_high;
 mod wait;
 
 mod active_and_pending;
@@ -141,6 +145,10 @@ pub const CASES: &[Case] = &[
     v3_irouter::CASE,
     // The interrupt state machine.
     spi_pending_active_cycle::CASE,
+    level_spi_follows_line::CASE,
+    level_spi_repends_while_high::CASE,
+    level_icpendr_while_high::CASE,
+    edge_spi_latches::CASE,
     icpendr_clears_pending::CASE,
     enable_gates_delivery::CASE,
     active_set_clear::CASE,

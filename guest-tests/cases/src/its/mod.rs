@@ -49,6 +49,7 @@ mod movall_pending;
 mod movi_not_pending;
 mod movi_pending;
 mod movi_same_cpu;
+mod msi_from_device;
 mod pmr_masks_lpi;
 pub mod setup;
 mod sgi_blocks_lower_lpi;
@@ -72,6 +73,7 @@ pub const CASES: &[Case] = &[
     gicr_pendbaser::CASE,
     creadr_advances::CASE,
     int_delivers_lpi::CASE,
+    msi_from_device::CASE,
     disabled_lpi_held::CASE,
     clear_drops_pending::CASE,
     lpi_priority_order::CASE,

@@ -96,6 +96,21 @@ fn parse_body(body: &str) -> Result<Record<'_>, DecodeError> {
         }),
         "skip" => return Ok(Record::Skip { reason: rest }),
         "log" => return Ok(Record::Log(rest)),
+        "req" => {
+            let id = f.dec("request id")?;
+            let request = match f.word("request kind")? {
+                "line" => crate::inject::Inject::Line {
+                    intid: f.dec("line intid")?,
+                    high: f.dec::<u8>("line level")? != 0,
+                },
+                "msi" => crate::inject::Inject::Msi {
+                    device: f.dec("msi device")?,
+                    event: f.dec("msi event")?,
+                },
+                _ => return Err(DecodeError::Malformed("request kind")),
+            };
+            Record::Request { id, request }
+        }
         "end" => Record::CaseEnd {
             index: f.dec("end index")?,
         },

@@ -84,6 +84,7 @@ fn body(record: &Record<'_>, out: &mut LineBuf) -> fmt::Result {
         }
         Record::CaseEnd { index } => write!(out, "end {index}"),
         Record::Done { cases } => write!(out, "done {cases}"),
+        Record::Request { id, request } => write!(out, "req {id} {request}"),
         Record::Log(s) => {
             out.write_str("log ")?;
             text(s, out)

@@ -25,6 +25,7 @@
 //! | `skip <reason...>` | the case skipped itself |
 //! | `end <index>` | case `index` finished |
 //! | `done <count>` | the run finished after `count` cases; the final record |
+//! | `req <id> line <intid> <0\|1>`, `req <id> msi <device> <event>` | a request to the host ([`crate::inject`]) |
 //! | `log <text...>` | free text, not compared |
 
 mod crc;
@@ -70,6 +71,13 @@ pub enum Record<'a> {
     Done {
         /// How many cases ran in this boot.
         cases: u16,
+    },
+    /// A request to the host (see [`crate::inject`]); the host answers on the console input.
+    Request {
+        /// Request number, unique in the boot.
+        id: u32,
+        /// What to do.
+        request: crate::inject::Inject,
     },
     /// Free text.
     Log(&'a str),

@@ -65,6 +65,20 @@ fn every_kind() -> Vec<Record<'static>> {
         Record::CaseEnd { index: 17 },
         Record::Done { cases: 20 },
         Record::Log("hello from the guest"),
+        Record::Request {
+            id: 3,
+            request: crate::inject::Inject::Line {
+                intid: 45,
+                high: true,
+            },
+        },
+        Record::Request {
+            id: 4,
+            request: crate::inject::Inject::Msi {
+                device: 9,
+                event: 1,
+            },
+        },
     ]
 }
 

@@ -1,0 +1,112 @@
+//! Host-side injection (DESIGN.md, "Host-side injection"): a case asks the host to act — drive
+//! an interrupt line, or send an MSI as a device — and waits until the host says it happened.
+//!
+//! On the wire the guest prints a `req` record ([`crate::protocol::Record::Request`]) and reads
+//! the host's answer from its console input, one line: `@@ack <id> ok`, or `@@ack <id> no <what>`
+//! when the backend cannot serve that kind of request (the case is then skipped with the reason).
+
+use core::fmt;
+
+/// What a case asks the host to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inject {
+    /// Drive the line of SPI or PPI `intid` (of the requesting CPU for a PPI) high or low.
+    Line {
+        /// The interrupt.
+        intid: u32,
+        /// The new level.
+        high: bool,
+    },
+    /// Write EventID `event` to GITS_TRANSLATER as device `device` (a device MSI).
+    Msi {
+        /// DeviceID.
+        device: u32,
+        /// EventID.
+        event: u32,
+    },
+}
+
+/// Why the host did not serve a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Refused(pub &'static str);
+
+impl Inject {
+    /// The wire word of a refusal of this kind of request, and the skip reason it stands for.
+    pub const fn refusal(self) -> (&'static str, Refused) {
+        match self {
+            Inject::Line { .. } => (
+                "line",
+                Refused("the backend cannot drive an interrupt line"),
+            ),
+            Inject::Msi { .. } => ("msi", Refused("the backend cannot send a device MSI")),
+        }
+    }
+}
+
+impl fmt::Display for Inject {
+    /// The request's wire form: `line <intid> <0|1>` or `msi <device> <event>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Inject::Line { intid, high } => write!(f, "line {intid} {}", high as u8),
+            Inject::Msi { device, event } => write!(f, "msi {device} {event}"),
+        }
+    }
+}
+
+/// The prefix of the host's answer line.
+pub const REPLY: &str = "@@ack ";
+
+/// The host's answer to request `id`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// Done: the effect is in place.
+    Done,
+    /// Not served; the word says which kind (`line`, `msi`).
+    Refused,
+}
+
+/// Parses an answer line: `Some((id, reply))`, or `None` for anything else.
+pub fn parse_reply(line: &str) -> Option<(u32, Reply)> {
+    let rest = line.trim_end().strip_prefix(REPLY)?;
+    let mut words = rest.split(' ');
+    let id = words.next()?.parse().ok()?;
+    match words.next()? {
+        "ok" => Some((id, Reply::Done)),
+        "no" => Some((id, Reply::Refused)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_parse_and_other_lines_do_not() {
+        assert_eq!(parse_reply("@@ack 7 ok\r\n"), Some((7, Reply::Done)));
+        assert_eq!(parse_reply("@@ack 8 no msi"), Some((8, Reply::Refused)));
+        assert_eq!(parse_reply("@@ack x ok"), None);
+        assert_eq!(parse_reply("hello"), None);
+        assert_eq!(parse_reply("@@ack 9 maybe"), None);
+    }
+
+    #[test]
+    fn requests_have_a_stable_wire_form() {
+        assert_eq!(
+            Inject::Line {
+                intid: 45,
+                high: true
+            }
+            .to_string(),
+            "line 45 1"
+        );
+        assert_eq!(
+            Inject::Msi {
+                device: 9,
+                event: 2
+            }
+            .to_string(),
+            "msi 9 2"
+        );
+    }
+}
