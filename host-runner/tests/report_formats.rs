@@ -26,6 +26,7 @@ fn sample() -> RunReport {
         pri_bits: 5,
         its: false,
         arena: 0,
+        inject: guest_kit::inject::Injection::empty(),
     };
     let pass = CaseResult {
         observations: vec![read("GICD_ISPENDR1", "gicd:0x204", "0x4")],

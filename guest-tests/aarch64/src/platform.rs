@@ -10,7 +10,7 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use guest_kit::inject::{Inject, Refused, Reply, parse_reply};
+use guest_kit::inject::{Inject, Injection, Refused, Reply, parse_reply};
 use guest_kit::protocol::Record;
 use guest_kit::regs::{gicd, gicr};
 use guest_kit::{Arch, CpuOffline, Fault, GicVersion, Platform, RdFrame, Site, TargetInfo, Width};
@@ -79,6 +79,7 @@ impl GuestPlatform {
                 it_lines: 0,
                 pri_bits: 0,
                 its: machine.its.is_some(),
+                inject: Injection::from_bootargs(machine.bootargs),
                 arena: arena::base(),
             },
             gicd: Region::default(),

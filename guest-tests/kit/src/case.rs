@@ -13,6 +13,8 @@ pub struct Needs {
     pub cpus: u8,
     /// Whether the case uses an ITS.
     pub its: bool,
+    /// The host-side requests the case makes.
+    pub inject: crate::inject::Injection,
 }
 
 impl Needs {
@@ -22,6 +24,7 @@ impl Needs {
         gic_max: GicVersion::V4,
         cpus: 1,
         its: false,
+        inject: crate::inject::Injection::empty(),
     };
     /// GICv2 only (MMIO CPU interface, GICD_SGIR, ITARGETSR).
     pub const GICV2: Needs = Needs {
@@ -51,6 +54,13 @@ impl Needs {
         }
         if self.its && !target.its {
             return Some("needs an ITS");
+        }
+        let missing = self.inject - target.inject;
+        if missing.contains(crate::inject::Injection::LINE) {
+            return Some("needs the host to drive an interrupt line");
+        }
+        if missing.contains(crate::inject::Injection::MSI) {
+            return Some("needs the host to send a device MSI");
         }
         None
     }
@@ -92,6 +102,7 @@ mod tests {
             pri_bits: 5,
             its: false,
             arena: 0,
+            inject: crate::inject::Injection::empty(),
         }
     }
 

@@ -26,6 +26,33 @@ pub enum Inject {
     },
 }
 
+bitflags::bitflags! {
+    /// The kinds of request a backend serves: declared by the backend, passed to the guest as
+    /// `irqsuite.inject=<hex>` on its command line and reported back in `cfg`, so that cases
+    /// needing one are skipped with the reason where it is missing.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+    pub struct Injection: u8 {
+        /// Drive an interrupt line ([`Inject::Line`]).
+        const LINE = 1 << 0;
+        /// Send an MSI as a device ([`Inject::Msi`]).
+        const MSI = 1 << 1;
+    }
+}
+
+/// The kernel command-line parameter carrying the backend's [`Injection`] bits.
+pub const PARAM: &str = "irqsuite.inject=";
+
+impl Injection {
+    /// The capabilities named on a kernel command line (none when absent or malformed).
+    pub fn from_bootargs(bootargs: &str) -> Injection {
+        let bits = bootargs
+            .split_ascii_whitespace()
+            .find_map(|arg| arg.strip_prefix(PARAM));
+        bits.and_then(|b| u8::from_str_radix(b, 16).ok())
+            .map_or(Injection::empty(), Injection::from_bits_truncate)
+    }
+}
+
 /// Why the host did not serve a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Refused(pub &'static str);
@@ -88,6 +115,23 @@ mod tests {
         assert_eq!(parse_reply("@@ack x ok"), None);
         assert_eq!(parse_reply("hello"), None);
         assert_eq!(parse_reply("@@ack 9 maybe"), None);
+    }
+
+    #[test]
+    fn capabilities_come_from_the_command_line() {
+        assert_eq!(
+            Injection::from_bootargs("irqsuite.inject=3 x"),
+            Injection::LINE | Injection::MSI
+        );
+        assert_eq!(
+            Injection::from_bootargs("irqsuite.inject=1"),
+            Injection::LINE
+        );
+        assert_eq!(
+            Injection::from_bootargs("irqsuite.inject=zz"),
+            Injection::empty()
+        );
+        assert_eq!(Injection::from_bootargs(""), Injection::empty());
     }
 
     #[test]

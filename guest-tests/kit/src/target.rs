@@ -56,6 +56,8 @@ pub struct TargetInfo {
     pub pri_bits: u8,
     /// Whether an ITS was found.
     pub its: bool,
+    /// The host-side requests the backend serves (from the guest's command line).
+    pub inject: crate::inject::Injection,
     /// The guest-physical base of [`crate::lpi::ARENA_BYTES`] of RAM the guest sets aside for the
     /// interrupt controller's tables (0: none). Reported so that the model lays its tables out at
     /// the same addresses and register values that hold addresses compare equal.
@@ -87,6 +89,7 @@ mod tests {
             pri_bits,
             its: false,
             arena: 0,
+            inject: crate::inject::Injection::empty(),
         }
     }
 

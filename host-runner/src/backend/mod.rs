@@ -7,6 +7,7 @@ pub mod reference;
 
 use std::time::Duration;
 
+use guest_kit::inject::Injection;
 use guest_kit::{Arch, GicVersion, TargetInfo};
 
 use crate::events::RunEvent;
@@ -26,8 +27,9 @@ pub const REFERENCE_ARENA: u64 = 0x4800_0000;
 
 /// An aarch64 machine with `gic` and `cpus` CPUs, 288 INTIDs (ITLinesNumber 8, as QEMU's virt
 /// board) and 5 priority bits (irqsuite's choice for the reference; a real target reports its
-/// own in its `cfg` record, and the model is shaped after that), and an ITS when `its`.
-pub const fn aarch64_shape(gic: GicVersion, cpus: u8, its: bool) -> TargetInfo {
+/// own in its `cfg` record, and the model is shaped after that), an ITS when `its`, and the
+/// host-side requests the backend serves.
+pub const fn aarch64_shape(gic: GicVersion, cpus: u8, its: bool, inject: Injection) -> TargetInfo {
     TargetInfo {
         arch: Arch::Aarch64,
         gic,
@@ -36,24 +38,25 @@ pub const fn aarch64_shape(gic: GicVersion, cpus: u8, its: bool) -> TargetInfo {
         pri_bits: 5,
         its,
         arena: if its { REFERENCE_ARENA } else { 0 },
+        inject,
     }
 }
 
-/// The GIC targets of an Arm backend with `cpus` CPUs: `gicv2`, `gicv3` (no ITS) and
-/// `gicv3-its`.
-pub const fn gic_targets(cpus: u8) -> [TargetSpec; 3] {
+/// The GIC targets of an Arm backend with `cpus` CPUs that serves `inject`: `gicv2`, `gicv3`
+/// (no ITS) and `gicv3-its`.
+pub const fn gic_targets(cpus: u8, inject: Injection) -> [TargetSpec; 3] {
     [
         TargetSpec {
             name: "gicv2",
-            shape: aarch64_shape(GicVersion::V2, cpus, false),
+            shape: aarch64_shape(GicVersion::V2, cpus, false, inject),
         },
         TargetSpec {
             name: "gicv3",
-            shape: aarch64_shape(GicVersion::V3, cpus, false),
+            shape: aarch64_shape(GicVersion::V3, cpus, false, inject),
         },
         TargetSpec {
             name: "gicv3-its",
-            shape: aarch64_shape(GicVersion::V3, cpus, true),
+            shape: aarch64_shape(GicVersion::V3, cpus, true, inject),
         },
     ]
 }

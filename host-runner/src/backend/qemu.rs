@@ -7,7 +7,7 @@ use std::process::Command;
 use std::sync::Mutex;
 
 use guest_kit::GicVersion;
-use guest_kit::inject::{Inject, Refused};
+use guest_kit::inject::{self, Inject, Injection, Refused};
 
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
 use crate::events::TargetName;
@@ -19,7 +19,7 @@ pub struct QemuTcg;
 const QEMU: &str = "qemu-system-aarch64";
 
 /// Two CPUs: the guest starts the secondaries with PSCI CPU_ON, so the multi-CPU cases run.
-const GIC_TARGETS: [TargetSpec; 3] = super::gic_targets(2);
+const GIC_TARGETS: [TargetSpec; 3] = super::gic_targets(2, Injection::empty());
 
 /// The GIC targets, plus GICv4 with an ITS. QEMU offers GICv4 only with EL2 emulation
 /// (`virtualization=on`): the guest enters at EL2 there and drops to EL1 before the cases run.
@@ -31,7 +31,7 @@ const TARGETS: [TargetSpec; 4] = [
     GIC_TARGETS[2],
     TargetSpec {
         name: "gicv4-its",
-        shape: super::aarch64_shape(GicVersion::V4, 2, true),
+        shape: super::aarch64_shape(GicVersion::V4, 2, true, Injection::empty()),
     },
 ];
 
@@ -105,9 +105,11 @@ pub fn command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]) ->
         .args([
             "-append",
             &format!(
-                "{}{}",
+                "{}{} {}{:x}",
                 guest_kit::selection::PARAM,
-                console::case_bitmap(cases)
+                console::case_bitmap(cases),
+                inject::PARAM,
+                target.shape.inject.bits()
             ),
         ]);
     cmd

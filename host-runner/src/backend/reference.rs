@@ -2,6 +2,8 @@
 
 use std::time::Instant;
 
+use guest_kit::inject::Injection;
+
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable};
 use crate::events::{RunEvent, TargetName};
 use crate::judge;
@@ -9,8 +11,8 @@ use crate::judge;
 /// The reference backend.
 pub struct Reference;
 
-/// Two CPUs, so multi-CPU cases run on the model.
-const TARGETS: [TargetSpec; 3] = super::gic_targets(2);
+/// Two CPUs, so multi-CPU cases run on the model, which serves every host-side request.
+const TARGETS: [TargetSpec; 3] = super::gic_targets(2, Injection::all());
 
 impl Backend for Reference {
     fn name(&self) -> &'static str {

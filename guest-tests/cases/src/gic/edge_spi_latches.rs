@@ -8,7 +8,7 @@
 //! then nothing. Why: edge interrupts (MSI-like wired signals, timers on some boards) pulse; a
 //! vGIC that samples the level instead loses every short pulse.
 
-use guest_kit::inject::Inject;
+use guest_kit::inject::{Inject, Injection};
 use guest_kit::{Case, Ctx, IntId, Needs};
 
 /// The case.
@@ -16,7 +16,10 @@ pub const CASE: Case = Case {
     id: "gic.edge-spi-latches",
     title: "an edge SPI stays pending after its line pulses high then low",
     spec: "IHI 0048B 3.2.4; IHI 0069H 4.1.2",
-    needs: Needs::ANY_GIC,
+    needs: Needs {
+        inject: Injection::LINE,
+        ..Needs::ANY_GIC
+    },
     run,
 };
 

@@ -10,7 +10,7 @@
 //! time; a vGIC that lets ICPENDR override a still-asserted line hides a device that needs
 //! service.
 
-use guest_kit::inject::Inject;
+use guest_kit::inject::{Inject, Injection};
 use guest_kit::{Case, Ctx, IntId, Needs};
 
 /// The case.
@@ -18,7 +18,10 @@ pub const CASE: Case = Case {
     id: "gic.level-icpendr-while-high",
     title: "ICPENDR does not clear a level SPI whose line is still high",
     spec: "IHI 0048B 4.3.8; IHI 0069H 12.9 (GICD_ICPENDR)",
-    needs: Needs::ANY_GIC,
+    needs: Needs {
+        inject: Injection::LINE,
+        ..Needs::ANY_GIC
+    },
     run,
 };
 

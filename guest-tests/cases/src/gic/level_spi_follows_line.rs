@@ -8,7 +8,7 @@
 //! makes it pending, lowering it makes it not pending. Why: a device that drops its request
 //! before the CPU gets to it must not leave a phantom interrupt behind in the vGIC.
 
-use guest_kit::inject::Inject;
+use guest_kit::inject::{Inject, Injection};
 use guest_kit::{Case, Ctx, IntId, Needs};
 
 /// The case.
@@ -16,7 +16,10 @@ pub const CASE: Case = Case {
     id: "gic.level-spi-follows-line",
     title: "a level SPI is pending while its line is high, and not once it goes low",
     spec: "IHI 0048B 3.2.4; IHI 0069H 4.1.2",
-    needs: Needs::ANY_GIC,
+    needs: Needs {
+        inject: Injection::LINE,
+        ..Needs::ANY_GIC
+    },
     run,
 };
 

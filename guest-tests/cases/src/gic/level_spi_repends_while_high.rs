@@ -11,7 +11,7 @@
 //! its line up until the driver services it; a vGIC that treats it as an edge loses the second
 //! interrupt (the "re-pend after EOI" rule seed 000 discusses for list registers).
 
-use guest_kit::inject::Inject;
+use guest_kit::inject::{Inject, Injection};
 use guest_kit::{Case, Ctx, IntId, Needs};
 
 /// The case.
@@ -19,7 +19,10 @@ pub const CASE: Case = Case {
     id: "gic.level-spi-repends-while-high",
     title: "a level SPI with its line high is pending again after EOI, until the line goes low",
     spec: "IHI 0048B 3.2.4; IHI 0069H 4.1.2",
-    needs: Needs::ANY_GIC,
+    needs: Needs {
+        inject: Injection::LINE,
+        ..Needs::ANY_GIC
+    },
     run,
 };
 

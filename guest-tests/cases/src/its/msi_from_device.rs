@@ -9,7 +9,7 @@
 //! device 9: the acknowledge returns 9000. Why: this is the whole point of an ITS: PCI devices'
 //! MSIs. It needs a backend that can send an MSI with a DeviceID (skipped elsewhere).
 
-use guest_kit::inject::Inject;
+use guest_kit::inject::{Inject, Injection};
 use guest_kit::{Case, Ctx, Needs};
 
 use super::setup;
@@ -21,6 +21,7 @@ pub const CASE: Case = Case {
     spec: "IHI 0069H 5.2, 12.19 (GITS_TRANSLATER)",
     needs: Needs {
         its: true,
+        inject: Injection::MSI,
         ..Needs::GICV3
     },
     run,

@@ -160,6 +160,7 @@ fn parse_config(rest: &str) -> Result<TargetInfo, DecodeError> {
         pri_bits: 0,
         its: false,
         arena: 0,
+        inject: crate::inject::Injection::empty(),
     };
     let bad = DecodeError::Malformed;
     for kv in rest.split(' ') {
@@ -185,6 +186,10 @@ fn parse_config(rest: &str) -> Result<TargetInfo, DecodeError> {
             "lines" => t.it_lines = num("cfg lines")?,
             "pri" => t.pri_bits = num("cfg pri")?,
             "its" => t.its = num("cfg its")? != 0,
+            "inject" => {
+                let bits = u8::from_str_radix(v, 16).map_err(|_| bad("cfg inject"))?;
+                t.inject = crate::inject::Injection::from_bits_truncate(bits);
+            }
             "arena" => {
                 let hex = v.strip_prefix("0x").unwrap_or(v);
                 t.arena = u64::from_str_radix(hex, 16).map_err(|_| bad("cfg arena"))?;

@@ -69,8 +69,14 @@ fn body(record: &Record<'_>, out: &mut LineBuf) -> fmt::Result {
             };
             write!(
                 out,
-                "cfg arch={arch} gic={} cpus={} lines={} pri={} its={} arena={:#x}",
-                t.gic, t.cpus, t.it_lines, t.pri_bits, t.its as u8, t.arena
+                "cfg arch={arch} gic={} cpus={} lines={} pri={} its={} arena={:#x} inject={:x}",
+                t.gic,
+                t.cpus,
+                t.it_lines,
+                t.pri_bits,
+                t.its as u8,
+                t.arena,
+                t.inject.bits()
             )
         }
         Record::CaseStart { index, id } => {
