@@ -37,6 +37,10 @@ impl ModelPlatform {
             true => config.with_lpis(16).with_its(ItsConfig::default()),
             false => config,
         };
+        let config = match info.lpi_clearable {
+            true => config.with_clearable_enable_lpis(),
+            false => config,
+        };
         ModelPlatform {
             gic: Gic::new(config),
             timers: vec![VirtualTimer::new(); usize::from(info.cpus.max(1))],

@@ -206,6 +206,7 @@ mod tests {
         pri_bits: 5,
         its: false,
         arena: 0,
+        lpi_clearable: false,
         inject: guest_kit::inject::Injection::empty(),
     };
 

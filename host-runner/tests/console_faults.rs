@@ -26,6 +26,7 @@ const INFO: TargetInfo = TargetInfo {
     pri_bits: 5,
     its: false,
     arena: 0,
+    lpi_clearable: false,
     inject: guest_kit::inject::Injection::empty(),
 };
 

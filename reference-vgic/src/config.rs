@@ -50,6 +50,9 @@ pub struct GicConfig {
     pub lpi_id_bits: u8,
     /// The ITS, if any (GICv3 only). `None` by default.
     pub its: Option<ItsConfig>,
+    /// GICR_CTLR.CES: whether EnableLPIs can be cleared (IMPLEMENTATION DEFINED, IHI 0069H
+    /// §12.11 GICR_CTLR). `false` by default: EnableLPIs is one-way.
+    pub lpi_enable_clearable: bool,
 }
 
 /// The shape of the (single) ITS: the GITS_TYPER fields and irqsuite's implementation-defined
@@ -110,6 +113,7 @@ impl GicConfig {
             iidr: DEFAULT_IIDR,
             lpi_id_bits: 0,
             its: None,
+            lpi_enable_clearable: false,
         }
         .normalized()
     }
@@ -130,6 +134,15 @@ impl GicConfig {
             ..self
         }
         .normalized()
+    }
+
+    /// The same configuration with GICR_CTLR.CES = 1: EnableLPIs can be cleared (and set again,
+    /// which reads the pending table again unless PTZ).
+    pub fn with_clearable_enable_lpis(self) -> Self {
+        GicConfig {
+            lpi_enable_clearable: true,
+            ..self
+        }
     }
 
     /// Are LPIs supported (GICD_TYPER.LPIS)?

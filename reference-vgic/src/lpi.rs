@@ -18,10 +18,11 @@
 //! - The pending table in guest memory is read once, when EnableLPIs goes 0 -> 1 with
 //!   GICR_PENDBASER.PTZ == 0; the model never writes it back (its contents are UNKNOWN to
 //!   software while EnableLPIs == 1, IHI 0069H §5.1.2).
-//! - EnableLPIs is one-way (irqsuite's IMPLEMENTATION DEFINED choice, advertised by
-//!   GICR_CTLR.CES == 0): once set it reads 1 and ignores writes of 0, and GICR_PROPBASER /
-//!   GICR_PENDBASER become read-only (writes while EnableLPIs == 1 are UNPREDICTABLE; irqsuite
-//!   ignores them). The other allowed choice is a clearable EnableLPIs with CES == 1.
+//! - EnableLPIs is one-way by default (IMPLEMENTATION DEFINED, advertised by GICR_CTLR.CES ==
+//!   0): once set it reads 1 and ignores writes of 0, and GICR_PROPBASER / GICR_PENDBASER
+//!   become read-only (writes while EnableLPIs == 1 are UNPREDICTABLE; irqsuite ignores them).
+//!   The other allowed choice, a clearable EnableLPIs with CES == 1, is configuration
+//!   (`GicConfig::with_clearable_enable_lpis`), so the model can follow a target that made it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -171,6 +172,18 @@ impl Gic {
         let intids: Vec<u32> = rd.lpi.cache.keys().copied().collect();
         for intid in intids {
             self.invalidate_lpi(cpu, intid);
+        }
+    }
+
+    /// GICR_CTLR.EnableLPIs 1 -> 0 on `cpu` (only with CES = 1): LPIs stop being forwarded; the
+    /// LPI state the redistributor holds (pending LPIs, cached configuration) is dropped, not
+    /// written back to the pending table — irqsuite's choice where the architecture leaves the
+    /// table's contents after disabling UNKNOWN. GICR_PROPBASER/PENDBASER are writable again.
+    pub(crate) fn disable_lpis(&mut self, cpu: usize) {
+        if let Some(rd) = self.redists.get_mut(cpu) {
+            rd.lpi.enabled = false;
+            rd.lpi.pending.clear();
+            rd.lpi.cache.clear();
         }
     }
 

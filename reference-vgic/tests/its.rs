@@ -248,6 +248,38 @@ fn enable_lpis_is_one_way_and_freezes_the_table_registers() {
 }
 
 #[test]
+fn clearable_enable_lpis_reads_the_pending_table_again_when_set_again() {
+    let n = L2 + 21;
+    let config = GicConfig::new(Version::V3, 1, 2, 5)
+        .with_its(ItsConfig::default())
+        .with_clearable_enable_lpis();
+    let mut g = reference_vgic::Gic::new(config);
+    let rd = Frame::Redistributor(C0);
+    g.mmio_write(C0, rd, GICR_PROPBASER, 8, PROP_TABLE | 15);
+    g.mmio_write(C0, rd, GICR_PENDBASER, 8, pend_table(0));
+    g.mmio_write(C0, rd, GICR_CTLR, 4, 1);
+    assert_eq!(
+        g.mmio_read(C0, rd, GICR_CTLR, 4),
+        0b11,
+        "EnableLPIs and CES"
+    );
+    assert!(!g.lpi_is_pending(C0, n));
+    g.mmio_write(C0, rd, GICR_CTLR, 4, 0);
+    assert_eq!(
+        g.mmio_read(C0, rd, GICR_CTLR, 4),
+        0b10,
+        "EnableLPIs cleared"
+    );
+    let byte = pend_table(0) + u64::from(n / 8);
+    g.memory_mut().write(byte, &[1 << (n % 8)]).unwrap();
+    g.mmio_write(C0, rd, GICR_CTLR, 4, 1);
+    assert!(
+        g.lpi_is_pending(C0, n),
+        "the pre-set bit is read at the second enable"
+    );
+}
+
+#[test]
 fn lpis_to_a_redistributor_with_lpis_disabled_are_dropped() {
     let config = GicConfig::new(Version::V3, 2, 2, 5).with_its(ItsConfig::default());
     let mut r = Rig {

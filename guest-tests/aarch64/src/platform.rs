@@ -79,6 +79,7 @@ impl GuestPlatform {
                 it_lines: 0,
                 pri_bits: 0,
                 its: machine.its.is_some(),
+                lpi_clearable: false,
                 inject: Injection::from_bootargs(machine.bootargs),
                 arena: arena::base(),
             },
@@ -219,6 +220,14 @@ impl GuestPlatform {
             if rd_typer & GICR_TYPER_VLPIS != 0 {
                 self.info.gic = GicVersion::V4;
             }
+            let rd_ctlr = Site::Gicr {
+                cpu: 0,
+                frame: RdFrame::Rd,
+                offset: gicr::CTLR,
+            };
+            // GICR_CTLR.CES (bit 1): EnableLPIs can be cleared (IHI 0069H §12.11).
+            let rd_ctlr = self.read(rd_ctlr, Width::B32).unwrap_or(0);
+            self.info.lpi_clearable = rd_ctlr & 0b10 != 0;
             let ctlr = self
                 .read(Site::Icc(guest_kit::IccReg::Ctlr), Width::B64)
                 .unwrap_or(0);

@@ -102,6 +102,7 @@ mod tests {
             pri_bits: 5,
             its: false,
             arena: 0,
+            lpi_clearable: false,
             inject: crate::inject::Injection::empty(),
         }
     }

@@ -60,7 +60,13 @@ pub const fn config_byte(priority: u8, enabled: bool) -> u8 {
 /// and Shareability [11:10].
 const CACHEABLE: u64 = 0b111 << 7 | 0b01 << 10;
 /// GICR_PENDBASER.PTZ: the pending table is zero.
-const PTZ: u64 = 1 << 62;
+pub const PTZ: u64 = 1 << 62;
+
+/// The GICR_PENDBASER value naming CPU `cpu`'s pending table in the arena at `arena` (PTZ
+/// clear: the redistributor reads the table when EnableLPIs is set).
+pub const fn pendbaser(arena: u64, cpu: u8) -> u64 {
+    (arena + pend_table(cpu)) | CACHEABLE
+}
 
 /// GITS_CREADR.Stalled.
 pub const CREADR_STALLED: u64 = 1;
@@ -102,11 +108,7 @@ pub fn reset(p: &mut dyn Platform) {
         zero(p, arena + pend_table(cpu), 1 << (LPI_ID_BITS - 3));
         let prop = (arena + PROP_TABLE) | CACHEABLE | u64::from(LPI_ID_BITS - 1);
         let _ = p.write(rd(gicr::PROPBASER), Width::B64, prop);
-        let _ = p.write(
-            rd(gicr::PENDBASER),
-            Width::B64,
-            (arena + pend_table(cpu)) | CACHEABLE | PTZ,
-        );
+        let _ = p.write(rd(gicr::PENDBASER), Width::B64, pendbaser(arena, cpu) | PTZ);
         let _ = p.write(
             rd(gicr::CTLR),
             Width::B32,

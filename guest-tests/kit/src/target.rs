@@ -56,6 +56,8 @@ pub struct TargetInfo {
     pub pri_bits: u8,
     /// Whether an ITS was found.
     pub its: bool,
+    /// GICR_CTLR.CES of redistributor 0: whether GICR_CTLR.EnableLPIs can be cleared.
+    pub lpi_clearable: bool,
     /// The host-side requests the backend serves (from the guest's command line).
     pub inject: crate::inject::Injection,
     /// The guest-physical base of [`crate::lpi::ARENA_BYTES`] of RAM the guest sets aside for the
@@ -89,6 +91,7 @@ mod tests {
             pri_bits,
             its: false,
             arena: 0,
+            lpi_clearable: false,
             inject: crate::inject::Injection::empty(),
         }
     }

@@ -38,6 +38,9 @@ pub const fn aarch64_shape(gic: GicVersion, cpus: u8, its: bool, inject: Injecti
         pri_bits: 5,
         its,
         arena: if its { REFERENCE_ARENA } else { 0 },
+        // With an ITS, the reference makes EnableLPIs clearable (GICR_CTLR.CES = 1), so the
+        // case that re-arms it runs on the model too.
+        lpi_clearable: its,
         inject,
     }
 }

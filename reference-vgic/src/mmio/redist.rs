@@ -46,17 +46,20 @@ fn merge(old: u64, acc: &Access, value: u64) -> u64 {
     (old & !(0xffff_ffffu64 << shift)) | (value & 0xffff_ffff) << shift
 }
 
-/// GICR_CTLR with LPIs: EnableLPIs [0]; CES [1] = 0 (EnableLPIs cannot be cleared), IR [2],
-/// RWP [3], UWP [31] read 0.
+/// GICR_CTLR with LPIs: EnableLPIs [0]; CES [1] as configured (whether EnableLPIs can be
+/// cleared); IR [2], RWP [3] (the model finishes at once), UWP [31] read 0.
 fn read_ctlr(gic: &mut Gic, acc: &Access) -> u64 {
-    u64::from(gic.redists[acc.bank_cpu].lpi.enabled)
+    let ces = u64::from(gic.config.lpi_enable_clearable) << 1;
+    u64::from(gic.redists[acc.bank_cpu].lpi.enabled) | ces
 }
 
-/// GICR_CTLR write: EnableLPIs 0 -> 1 loads the pending table; writing 0 after 1 is ignored
-/// (irqsuite's IMPLEMENTATION DEFINED choice, see `crate::lpi`).
+/// GICR_CTLR write: EnableLPIs 0 -> 1 loads the pending table; 1 -> 0 disables LPIs where
+/// CES = 1 and is ignored otherwise (IHI 0069H §12.11 GICR_CTLR.EnableLPIs and CES).
 fn write_ctlr(gic: &mut Gic, acc: &Access, value: u64) {
     if value & 1 != 0 {
         gic.enable_lpis(acc.bank_cpu);
+    } else if gic.config.lpi_enable_clearable {
+        gic.disable_lpis(acc.bank_cpu);
     }
 }
 

@@ -14,6 +14,7 @@ mod devices_isolated;
 mod disable_without_inv;
 mod disabled_lpi_held;
 mod discard_drops_pending;
+mod enable_lpis_preset_pending;
 mod enable_without_inv;
 mod err_discard_unmapped_event;
 mod err_int_unmapped_device;
@@ -74,6 +75,7 @@ pub const CASES: &[Case] = &[
     creadr_advances::CASE,
     int_delivers_lpi::CASE,
     msi_from_device::CASE,
+    enable_lpis_preset_pending::CASE,
     disabled_lpi_held::CASE,
     clear_drops_pending::CASE,
     lpi_priority_order::CASE,

@@ -160,6 +160,7 @@ fn parse_config(rest: &str) -> Result<TargetInfo, DecodeError> {
         pri_bits: 0,
         its: false,
         arena: 0,
+        lpi_clearable: false,
         inject: crate::inject::Injection::empty(),
     };
     let bad = DecodeError::Malformed;
@@ -186,6 +187,7 @@ fn parse_config(rest: &str) -> Result<TargetInfo, DecodeError> {
             "lines" => t.it_lines = num("cfg lines")?,
             "pri" => t.pri_bits = num("cfg pri")?,
             "its" => t.its = num("cfg its")? != 0,
+            "ces" => t.lpi_clearable = num("cfg ces")? != 0,
             "inject" => {
                 let bits = u8::from_str_radix(v, 16).map_err(|_| bad("cfg inject"))?;
                 t.inject = crate::inject::Injection::from_bits_truncate(bits);

@@ -69,12 +69,13 @@ fn body(record: &Record<'_>, out: &mut LineBuf) -> fmt::Result {
             };
             write!(
                 out,
-                "cfg arch={arch} gic={} cpus={} lines={} pri={} its={} arena={:#x} inject={:x}",
+                "cfg arch={arch} gic={} cpus={} lines={} pri={} its={} ces={} arena={:#x} inject={:x}",
                 t.gic,
                 t.cpus,
                 t.it_lines,
                 t.pri_bits,
                 t.its as u8,
+                t.lpi_clearable as u8,
                 t.arena,
                 t.inject.bits()
             )

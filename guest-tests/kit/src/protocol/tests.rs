@@ -18,6 +18,7 @@ fn every_kind() -> Vec<Record<'static>> {
             pri_bits: 5,
             its: true,
             arena: 0x4040_0000,
+            lpi_clearable: true,
             inject: crate::inject::Injection::LINE,
         }),
         Record::CaseStart {
