@@ -76,6 +76,7 @@ mod smp_v3_gicr_typer_cpu1;
 mod smp_v3_gicr_waker_cpu1;
 mod smp_v3_irouter_1ofn;
 mod smp_v3_sgi1r_irm;
+mod smp_v3_sgi1r_other_cluster;
 mod smp_vtimer_cpu1;
 mod spi_icfgr_readback;
 mod spi_pending_active_cycle;
@@ -198,6 +199,7 @@ pub const CASES: &[Case] = &[
     smp_sgi_from_cpu1::CASE,
     smp_v2_sgir_others_from_cpu1::CASE,
     smp_v3_sgi1r_irm::CASE,
+    smp_v3_sgi1r_other_cluster::CASE,
     smp_sgi_banked_pending::CASE,
     smp_v2_sgi_two_sources::CASE,
     smp_v2_spendsgir_banked::CASE,
