@@ -1,5 +1,5 @@
 //! House rules, enforced as a test (after rust-analyzer's `tidy`): every Rust file opens with a
-//! `//!` doc, no `#[ignore]` or `#[should_panic]`, no `todo!`/`unimplemented!`, and every
+//! `//!` doc, no ignored or should-panic tests, no todo/unimplemented stubs, and every
 //! `unsafe` block has a `// SAFETY:` line right above it.
 
 #[cfg(test)]
@@ -59,7 +59,13 @@ mod tests {
 
     #[test]
     fn no_ignored_or_should_panic_tests_and_no_stubs() {
-        let banned = ["#[ignore", "#[should_panic", "todo!(", "unimplemented!("];
+        // Spelled in pieces so that this file does not contain what it looks for.
+        let banned = [
+            concat!("#[", "ignore"),
+            concat!("#[", "should_panic"),
+            concat!("todo", "!("),
+            concat!("unimplemented", "!("),
+        ];
         for (path, text) in sources() {
             if path.ends_with("tidy.rs") {
                 continue;
