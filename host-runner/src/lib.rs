@@ -14,6 +14,7 @@ pub mod backend;
 pub mod baseline;
 pub mod build;
 pub mod cli;
+pub mod debian_arm64;
 pub mod events;
 pub mod exec;
 pub mod judge;

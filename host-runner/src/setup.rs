@@ -4,7 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::{build, tools};
+use crate::backend::xen;
+use crate::{build, debian_arm64, tools};
 
 /// The deb822 source this setup adds for QEMU 10 on Debian bookworm.
 const BACKPORTS_SOURCE: &str = "/etc/apt/sources.list.d/irqsuite-backports.sources";
@@ -19,8 +20,59 @@ pub fn setup(backend: &str) -> Result<String, String> {
                 build::aarch64_guest_image(&crate::workspace_root()).map_err(|e| e.to_string())?;
             Ok(format!("{qemu}; guest image {}", image.display()))
         }
+        "xen-dom0less" => {
+            let qemu = ensure_qemu()?;
+            ensure_dtc()?;
+            let xen = ensure_xen()?;
+            ensure_rust_target("aarch64-unknown-none")?;
+            let image =
+                build::aarch64_guest_image(&crate::workspace_root()).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{qemu}; Xen {}; guest image {}",
+                xen.display(),
+                image.display()
+            ))
+        }
         _ => Ok("nothing to install".into()),
     }
+}
+
+/// Installs `dtc` (Debian's `device-tree-compiler`) when it is missing.
+fn ensure_dtc() -> Result<(), String> {
+    if tools::find("dtc").is_some() {
+        return Ok(());
+    }
+    if !nix::unistd::geteuid().is_root() || tools::find("apt-get").is_none() {
+        return Err(
+            "dtc is missing; as root on Debian: apt-get install device-tree-compiler".into(),
+        );
+    }
+    run(Command::new("apt-get").args(["update", "-qq"]))?;
+    run(Command::new("apt-get")
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .arg("device-tree-compiler"))
+}
+
+/// Fetches and unpacks Debian's arm64 Xen into the backend's cache (a private apt state: the
+/// host's dpkg architecture is not changed), unless it is already there; returns the
+/// hypervisor Image.
+fn ensure_xen() -> Result<std::path::PathBuf, String> {
+    if let Some(xen) = xen::hypervisor() {
+        return Ok(xen);
+    }
+    let apt = debian_arm64::PrivateApt::new(&xen::cache_dir().join("apt"));
+    apt.update()?;
+    let deb = apt.download(xen::PACKAGE)?;
+    let root = xen::unpacked_dir();
+    debian_arm64::extract(&deb, &root)?;
+    xen::hypervisor().ok_or_else(|| {
+        format!(
+            "{} unpacked into {} holds no boot/xen-*-arm64",
+            deb.display(),
+            root.display()
+        )
+    })
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {

@@ -196,6 +196,7 @@ fn run(fault: Fault, cases: &[usize], tag: &str) -> Run {
     let hooks = console::Hooks {
         launch: &launch,
         serve: &refuse,
+        farewell: &[],
     };
     console::run(name, cases, LIMITS, hooks, &sink);
     let mut results = vec![];
@@ -413,6 +414,7 @@ fn a_guest_request_is_answered_on_the_console_input() {
     let hooks = console::Hooks {
         launch: &launch,
         serve: &refuse,
+        farewell: &[],
     };
     let sink = |_: RunEvent| {};
     let name = TargetName {
@@ -423,4 +425,49 @@ fn a_guest_request_is_answered_on_the_console_input() {
     let answer = std::fs::read_to_string(&heard).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(answer.trim(), "@@ack 0 no line");
+}
+
+#[test]
+fn a_machine_that_stays_up_after_the_final_record_is_ended_by_the_farewell_it_hears() {
+    let dir = std::env::temp_dir().join(format!("irqsuite-fake-bye-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (records, heard) = (dir.join("records"), dir.join("heard"));
+    let cases = three_cases();
+    std::fs::write(&records, script(&cases, Fault::None).join("\n") + "\n").unwrap();
+    // Like Xen after its domU powered off: up until a key arrives on the console.
+    let script = format!(
+        "cat '{}'; read key; echo \"$key\" > '{}'",
+        records.display(),
+        heard.display()
+    );
+    let launch = |_: &[usize]| {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(&script);
+        Ok(cmd)
+    };
+    let refuse = |r: Inject| Err(r.refusal().1);
+    let hooks = console::Hooks {
+        launch: &launch,
+        serve: &refuse,
+        farewell: &["R"],
+    };
+    let elapsed = Mutex::new(None);
+    let outcomes = Mutex::new(Vec::new());
+    let sink = |e: RunEvent| match e {
+        RunEvent::TargetFinished { elapsed: t, .. } => *elapsed.lock().unwrap() = Some(t),
+        RunEvent::CaseFinished { result, .. } => outcomes.lock().unwrap().push(result.outcome),
+        _ => {}
+    };
+    let name = TargetName {
+        backend: "fake",
+        target: "gicv3",
+    };
+    console::run(name, &cases, LIMITS, hooks, &sink);
+    let answer = std::fs::read_to_string(&heard).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(answer.trim(), "R");
+    assert_eq!(outcomes.into_inner().unwrap(), [Outcome::Pass; 3]);
+    let elapsed = elapsed.into_inner().unwrap().unwrap();
+    // Killed after the power-off grace (3 s) had it not heard the key.
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
 }

@@ -1,8 +1,9 @@
 //! irqsuite's build glue (`cargo xtask <command>`).
 //!
 //! `cargo xtask test` is the one command that sets up a fresh machine and runs every test: it
-//! installs what the backends need (`irqsuite setup --backend all`: QEMU from the distribution,
-//! the bare-metal Rust target, the guest image), checks formatting and lints, runs the
+//! installs what the backends need (`irqsuite setup --backend all`: QEMU and dtc from the
+//! distribution, Debian's arm64 Xen unpacked into `target/xen/`, the bare-metal Rust target, the
+//! guest image), checks formatting and lints, runs the
 //! workspace's tests with backends required (a missing QEMU fails instead of skipping), and runs
 //! the catalogue on every backend this machine can run.
 
@@ -74,10 +75,15 @@ fn test() -> Result<(), xshell::Error> {
         .run()?;
 
     step("the catalogue on every backend this machine can run");
-    let baseline = "results/baselines/qemu-tcg.toml";
+    let baselines = [
+        "--baseline",
+        "results/baselines/qemu-tcg.toml",
+        "--baseline",
+        "results/baselines/xen-dom0less.toml",
+    ];
     cmd!(
         sh,
-        "cargo run --release --quiet -p host-runner -- run --backend all --require --baseline {baseline}"
+        "cargo run --release --quiet -p host-runner -- run --backend all --require {baselines...}"
     )
     .run()?;
     Ok(())

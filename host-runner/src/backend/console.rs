@@ -26,13 +26,18 @@ pub type Launch<'a> = &'a dyn Fn(&[usize]) -> io::Result<Command>;
 /// Serves a guest's request to the host (drive a line, send an MSI), or says why it cannot.
 pub type Serve<'a> = &'a dyn Fn(Inject) -> Result<(), Refused>;
 
-/// What a console backend provides: how to boot, and how to serve requests.
+/// What a console backend provides: how to boot, how to serve requests, and what to type once
+/// the guest has finished.
 #[derive(Clone, Copy)]
 pub struct Hooks<'a> {
     /// Boots the guest.
     pub launch: Launch<'a>,
     /// Serves the guest's requests.
     pub serve: Serve<'a>,
+    /// Lines typed on the console input after the final record, so that a machine that does
+    /// not power off with its guest ends by itself (Xen's debug key `R`); none for a machine
+    /// that does.
+    pub farewell: &'a [&'a str],
 }
 
 /// The id of catalogue case `index`.
@@ -68,7 +73,7 @@ pub fn run(name: TargetName, cases: &[usize], limits: Limits, hooks: Hooks<'_>, 
             attempt: boots,
         });
         let boot = match (hooks.launch)(&remaining).and_then(Machine::start) {
-            Ok(machine) => one_boot(machine, limits, hooks.serve, &finish, &mut console),
+            Ok(machine) => one_boot(machine, limits, hooks, &finish, &mut console),
             Err(e) => {
                 let why = format!("could not start the machine: {e}");
                 fail_all(&remaining, &why, &[], &finish);
@@ -130,7 +135,7 @@ struct Boot {
 fn one_boot(
     mut machine: Machine,
     limits: Limits,
-    serve: Serve<'_>,
+    hooks: Hooks<'_>,
     finish: &dyn Fn(CaseResult),
     console: &mut Vec<String>,
 ) -> Boot {
@@ -145,7 +150,13 @@ fn one_boot(
                 console.push(line);
                 match progress {
                     Progress::Nothing => continue,
-                    Progress::Done => break "the guest finished".to_owned(),
+                    Progress::Done => {
+                        for line in hooks.farewell {
+                            // A machine that cannot hear it is killed after the grace period.
+                            let _ = machine.send_line(line);
+                        }
+                        break "the guest finished".to_owned();
+                    }
                     Progress::CaseEnded(_) => {
                         if let Some(printed) = session.cases.last() {
                             finish(judge_printed(printed, session.info, None));
@@ -153,7 +164,7 @@ fn one_boot(
                         }
                     }
                     Progress::Request { id, request } => {
-                        let answer = match serve(request) {
+                        let answer = match (hooks.serve)(request) {
                             Ok(()) => format!("{REPLY}{id} ok"),
                             Err(_) => format!("{REPLY}{id} no {}", request.refusal().0),
                         };

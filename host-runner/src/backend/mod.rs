@@ -4,6 +4,7 @@
 pub mod console;
 pub mod qemu;
 pub mod reference;
+pub mod xen;
 
 use std::time::Duration;
 
@@ -111,7 +112,7 @@ pub trait Backend: Sync {
 
 /// Every backend, in the order `--backend all` runs them.
 pub fn all() -> &'static [&'static dyn Backend] {
-    &[&reference::Reference, &qemu::QemuTcg]
+    &[&reference::Reference, &qemu::QemuTcg, &xen::XenDom0less]
 }
 
 /// The backend called `name`.

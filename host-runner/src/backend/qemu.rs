@@ -66,7 +66,7 @@ fn refuse(request: Inject) -> Result<(), Refused> {
 }
 
 /// The guest image, built once per process even when targets run in parallel.
-fn guest_image() -> Result<PathBuf, String> {
+pub(crate) fn guest_image() -> Result<PathBuf, String> {
     static IMAGE: Mutex<Option<Result<PathBuf, String>>> = Mutex::new(None);
     let mut slot = IMAGE.lock().unwrap_or_else(|e| e.into_inner());
     slot.get_or_insert_with(|| {
@@ -141,6 +141,7 @@ impl Backend for QemuTcg {
         let hooks = console::Hooks {
             launch: &launch,
             serve: &refuse,
+            farewell: &[],
         };
         console::run(name, cases, limits, hooks, sink);
     }

@@ -30,17 +30,25 @@ pub const CASE: Case = Case {
 const SPI: IntId = IntId::spi(12);
 const SPURIOUS: u64 = IntId::SPURIOUS.raw() as u64;
 
+/// How many local polls go between two looks from CPU 1.
+const CPU1_EVERY: u32 = 64;
+
 /// Polls (untraced) both CPUs' GICC_HPPIR until one shows the SPI; 0 when none does.
 fn first_to_see(ctx: &mut Ctx<'_>) -> u8 {
     let shows = |p: &mut dyn guest_kit::Platform| matches!(p.read(Site::Gicc(gicc::HPPIR), Width::B32), Ok(v) if v & 0x3ff == 44);
-    for _ in 0..guest_kit::gic::PENDING_POLLS {
+    for poll in 0..guest_kit::gic::PENDING_POLLS {
         if shows(ctx.raw()) {
             return 0;
         }
-        let mut seen = false;
-        let _ = ctx.raw().on_cpu(1, &mut |p| seen = shows(p));
-        if seen {
-            return 1;
+        // A look from the other CPU is a round trip through its mailbox (a millisecond or more
+        // under a hypervisor that deschedules the idle vCPU): one every CPU1_EVERY polls keeps
+        // the whole wait within the runner's case timeout.
+        if poll % CPU1_EVERY == CPU1_EVERY - 1 {
+            let mut seen = false;
+            let _ = ctx.raw().on_cpu(1, &mut |p| seen = shows(p));
+            if seen {
+                return 1;
+            }
         }
         ctx.delay();
     }
