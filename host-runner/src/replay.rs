@@ -163,5 +163,7 @@ impl Trace for Replay<'_> {
 pub fn run_case(case: &Case, info: TargetInfo, trace: &mut dyn Trace) {
     let mut model = ModelPlatform::new(info);
     reset::quiesce(&mut model);
-    (case.run)(&mut Ctx::new(&mut model, trace));
+    let mut ctx = Ctx::new(&mut model, trace);
+    (case.run)(&mut ctx);
+    ctx.finish();
 }

@@ -67,7 +67,10 @@ pub fn run(dtb: usize) -> ! {
             console::emit(&Record::Skip { reason });
         } else {
             reset::quiesce(&mut platform);
-            (case.run)(&mut Ctx::new(&mut platform, &mut ConsoleTrace));
+            let mut trace = ConsoleTrace;
+            let mut ctx = Ctx::new(&mut platform, &mut trace);
+            (case.run)(&mut ctx);
+            ctx.finish();
         }
         console::emit(&Record::CaseEnd { index });
         ran += 1;

@@ -41,6 +41,44 @@ pub struct Ctx<'a> {
     cpu: u8,
     /// Bytes of the arena's per-case scratch handed out (see [`crate::lpi`]).
     pub(crate) scratch_used: u64,
+    /// Interrupts acknowledged and not yet ended (see [`crate::gic`], `Ctx::finish`).
+    pub(crate) unended: Unended,
+}
+
+/// The interrupts a case acknowledged and has not ended (EOIed) yet, with the CPU that took
+/// each, oldest first. Bounded: a case that acknowledges more without ending them is past
+/// anything a reset needs to undo.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Unended {
+    entries: [(u8, u32); 32],
+    len: usize,
+}
+
+impl Unended {
+    /// `intid` was acknowledged on `cpu`.
+    pub(crate) fn push(&mut self, cpu: u8, intid: u32) {
+        if self.len < self.entries.len() {
+            self.entries[self.len] = (cpu, intid);
+            self.len += 1;
+        }
+    }
+
+    /// `intid` was ended on `cpu`: forget its most recent acknowledge there.
+    pub(crate) fn remove_last(&mut self, cpu: u8, intid: u32) {
+        if let Some(i) = self.entries[..self.len]
+            .iter()
+            .rposition(|e| *e == (cpu, intid))
+        {
+            self.entries.copy_within(i + 1..self.len, i);
+            self.len -= 1;
+        }
+    }
+
+    /// The most recent acknowledge not ended.
+    pub(crate) fn pop(&mut self) -> Option<(u8, u32)> {
+        self.len = self.len.checked_sub(1)?;
+        Some(self.entries[self.len])
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -53,6 +91,7 @@ impl<'a> Ctx<'a> {
             info,
             cpu: 0,
             scratch_used: 0,
+            unended: Unended::default(),
         }
     }
 
@@ -67,7 +106,8 @@ impl<'a> Ctx<'a> {
     pub fn on_cpu(&mut self, cpu: u8, f: impl FnOnce(&mut Ctx<'_>)) {
         let home = self.cpu;
         self.trace.record(Observation::Cpu { cpu });
-        let (info, trace, scratch) = (self.info, &mut *self.trace, &mut self.scratch_used);
+        let (info, trace) = (self.info, &mut *self.trace);
+        let (scratch, unended) = (&mut self.scratch_used, &mut self.unended);
         let mut f = Some(f);
         let ran = self.platform.on_cpu(cpu, &mut |platform| {
             if let Some(f) = f.take() {
@@ -77,9 +117,11 @@ impl<'a> Ctx<'a> {
                     info,
                     cpu,
                     scratch_used: *scratch,
+                    unended: *unended,
                 };
                 f(&mut there);
                 *scratch = there.scratch_used;
+                *unended = there.unended;
             }
         });
         if ran.is_err() {

@@ -132,7 +132,12 @@ impl Ctx<'_> {
     /// Acknowledges the highest priority pending interrupt: reads GICC_IAR or ICC_IAR1_EL1
     /// (traced) and returns the raw value (GICv2 SGIs carry the source CPU in bits [12:10]).
     pub fn ack_raw(&mut self) -> u32 {
-        self.read(self.cpuif(gicc::IAR, IccReg::Iar1), self.cpuif_width()) as u32
+        let iar = self.read(self.cpuif(gicc::IAR, IccReg::Iar1), self.cpuif_width()) as u32;
+        let intid = self.intid_of(iar);
+        if !intid.is_special() {
+            self.unended.push(self.cpu(), intid.raw());
+        }
+        iar
     }
 
     /// Acknowledges and returns the INTID (1023 when nothing is pending).
@@ -183,6 +188,23 @@ impl Ctx<'_> {
     pub fn eoi(&mut self, intid: IntId) {
         let (site, width) = (self.cpuif(gicc::EOIR, IccReg::Eoir1), self.cpuif_width());
         self.write(site, width, intid.raw().into());
+        self.unended.remove_last(self.cpu(), intid.raw());
+    }
+
+    /// Ends the case: every interrupt it acknowledged through [`Ctx::ack_raw`] and did not EOI
+    /// is ended now, most recent first, untraced, on the CPU that took it (EOIR, and DIR when
+    /// EOImode is 1). The next case then starts with idle CPU interfaces even on a target whose
+    /// clear registers do not work (the kit's reset relies on GICD_ICACTIVER and the APRs).
+    pub fn finish(mut self) {
+        let home = self.cpu();
+        while let Some((cpu, intid)) = self.unended.pop() {
+            let mut end = |p: &mut dyn crate::Platform| end_untraced(p, intid);
+            if cpu == home {
+                end(self.raw());
+            } else {
+                let _ = self.raw().on_cpu(cpu, &mut end);
+            }
+        }
     }
 
     /// Deactivates `intid`: GICC_DIR or ICC_DIR_EL1 (meaningful when EOImode is 1).
@@ -286,5 +308,34 @@ fn byte_of(site: Site, shift: u32) -> Site {
             offset: offset + add,
         },
         other => other,
+    }
+}
+
+/// EOIR for `intid` on the calling CPU, then DIR when EOImode is 1 (IHI 0048B §4.4.5 and
+/// §4.4.15, IHI 0069H ICC_EOIR1_EL1 and ICC_DIR_EL1); untraced.
+fn end_untraced(p: &mut dyn crate::Platform, intid: u32) {
+    let v3 = p.info().gic.has_sysregs();
+    let (eoir, dir, ctlr, split, width) = if v3 {
+        let split = icc::Ctlr::EOI_MODE.bits();
+        (
+            Site::Icc(IccReg::Eoir1),
+            Site::Icc(IccReg::Dir),
+            Site::Icc(IccReg::Ctlr),
+            split,
+            Width::B64,
+        )
+    } else {
+        let split = u64::from(gicc::Ctlr::EOI_MODE.bits());
+        (
+            Site::Gicc(gicc::EOIR),
+            Site::Gicc(gicc::DIR),
+            Site::Gicc(gicc::CTLR),
+            split,
+            Width::B32,
+        )
+    };
+    let _ = p.write(eoir, width, intid.into());
+    if p.read(ctlr, width).is_ok_and(|c| c & split != 0) {
+        let _ = p.write(dir, width, intid.into());
     }
 }
