@@ -39,6 +39,12 @@ enum Command {
     },
     /// Run the catalogue.
     Run(RunArgs),
+    /// Markdown and HTML matrix of the results under results/ (cases x backend/targets).
+    Matrix {
+        /// Where the results are and where matrix.md and matrix.html go.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Install or fetch what a backend needs (idempotent).
     Setup {
         /// The backend to set up, or `all`.
@@ -94,6 +100,7 @@ pub fn main() -> ExitCode {
         Command::List { backend, json } => list_cmd(&backend, json),
         Command::Run(args) => run_cmd(args),
         Command::Setup { backend } => setup_cmd(&backend),
+        Command::Matrix { out } => matrix_cmd(out),
     };
     match status {
         Ok(code) => code,
@@ -214,6 +221,26 @@ fn setup_cmd(name: &str) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn matrix_cmd(out: Option<PathBuf>) -> Result<ExitCode, Failure> {
+    let dir = out.unwrap_or_else(|| crate::workspace_root().join("results"));
+    let matrix = crate::matrix::load(&dir).map_err(|e| Failure::Usage(UsageError(e)))?;
+    for (name, text) in [
+        ("matrix.md", crate::matrix::markdown(&matrix)),
+        ("matrix.html", crate::matrix::html(&matrix)),
+    ] {
+        let path = dir.join(name);
+        results::write_atomic(&path, text.as_bytes())
+            .map_err(|e| Failure::Io(format!("writing {}", path.display()), e))?;
+    }
+    println!(
+        "{} cases x {} backend/targets -> {}/matrix.{{md,html}}",
+        matrix.rows.len(),
+        matrix.columns.len(),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn thread_count() -> usize {

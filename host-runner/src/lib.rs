@@ -19,6 +19,7 @@ pub mod events;
 pub mod exec;
 pub mod judge;
 pub mod list;
+pub mod matrix;
 pub mod model;
 pub mod observed;
 pub mod plan;

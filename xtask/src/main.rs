@@ -86,5 +86,7 @@ fn test() -> Result<(), xshell::Error> {
         "cargo run --release --quiet -p host-runner -- run --backend all --require {baselines...}"
     )
     .run()?;
+    step("the matrix of every committed result");
+    cmd!(sh, "cargo run --release --quiet -p host-runner -- matrix").run()?;
     Ok(())
 }

@@ -1,0 +1,287 @@
+//! `irqsuite matrix`: the committed results of every backend/target as one table — cases as
+//! rows, backend/targets as columns, each cell the outcome with its reason (the divergence) on
+//! hover — written as `matrix.md` and `matrix.html` (DESIGN.md, "Command line").
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::report::json::SCHEMA;
+
+#[derive(Deserialize)]
+struct Document {
+    schema: u32,
+    runs: Vec<Run>,
+}
+
+#[derive(Deserialize)]
+struct Run {
+    backend: String,
+    target: String,
+    cases: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    id: String,
+    outcome: String,
+    reason: String,
+}
+
+/// One cell: the outcome and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    /// `pass`, `fail`, ...
+    pub outcome: String,
+    /// The reason (empty for a pass).
+    pub reason: String,
+}
+
+/// Every case against every backend/target found.
+#[derive(Debug, Default)]
+pub struct Matrix {
+    /// `backend/target`, sorted.
+    pub columns: Vec<String>,
+    /// Case ids, in catalogue order (ids the catalogue no longer has come last).
+    pub rows: Vec<String>,
+    /// (row, column) -> cell.
+    pub cells: BTreeMap<(usize, usize), Cell>,
+}
+
+/// Reads every `<backend>/<target>/results.json` under `dir`. A file that is not a schema-1
+/// report is an error naming it; nothing is written then.
+pub fn load(dir: &Path) -> Result<Matrix, String> {
+    let mut runs = Vec::new();
+    let backends = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for backend in backends.flatten().filter(|e| e.path().is_dir()) {
+        let Ok(targets) = std::fs::read_dir(backend.path()) else {
+            continue;
+        };
+        for target in targets.flatten() {
+            let path = target.path().join("results.json");
+            if !path.is_file() {
+                continue;
+            }
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let doc: Document = serde_json::from_str(&text)
+                .map_err(|e| format!("{}: not a results file: {e}", path.display()))?;
+            if doc.schema != SCHEMA {
+                return Err(format!(
+                    "{}: schema {} (this irqsuite reads {SCHEMA})",
+                    path.display(),
+                    doc.schema
+                ));
+            }
+            runs.extend(doc.runs);
+        }
+    }
+    Ok(build(runs))
+}
+
+fn build(runs: Vec<Run>) -> Matrix {
+    let mut columns: Vec<String> = runs
+        .iter()
+        .map(|r| format!("{}/{}", r.backend, r.target))
+        .collect();
+    columns.sort();
+    columns.dedup();
+    let position = |id: &str| irq_cases::find(id).map_or(usize::MAX, |(i, _)| i);
+    let mut rows: Vec<String> = runs
+        .iter()
+        .flat_map(|r| r.cases.iter().map(|c| c.id.clone()))
+        .collect();
+    rows.sort_by(|a, b| position(a).cmp(&position(b)).then(a.cmp(b)));
+    rows.dedup();
+    let mut cells = BTreeMap::new();
+    for run in runs {
+        let column = format!("{}/{}", run.backend, run.target);
+        let col = columns.iter().position(|c| *c == column).unwrap_or(0);
+        for case in run.cases {
+            let row = rows.iter().position(|r| *r == case.id).unwrap_or(0);
+            cells.insert(
+                (row, col),
+                Cell {
+                    outcome: case.outcome,
+                    reason: case.reason,
+                },
+            );
+        }
+    }
+    Matrix {
+        columns,
+        rows,
+        cells,
+    }
+}
+
+/// The matrix as a Markdown table, with a count of each outcome per column.
+pub fn markdown(m: &Matrix) -> String {
+    let mut out = String::from("# irqsuite matrix\n\nCases as rows, backend/targets as columns. ");
+    out.push_str("`matrix.html` shows each cell's reason on hover.\n\n");
+    let _ = writeln!(out, "| case | {} |", m.columns.join(" | "));
+    let _ = writeln!(out, "|---|{}", "---|".repeat(m.columns.len()));
+    for (r, id) in m.rows.iter().enumerate() {
+        let cells: Vec<&str> = (0..m.columns.len())
+            .map(|c| {
+                m.cells
+                    .get(&(r, c))
+                    .map_or("", |cell| cell.outcome.as_str())
+            })
+            .collect();
+        let _ = writeln!(out, "| `{id}` | {} |", cells.join(" | "));
+    }
+    let _ = writeln!(out, "| **totals** | {} |", totals(m).join(" | "));
+    out
+}
+
+fn totals(m: &Matrix) -> Vec<String> {
+    (0..m.columns.len())
+        .map(|c| {
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for cell in m
+                .cells
+                .iter()
+                .filter(|((_, col), _)| *col == c)
+                .map(|(_, cell)| cell)
+            {
+                *counts.entry(cell.outcome.as_str()).or_default() += 1;
+            }
+            counts
+                .iter()
+                .map(|(o, n)| format!("{n} {o}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect()
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The matrix as a self-contained HTML page: each cell coloured by outcome, its reason in the
+/// cell's `title` (hover) and in a `<details>` (expand) when there is one.
+pub fn html(m: &Matrix) -> String {
+    let mut out = String::from(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>irqsuite matrix</title>\n<style>\n\
+         body{font-family:sans-serif;font-size:13px}table{border-collapse:collapse}\
+         td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top}th{position:sticky;top:0;background:#eee}\
+         .pass{background:#c8f0c8}.diverge{background:#fff3b0}.waived{background:#e0e0ff}\
+         .skip{background:#f0f0f0;color:#888}.fail{background:#f8c0c0}.error{background:#f0a0f0}\
+         details{max-width:28em}\n</style></head><body>\n<h1>irqsuite matrix</h1>\n<table>\n<tr><th>case</th>",
+    );
+    for c in &m.columns {
+        let _ = write!(out, "<th>{}</th>", escape(c));
+    }
+    out.push_str("</tr>\n");
+    for (r, id) in m.rows.iter().enumerate() {
+        let _ = write!(out, "<tr><td><code>{}</code></td>", escape(id));
+        for c in 0..m.columns.len() {
+            match m.cells.get(&(r, c)) {
+                None => out.push_str("<td></td>"),
+                Some(cell) if cell.reason.is_empty() => {
+                    let _ = write!(out, "<td class=\"{0}\">{0}</td>", escape(&cell.outcome));
+                }
+                Some(cell) => {
+                    let (o, why) = (escape(&cell.outcome), escape(&cell.reason));
+                    let _ = write!(
+                        out,
+                        "<td class=\"{o}\" title=\"{why}\"><details><summary>{o}</summary>{why}</details></td>"
+                    );
+                }
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("<tr><th>totals</th>");
+    for t in totals(m) {
+        let _ = write!(out, "<th>{}</th>", escape(&t));
+    }
+    out.push_str("</tr>\n</table>\n</body></html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(backend: &str, target: &str, cases: &[(&str, &str, &str)]) -> Run {
+        Run {
+            backend: backend.into(),
+            target: target.into(),
+            cases: cases
+                .iter()
+                .map(|(id, outcome, reason)| Case {
+                    id: (*id).into(),
+                    outcome: (*outcome).into(),
+                    reason: (*reason).into(),
+                })
+                .collect(),
+        }
+    }
+
+    fn sample() -> Matrix {
+        build(vec![
+            run(
+                "xen-dom0less",
+                "gicv2",
+                &[("gic.sgi-self", "waived", "ISACTIVER reads <0>")],
+            ),
+            run(
+                "reference",
+                "gicv2",
+                &[
+                    ("gic.sgi-self", "pass", ""),
+                    ("gic.typer-it-lines", "pass", ""),
+                ],
+            ),
+        ])
+    }
+
+    #[test]
+    fn rows_follow_the_catalogue_and_columns_are_sorted() {
+        let m = sample();
+        assert_eq!(m.columns, ["reference/gicv2", "xen-dom0less/gicv2"]);
+        assert_eq!(m.rows, ["gic.typer-it-lines", "gic.sgi-self"]);
+        assert_eq!(m.cells[&(1, 1)].outcome, "waived");
+        assert!(
+            !m.cells.contains_key(&(0, 1)),
+            "a case a target did not report stays empty"
+        );
+    }
+
+    #[test]
+    fn markdown_has_a_row_per_case_and_totals() {
+        insta::assert_snapshot!(markdown(&sample()));
+    }
+
+    #[test]
+    fn html_escapes_reasons_and_shows_them_on_hover() {
+        let page = html(&sample());
+        assert!(page.contains("title=\"ISACTIVER reads &lt;0&gt;\""));
+        assert!(page.contains("<details><summary>waived</summary>"));
+        assert!(!page.contains("<0>"));
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_report_is_an_error_naming_it() {
+        let dir = std::env::temp_dir().join(format!("irqsuite-matrix-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("b/t")).unwrap();
+        std::fs::write(
+            dir.join("b/t/results.json"),
+            "{\"schema\": 7, \"runs\": []}",
+        )
+        .unwrap();
+        let err = load(&dir).unwrap_err();
+        assert!(err.contains("schema 7"), "{err}");
+        std::fs::write(dir.join("b/t/results.json"), "not json").unwrap();
+        assert!(load(&dir).unwrap_err().contains("not a results file"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
