@@ -33,6 +33,13 @@ pub fn setup(backend: &str) -> Result<String, String> {
                 image.display()
             ))
         }
+        "kvm-arm64" => {
+            let qemu = ensure_qemu()?;
+            ensure_rust_target("aarch64-unknown-none")?;
+            ensure_rust_target(build::VMM_TARGET)?;
+            let kernel = build::kernel::fetch_arm64_kernel(&crate::workspace_root())?;
+            Ok(format!("{qemu}; arm64 kernel {}", kernel.display()))
+        }
         _ => Ok("nothing to install".into()),
     }
 }

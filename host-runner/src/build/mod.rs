@@ -6,7 +6,9 @@
 //! are cached: cargo rebuilds only what changed, and the Image is rewritten only when the ELF's
 //! content hash differs from the one recorded next to it.
 
+pub mod debian;
 mod image;
+pub mod kernel;
 
 use std::ffi::OsString;
 use std::fmt;
@@ -22,6 +24,8 @@ pub use image::{ARM64_MAGIC, ARM64_MAGIC_OFFSET, elf_to_flat_image, has_arm64_he
 
 /// The Rust target the aarch64 guest is built for.
 pub const AARCH64_TARGET: &str = "aarch64-unknown-none";
+/// The Rust target the kvm-arm64 VMM is built for (static, linked with rust-lld).
+pub const VMM_TARGET: &str = "aarch64-unknown-linux-musl";
 /// The guest crate, relative to the workspace root.
 pub const AARCH64_GUEST_DIR: &str = "guest-tests/aarch64";
 /// The guest's binary name (its `[[bin]]`).
