@@ -8,6 +8,7 @@
 
 pub mod debian;
 mod image;
+pub mod initramfs;
 pub mod kernel;
 
 use std::ffi::OsString;
