@@ -69,6 +69,14 @@ fn test() -> Result<(), xshell::Error> {
         .run()?;
     }
 
+    // The kvm-arm64 VMM's KVM code exists for aarch64 only: lint it there too.
+    cmd!(
+        sh,
+        "cargo clippy -p irqsuite-vmm --release --quiet --target aarch64-unknown-linux-musl -- -D warnings"
+    )
+    .env("CARGO_TARGET_DIR", "target/vmm")
+    .run()?;
+
     step("workspace tests (backends required)");
     cmd!(sh, "cargo test --workspace --release")
         .env("IRQSUITE_REQUIRE", "1")

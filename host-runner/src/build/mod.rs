@@ -10,6 +10,7 @@ pub mod debian;
 mod image;
 pub mod initramfs;
 pub mod kernel;
+pub mod vmm;
 
 use std::ffi::OsString;
 use std::fmt;
@@ -27,6 +28,8 @@ pub use image::{ARM64_MAGIC, ARM64_MAGIC_OFFSET, elf_to_flat_image, has_arm64_he
 pub const AARCH64_TARGET: &str = "aarch64-unknown-none";
 /// The Rust target the kvm-arm64 VMM is built for (static, linked with rust-lld).
 pub const VMM_TARGET: &str = "aarch64-unknown-linux-musl";
+/// The VMM crate, relative to the workspace root.
+pub const VMM_DIR: &str = "host-runner/vmm";
 /// The guest crate, relative to the workspace root.
 pub const AARCH64_GUEST_DIR: &str = "guest-tests/aarch64";
 /// The guest's binary name (its `[[bin]]`).
@@ -94,7 +97,7 @@ impl std::error::Error for BuildError {
 pub fn aarch64_guest_image(workspace_root: &Path) -> Result<PathBuf, BuildError> {
     let guest_dir = workspace_root.join(AARCH64_GUEST_DIR);
     let target_dir = workspace_root.join("target").join("guest-aarch64");
-    cargo_build(&guest_dir, &target_dir)?;
+    cargo_build(&guest_dir, AARCH64_TARGET, &target_dir)?;
 
     let elf_path = target_dir
         .join(AARCH64_TARGET)
@@ -136,21 +139,19 @@ const SCRUBBED_ENV: &[&str] = &[
     "CARGO_MANIFEST_PATH",
 ];
 
-/// `cargo build --release --target aarch64-unknown-none` of the guest, with its own target
-/// directory so it never waits on the host build's lock.
-fn cargo_build(guest_dir: &Path, target_dir: &Path) -> Result<(), BuildError> {
+/// `cargo build --release --target <target>` of the crate in `crate_dir` (the guest, or the
+/// VMM), with its own target directory so it never waits on the host build's lock.
+fn cargo_build(
+    crate_dir: &Path,
+    target: &'static str,
+    target_dir: &Path,
+) -> Result<(), BuildError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let mut cmd = Command::new(cargo);
-    cmd.args([
-        "build",
-        "--release",
-        "--target",
-        AARCH64_TARGET,
-        "--manifest-path",
-    ])
-    .arg(guest_dir.join("Cargo.toml"))
-    .current_dir(guest_dir)
-    .env("CARGO_TARGET_DIR", target_dir);
+    cmd.args(["build", "--release", "--target", target, "--manifest-path"])
+        .arg(crate_dir.join("Cargo.toml"))
+        .current_dir(crate_dir)
+        .env("CARGO_TARGET_DIR", target_dir);
     for var in SCRUBBED_ENV {
         cmd.env_remove(var);
     }
@@ -170,9 +171,9 @@ fn cargo_build(guest_dir: &Path, target_dir: &Path) -> Result<(), BuildError> {
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
     if stderr.contains("target may not be installed")
-        || stderr.contains(&format!("rustup target add {AARCH64_TARGET}"))
+        || stderr.contains(&format!("rustup target add {target}"))
     {
-        return Err(BuildError::MissingTarget(AARCH64_TARGET));
+        return Err(BuildError::MissingTarget(target));
     }
     Err(BuildError::Cargo {
         status: output.status,
@@ -186,7 +187,7 @@ fn tail(text: &str, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, BuildError> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, BuildError> {
     fs::read(path).map_err(|source| BuildError::Io {
         path: path.to_owned(),
         source,
@@ -194,7 +195,7 @@ fn read(path: &Path) -> Result<Vec<u8>, BuildError> {
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
     let io_err = |p: &Path| {
         let p = p.to_owned();
         move |source| BuildError::Io { path: p, source }
@@ -221,7 +222,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
     result.map_err(io_err(path))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -256,6 +257,23 @@ mod tests {
         let again = aarch64_guest_image(&workspace_root()).unwrap();
         assert_eq!(again, path);
         assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), modified);
+    }
+
+    /// Builds the real VMM (static aarch64) and the initramfs around it and the guest; the
+    /// second call finds the same archive.
+    #[test]
+    fn the_kvm_initramfs_holds_the_static_vmm_and_the_guest_and_is_cached() {
+        let root = workspace_root();
+        let vmm = fs::read(vmm::vmm_binary(&root).unwrap_or_else(|e| panic!("{e}"))).unwrap();
+        assert_eq!(&vmm[..4], b"\x7fELF");
+        assert_eq!(u16::from_le_bytes([vmm[18], vmm[19]]), 183, "EM_AARCH64");
+        let image = aarch64_guest_image(&root).unwrap();
+        let path = vmm::initramfs(&root, &image).unwrap_or_else(|e| panic!("{e}"));
+        let archive = fs::read(&path).unwrap();
+        assert_eq!(&archive[..6], b"070701");
+        let image_len = fs::metadata(&image).unwrap().len() as usize;
+        assert!(archive.len() > vmm.len() + image_len);
+        assert_eq!(vmm::initramfs(&root, &image).unwrap(), path);
     }
 
     #[test]

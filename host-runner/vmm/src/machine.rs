@@ -1,0 +1,98 @@
+//! One VM from start to end, in the order KVM/arm64 wants it: the VM, its RAM, every vCPU
+//! (`KVM_ARM_VCPU_INIT`), then the vGIC (and vITS), then the Image and the device tree, then
+//! the vCPU threads; the first vCPU to end the VM (PSCI SYSTEM_OFF, or an error) ends the run.
+
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Instant;
+
+use kvm_ioctls::Kvm;
+
+use crate::config::Config;
+use crate::uart::Pl011;
+use crate::{devicetree, layout, ram, system, vcpu, vgic};
+
+/// Where the initramfs holds the test guest.
+const GUEST_IMAGE: &str = "/guest.img";
+
+/// Runs the VM the kernel command line asks for; returns how it ended.
+pub fn run() -> Result<String, String> {
+    let start = Instant::now();
+    system::mount_devtmpfs().map_err(|e| format!("mounting devtmpfs on /dev: {e}"))?;
+    let cmdline = std::fs::read_to_string("/proc/cmdline")
+        .or_else(|_| {
+            let _ = std::fs::create_dir_all("/proc");
+            mount_proc()?;
+            std::fs::read_to_string("/proc/cmdline")
+        })
+        .map_err(|e| format!("reading /proc/cmdline: {e}"))?;
+    let config = Config::from_cmdline(&cmdline)?;
+    let image = std::fs::read(GUEST_IMAGE).map_err(|e| format!("{GUEST_IMAGE}: {e}"))?;
+    let entry = layout::image_address(&image, image.len() as u64)?;
+
+    let kvm = Kvm::new().map_err(|e| format!("opening /dev/kvm: {e}"))?;
+    let vm = kvm.create_vm().map_err(|e| format!("KVM_CREATE_VM: {e}"))?;
+    let ram = ram::GuestRam::new(&vm, layout::RAM)?;
+    let vcpus = (0..config.cpus)
+        .map(|id| vcpu::create(&vm, id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let _vgic = vgic::create(&vm, &config)?;
+
+    let dtb = devicetree::device_tree(&config).map_err(|e| format!("device tree: {e}"))?;
+    ram.write(entry, &image)?;
+    ram.write(layout::DTB.base, &dtb)?;
+    vcpu::set_boot_registers(&vcpus[0], entry, layout::DTB.base)?;
+    eprintln!(
+        "irqsuite-vmm: {:?} with {} vCPUs ready in {} ms, guest at {entry:#x}, bootargs {:?}",
+        config.gic,
+        config.cpus,
+        start.elapsed().as_millis(),
+        config.bootargs
+    );
+
+    let uart = Arc::new(Mutex::new(Pl011::default()));
+    let (ended, first_end) = mpsc::channel();
+    for (id, fd) in (0u8..).zip(vcpus) {
+        let uart = Arc::clone(&uart);
+        let ended = ended.clone();
+        std::thread::Builder::new()
+            .name(format!("vcpu{id}"))
+            .spawn(move || {
+                let _ = ended.send(vcpu::run(fd, id, &uart));
+            })
+            .map_err(|e| format!("starting the thread of vCPU {id}: {e}"))?;
+    }
+    drop(ended);
+    let outcome = first_end
+        .recv()
+        .map_err(|_| "every vCPU thread ended without a word".to_owned())?;
+    let rest = uart.lock().unwrap_or_else(|e| e.into_inner()).flush();
+    if !rest.is_empty() {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(&rest);
+        let _ = out.write_all(b"\n");
+    }
+    outcome.map(|how| format!("{how}, {} ms after start", start.elapsed().as_millis()))
+}
+
+/// Mounts procfs on `/proc` (an initramfs has none until someone does).
+fn mount_proc() -> std::io::Result<()> {
+    let name = c"proc";
+    let target = c"/proc";
+    // SAFETY: every pointer is a NUL-terminated string that outlives the call; `data` may be
+    // null.
+    let ret = unsafe {
+        libc::mount(
+            name.as_ptr(),
+            target.as_ptr(),
+            name.as_ptr(),
+            0,
+            std::ptr::null(),
+        )
+    };
+    if ret == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}

@@ -1,0 +1,42 @@
+//! What `/init` has to do for itself: mount devtmpfs (Debian's kernel does not, so there is no
+//! `/dev/kvm` until we do) and power the machine off at the end (QEMU, started with
+//! `-no-reboot`, then exits).
+
+use std::ffi::CStr;
+use std::io;
+
+/// Mounts devtmpfs on `/dev`, unless something is mounted there already.
+pub fn mount_devtmpfs() -> io::Result<()> {
+    if std::path::Path::new("/dev/kvm").exists() {
+        return Ok(());
+    }
+    let _ = std::fs::create_dir_all("/dev");
+    let source: &CStr = c"devtmpfs";
+    let target: &CStr = c"/dev";
+    // SAFETY: every pointer is a NUL-terminated string that outlives the call; `data` may be
+    // null.
+    let ret = unsafe {
+        libc::mount(
+            source.as_ptr(),
+            target.as_ptr(),
+            source.as_ptr(),
+            0,
+            std::ptr::null(),
+        )
+    };
+    if ret == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Flushes the filesystems and powers the machine off; returns only when that failed (as a
+/// process other than init, or without CAP_SYS_BOOT).
+pub fn power_off() -> io::Error {
+    // SAFETY: sync takes no arguments and cannot fail.
+    unsafe { libc::sync() };
+    // SAFETY: reboot with RB_POWER_OFF has no memory arguments; it returns only on failure.
+    unsafe { libc::reboot(libc::RB_POWER_OFF) };
+    io::Error::last_os_error()
+}

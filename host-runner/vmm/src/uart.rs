@@ -1,0 +1,78 @@
+//! The guest's console: the few PL011 registers the test guest touches, emulated on MMIO exits.
+//! Writes to UARTDR are output bytes, collected into lines so two vCPUs never interleave
+//! inside one; UARTFR reads as "transmit FIFO empty, receive FIFO empty"; every other register
+//! reads as 0 and ignores writes.
+
+/// UARTDR, the data register.
+const DR: u64 = 0x00;
+/// UARTFR, the flag register.
+const FR: u64 = 0x18;
+/// UARTFR.TXFE | UARTFR.RXFE: nothing to send, nothing received.
+const FR_IDLE: u32 = (1 << 7) | (1 << 4);
+/// A line longer than this is passed on without waiting for its end.
+const MAX_LINE: usize = 512;
+
+/// The UART's state: the line being written.
+#[derive(Default)]
+pub struct Pl011 {
+    line: Vec<u8>,
+}
+
+impl Pl011 {
+    /// The value a read of the register at `offset` returns.
+    pub fn read(&self, offset: u64) -> u32 {
+        match offset {
+            FR => FR_IDLE,
+            _ => 0,
+        }
+    }
+
+    /// A write of `value` to the register at `offset`; returns a complete line (with its
+    /// `\n`) when this write ended one.
+    pub fn write(&mut self, offset: u64, value: u32) -> Option<Vec<u8>> {
+        if offset != DR {
+            return None;
+        }
+        let byte = value as u8;
+        self.line.push(byte);
+        if byte == b'\n' || self.line.len() >= MAX_LINE {
+            return Some(std::mem::take(&mut self.line));
+        }
+        None
+    }
+
+    /// What is left of an unfinished line.
+    pub fn flush(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_written_to_dr_come_out_as_whole_lines() {
+        let mut uart = Pl011::default();
+        let out: Vec<_> = b"@@x\nab"
+            .iter()
+            .filter_map(|&b| uart.write(DR, b.into()))
+            .collect();
+        assert_eq!(out, vec![b"@@x\n".to_vec()]);
+        assert_eq!(uart.flush(), b"ab");
+    }
+
+    #[test]
+    fn the_flag_register_says_idle_and_other_registers_read_zero() {
+        let mut uart = Pl011::default();
+        assert_eq!(
+            uart.read(FR) & (1 << 5),
+            0,
+            "TXFF clear: the guest may write"
+        );
+        assert_ne!(uart.read(FR) & (1 << 4), 0, "RXFE set: no input");
+        assert_eq!(uart.read(0x30), 0);
+        assert_eq!(uart.write(0x30, u32::from(b'\n')), None, "not DR: ignored");
+        assert!(uart.flush().is_empty());
+    }
+}
