@@ -198,20 +198,20 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
 }
 
 fn setup_cmd(name: &str) -> Result<ExitCode, Failure> {
-    let table = backend::all().iter().map(|b| b.name());
-    let chosen: Vec<&str> = if name == "all" {
-        table.chain(backend::PREPARING.iter().copied()).collect()
-    } else if backend::by_name(name).is_some() || backend::PREPARING.contains(&name) {
-        vec![name]
+    let chosen: Vec<_> = if name == "all" {
+        backend::all().to_vec()
     } else {
-        return Err(UsageError(format!("unknown backend {name:?}")).into());
+        vec![
+            backend::by_name(name)
+                .ok_or_else(|| UsageError(format!("unknown backend {name:?}")))?,
+        ]
     };
     let mut ok = true;
     for b in chosen {
-        match setup::setup(b) {
-            Ok(done) => println!("{b}: {done}"),
+        match setup::setup(b.name()) {
+            Ok(done) => println!("{}: {done}", b.name()),
             Err(e) => {
-                eprintln!("irqsuite setup {b}: {e}");
+                eprintln!("irqsuite setup {}: {e}", b.name());
                 ok = false;
             }
         }

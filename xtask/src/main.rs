@@ -88,6 +88,8 @@ fn test() -> Result<(), xshell::Error> {
         "results/baselines/qemu-tcg.toml",
         "--baseline",
         "results/baselines/xen-dom0less.toml",
+        "--baseline",
+        "results/baselines/kvm-arm64.toml",
     ];
     cmd!(
         sh,

@@ -2,6 +2,7 @@
 //! it can run on this machine (and the command that fixes it when not), and how to run a target.
 
 pub mod console;
+pub mod kvm;
 pub mod qemu;
 pub mod reference;
 pub mod xen;
@@ -112,12 +113,13 @@ pub trait Backend: Sync {
 
 /// Every backend, in the order `--backend all` runs them.
 pub fn all() -> &'static [&'static dyn Backend] {
-    &[&reference::Reference, &qemu::QemuTcg, &xen::XenDom0less]
+    &[
+        &reference::Reference,
+        &qemu::QemuTcg,
+        &xen::XenDom0less,
+        &kvm::KvmArm64,
+    ]
 }
-
-/// Backends under construction: `irqsuite setup` prepares what they need, but they join
-/// [`all`] only once they run the catalogue (never as a backend that passes without running).
-pub const PREPARING: &[&str] = &["kvm-arm64"];
 
 /// The backend called `name`.
 pub fn by_name(name: &str) -> Option<&'static dyn Backend> {

@@ -65,7 +65,8 @@ fn refuse(request: Inject) -> Result<(), Refused> {
     Err(request.refusal().1)
 }
 
-/// The guest image, built once per process even when targets run in parallel.
+/// The guest image, built once per process even when targets run in parallel (the kvm-arm64
+/// backend loads the same one).
 pub(crate) fn guest_image() -> Result<PathBuf, String> {
     static IMAGE: Mutex<Option<Result<PathBuf, String>>> = Mutex::new(None);
     let mut slot = IMAGE.lock().unwrap_or_else(|e| e.into_inner());

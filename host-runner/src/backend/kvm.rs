@@ -1,0 +1,146 @@
+//! `kvm-arm64`: KVM's in-kernel vGIC (v2, v3 and the vITS), nested. Debian's stock arm64 kernel
+//! boots at EL2 under `qemu-system-aarch64 -machine virt,virtualization=on` (TCG), with an
+//! initramfs whose `/init` is the suite's own VMM (`host-runner/vmm`): it runs the test guest on
+//! `/dev/kvm` with the device tree it writes, and the guest's console lines come out on the
+//! kernel console, so on QEMU's serial. One kernel boot per target; the whole catalogue of a
+//! target in one VM.
+//!
+//! Host-side injection (KVM_IRQ_LINE, KVM_SIGNAL_MSI in the VMM) needs the console input path
+//! through the kernel to the VMM; until then every request is refused and the cases that need
+//! one are skipped with the reason.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+use guest_kit::GicVersion;
+use guest_kit::inject::{self, Inject, Injection, Refused};
+
+use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
+use crate::events::TargetName;
+use crate::{build, tools};
+
+/// The KVM/arm64 backend.
+pub struct KvmArm64;
+
+const QEMU: &str = "qemu-system-aarch64";
+/// The command that fetches what the backend needs.
+const SETUP: &str = "irqsuite setup --backend kvm-arm64";
+
+/// Two vCPUs, no host-side injection yet.
+const TARGETS: [TargetSpec; 3] = super::gic_targets(2, Injection::empty());
+
+/// The emulated host's GIC: KVM gives a VM the GIC version of its host (a GICv3 host offers no
+/// GICv2 compatibility interface under QEMU), so `gicv2` boots a GICv2 machine.
+fn host_gic(target: &TargetSpec) -> &'static str {
+    match target.shape.gic {
+        GicVersion::V2 => "2",
+        GicVersion::V3 | GicVersion::V4 => "3",
+    }
+}
+
+/// What the VMM is told (`irqsuite.target=`).
+fn vmm_target(target: &TargetSpec) -> &'static str {
+    match (target.shape.gic, target.shape.its) {
+        (GicVersion::V2, _) => "gicv2",
+        (_, false) => "gicv3",
+        (_, true) => "gicv3-its",
+    }
+}
+
+/// The VMM cannot serve requests yet (see the module doc).
+fn refuse(request: Inject) -> Result<(), Refused> {
+    Err(request.refusal().1)
+}
+
+/// The kernel and the initramfs (VMM and guest), built once per process even when targets run
+/// in parallel.
+fn artefacts() -> Result<(PathBuf, PathBuf), String> {
+    static BUILT: Mutex<Option<Result<(PathBuf, PathBuf), String>>> = Mutex::new(None);
+    let mut slot = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    slot.get_or_insert_with(|| {
+        let root = crate::workspace_root();
+        let kernel = build::kernel::arm64_kernel(&root)
+            .ok_or_else(|| format!("Debian's arm64 kernel is missing; run `{SETUP}`"))?;
+        let image = super::qemu::guest_image()?;
+        let initramfs = build::vmm::initramfs(&root, &image).map_err(|e| e.to_string())?;
+        Ok((kernel, initramfs))
+    })
+    .clone()
+}
+
+/// The QEMU command line booting the kernel with the VMM, which runs `cases` on `target`.
+pub fn command(target: &TargetSpec, kernel: &Path, initramfs: &Path, cases: &[usize]) -> Command {
+    let mut cmd = Command::new(QEMU);
+    cmd.args([
+        "-machine",
+        &format!("virt,virtualization=on,gic-version={}", host_gic(target)),
+    ])
+    .args(["-cpu", "max", "-smp", "2", "-m", "1024"])
+    .args([
+        "-nodefaults",
+        "-display",
+        "none",
+        "-monitor",
+        "none",
+        "-serial",
+        "stdio",
+    ])
+    .arg("-no-reboot")
+    .arg("-kernel")
+    .arg(kernel)
+    .arg("-initrd")
+    .arg(initramfs)
+    .args([
+        "-append",
+        &format!(
+            "console=ttyAMA0 quiet panic=-1 irqsuite.target={} irqsuite.cpus={} {}{} {}{:x}",
+            vmm_target(target),
+            target.shape.cpus,
+            guest_kit::selection::PARAM,
+            console::case_bitmap(cases),
+            inject::PARAM,
+            target.shape.inject.bits()
+        ),
+    ]);
+    cmd
+}
+
+impl Backend for KvmArm64 {
+    fn name(&self) -> &'static str {
+        "kvm-arm64"
+    }
+    fn describe(&self) -> &'static str {
+        "KVM's in-kernel vGICv2/vGICv3 and vITS, nested (Debian's arm64 kernel at EL2 under QEMU TCG, irqsuite's VMM as /init)"
+    }
+    fn targets(&self) -> &'static [TargetSpec] {
+        &TARGETS
+    }
+    fn availability(&self) -> Result<(), Unavailable> {
+        tools::require(QEMU, SETUP)?;
+        match build::kernel::arm64_kernel(&crate::workspace_root()) {
+            Some(_) => Ok(()),
+            None => Err(Unavailable {
+                reason: "Debian's arm64 kernel has not been fetched".into(),
+                fix: SETUP.into(),
+            }),
+        }
+    }
+    fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>) {
+        let name = TargetName {
+            backend: self.name(),
+            target: target.name,
+        };
+        let launch = |cases: &[usize]| -> io::Result<Command> {
+            let (kernel, initramfs) = artefacts()
+                .map_err(|e| io::Error::other(format!("building the boot artefacts: {e}")))?;
+            Ok(command(target, &kernel, &initramfs, cases))
+        };
+        let hooks = console::Hooks {
+            launch: &launch,
+            serve: &refuse,
+        };
+        console::run(name, cases, limits, hooks, sink);
+    }
+}
