@@ -1,6 +1,8 @@
 //! arm64 Debian packages on an x86_64 host without changing dpkg's architecture: a private apt
 //! state (its own package lists and cache) resolves and downloads the `.deb`, and `dpkg -x`
-//! unpacks it into a folder. Nothing is installed on the host.
+//! unpacks it into a folder. Nothing is installed on the host. A versioned package (the kernel's
+//! `linux-image-6.1.0-NN-arm64`) is resolved through the metapackage that depends on it, never
+//! pinned: the security archive keeps only the newest ABI.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,6 +35,33 @@ impl PrivateApt {
         .arg(format!("-oDir::State::Lists={}", lists.display()))
         .arg(format!("-oDir::Cache={}", cache.display()));
         cmd
+    }
+
+    /// The package `metapackage` depends on whose name starts with `prefix`
+    /// (`apt-cache depends`).
+    pub fn resolve(&self, metapackage: &str, prefix: &str) -> Result<String, String> {
+        let mut cmd = Command::new("apt-cache");
+        cmd.args(["-oAPT::Architecture=arm64", "-oAPT::Architectures=arm64"])
+            .arg(format!(
+                "-oDir::State::Lists={}",
+                self.dir.join("lists").display()
+            ))
+            .arg(format!("-oDir::Cache={}", self.dir.join("cache").display()))
+            .args(["depends", metapackage]);
+        let shown = format!("{cmd:?}");
+        let out = cmd.output().map_err(|e| format!("{shown}: {e}"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            return Err(format!(
+                "{shown} failed ({}): {}",
+                out.status,
+                stderr.trim()
+            ));
+        }
+        versioned_dependency(&stdout, prefix).ok_or_else(|| {
+            format!("apt-cache depends {metapackage} names no {prefix}* package:\n{stdout}")
+        })
     }
 
     /// Refreshes the package lists (arm64 only).
@@ -76,6 +105,16 @@ pub fn newest_deb(dir: &Path, package: &str) -> Option<PathBuf> {
         .map(|(_, path)| path)
 }
 
+/// The first `Depends:` line of `apt-cache depends` output whose package starts with `prefix`.
+pub fn versioned_dependency(depends_output: &str, prefix: &str) -> Option<String> {
+    depends_output
+        .lines()
+        .filter_map(|l| l.trim().trim_start_matches('|').strip_prefix("Depends:"))
+        .map(str::trim)
+        .find(|p| p.starts_with(prefix))
+        .map(|p| p.split_whitespace().next().unwrap_or(p).to_owned())
+}
+
 /// Unpacks `deb` into `dir` (`dpkg -x`).
 pub fn extract(deb: &Path, dir: &Path) -> Result<(), String> {
     run(Command::new("dpkg").arg("-x").arg(deb).arg(dir))
@@ -99,6 +138,28 @@ fn run(cmd: &mut Command) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_versioned_kernel_is_read_from_the_metapackage_dependencies() {
+        let out = "linux-image-arm64\n  Depends: linux-image-6.1.0-56-arm64\n";
+        assert_eq!(
+            versioned_dependency(out, "linux-image-").as_deref(),
+            Some("linux-image-6.1.0-56-arm64")
+        );
+    }
+
+    #[test]
+    fn dependencies_with_another_prefix_or_virtual_ones_are_passed_over() {
+        let out = "x\n  Depends: <linux-image-virtual>\n  Depends: kmod\n |Depends: linux-image-6.12.1-arm64\n";
+        assert_eq!(
+            versioned_dependency(out, "linux-image-").as_deref(),
+            Some("linux-image-6.12.1-arm64")
+        );
+        assert_eq!(
+            versioned_dependency("x\n  Depends: kmod\n", "linux-image-"),
+            None
+        );
+    }
 
     #[test]
     fn the_newest_deb_of_the_package_is_found_whatever_its_revision() {

@@ -140,6 +140,8 @@ impl Backend for KvmArm64 {
         let hooks = console::Hooks {
             launch: &launch,
             serve: &refuse,
+            // The VMM powers the machine off when the guest does.
+            farewell: &[],
         };
         console::run(name, cases, limits, hooks, sink);
     }

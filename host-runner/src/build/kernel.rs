@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::debian::{self, AptState};
+use crate::debian_arm64::{self, PrivateApt};
 
 /// The metapackage that depends on the current versioned kernel.
 const METAPACKAGE: &str = "linux-image-arm64";
@@ -32,17 +32,16 @@ pub fn fetch_arm64_kernel(workspace_root: &Path) -> Result<PathBuf, String> {
         return Ok(image);
     }
     let kvm = kvm_dir(workspace_root);
-    let apt = AptState::new(&kvm.join("apt"), "arm64");
+    let apt = PrivateApt::new(&kvm.join("apt"));
     apt.update()?;
     let package = apt.resolve(METAPACKAGE, "linux-image-")?;
-    let debs = kvm.join("debs");
-    let deb = apt.download(&package, &debs)?;
+    let deb = apt.download(&package)?;
 
     // Unpacked beside the final folder, then renamed: a run that stops half-way leaves no
     // kernel folder that looks complete.
     let unpacking = kvm.join(format!(".kernel.{}", std::process::id()));
     let _ = fs::remove_dir_all(&unpacking);
-    debian::extract(&deb, &unpacking)?;
+    debian_arm64::extract(&deb, &unpacking)?;
     for entry in fs::read_dir(&unpacking).map_err(|e| format!("{}: {e}", unpacking.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
         if path.file_name().is_some_and(|n| n != "boot") {

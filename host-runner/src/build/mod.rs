@@ -6,7 +6,6 @@
 //! are cached: cargo rebuilds only what changed, and the Image is rewritten only when the ELF's
 //! content hash differs from the one recorded next to it.
 
-pub mod debian;
 mod image;
 pub mod initramfs;
 pub mod kernel;
