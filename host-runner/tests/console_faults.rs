@@ -192,10 +192,9 @@ fn run(fault: Fault, cases: &[usize], tag: &str) -> Run {
         target: "gicv3",
     };
     let launch = |c: &[usize]| guest.launch(c);
-    let refuse = |r: Inject| Err(r.refusal().1);
     let hooks = console::Hooks {
         launch: &launch,
-        serve: &refuse,
+        serve: &console::refuse,
         farewell: &[],
     };
     console::run(name, cases, LIMITS, hooks, &sink);
@@ -410,10 +409,9 @@ fn a_guest_request_is_answered_on_the_console_input() {
         cmd.arg("-c").arg(&script);
         Ok(cmd)
     };
-    let refuse = |r: Inject| Err(r.refusal().1);
     let hooks = console::Hooks {
         launch: &launch,
-        serve: &refuse,
+        serve: &console::refuse,
         farewell: &[],
     };
     let sink = |_: RunEvent| {};
@@ -445,10 +443,9 @@ fn a_machine_that_stays_up_after_the_final_record_is_ended_by_the_farewell_it_he
         cmd.arg("-c").arg(&script);
         Ok(cmd)
     };
-    let refuse = |r: Inject| Err(r.refusal().1);
     let hooks = console::Hooks {
         launch: &launch,
-        serve: &refuse,
+        serve: &console::refuse,
         farewell: &["R"],
     };
     let elapsed = Mutex::new(None);

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use guest_kit::inject::{Inject, REPLY, Refused};
 use guest_kit::{Outcome, TargetInfo};
 
-use super::{Limits, Sink};
+use super::{Limits, Sink, TargetSpec};
 use crate::events::{RunEvent, TargetName};
 use crate::exec::{Machine, Next};
 use crate::judge::{self, Unfinished};
@@ -51,6 +51,24 @@ pub fn case_bitmap(cases: &[usize]) -> String {
     // Writing into a String cannot fail.
     let _ = guest_kit::selection::write_bitmap(cases, &mut hex);
     hex
+}
+
+/// The guest's kernel command line for `target` running `cases`: the cases to run
+/// (`irqsuite.run=`) and the host-side requests the backend serves (`irqsuite.inject=`).
+pub fn guest_bootargs(target: &TargetSpec, cases: &[usize]) -> String {
+    format!(
+        "{}{} {}{:x}",
+        guest_kit::selection::PARAM,
+        case_bitmap(cases),
+        guest_kit::inject::PARAM,
+        target.shape.inject.bits()
+    )
+}
+
+/// The [`Serve`] of a backend that serves no host-side request: every one is refused with
+/// the reason (its targets declare `Injection::empty()`, so this is only a safety net).
+pub fn refuse(request: Inject) -> Result<(), Refused> {
+    Err(request.refusal().1)
 }
 
 /// Runs `cases` on target `name`, booting with `hooks.launch` as often as needed.

@@ -15,7 +15,7 @@ use std::process::Command;
 use std::sync::Mutex;
 
 use guest_kit::GicVersion;
-use guest_kit::inject::{self, Inject, Injection, Refused};
+use guest_kit::inject::Injection;
 
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
 use crate::events::TargetName;
@@ -47,11 +47,6 @@ fn vmm_target(target: &TargetSpec) -> &'static str {
         (_, false) => "gicv3",
         (_, true) => "gicv3-its",
     }
-}
-
-/// The VMM cannot serve requests yet (see the module doc).
-fn refuse(request: Inject) -> Result<(), Refused> {
-    Err(request.refusal().1)
 }
 
 /// The kernel and the initramfs (VMM and guest), built once per process even when targets run
@@ -95,13 +90,10 @@ pub fn command(target: &TargetSpec, kernel: &Path, initramfs: &Path, cases: &[us
     .args([
         "-append",
         &format!(
-            "console=ttyAMA0 quiet panic=-1 irqsuite.target={} irqsuite.cpus={} {}{} {}{:x}",
+            "console=ttyAMA0 quiet panic=-1 irqsuite.target={} irqsuite.cpus={} {}",
             vmm_target(target),
             target.shape.cpus,
-            guest_kit::selection::PARAM,
-            console::case_bitmap(cases),
-            inject::PARAM,
-            target.shape.inject.bits()
+            console::guest_bootargs(target, cases)
         ),
     ]);
     cmd
@@ -139,7 +131,7 @@ impl Backend for KvmArm64 {
         };
         let hooks = console::Hooks {
             launch: &launch,
-            serve: &refuse,
+            serve: &console::refuse,
             // The VMM powers the machine off when the guest does.
             farewell: &[],
         };

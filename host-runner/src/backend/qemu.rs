@@ -7,7 +7,7 @@ use std::process::Command;
 use std::sync::Mutex;
 
 use guest_kit::GicVersion;
-use guest_kit::inject::{self, Inject, Injection, Refused};
+use guest_kit::inject::Injection;
 
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
 use crate::events::TargetName;
@@ -58,13 +58,6 @@ fn machine(target: &TargetSpec) -> String {
     format!("virt,gic-version={}{its}{el2}", gic_version(target))
 }
 
-/// QEMU offers no way for the host to drive a GIC line or send an MSI as a device (no such
-/// QMP command): every request is refused, and the cases that need one are skipped with the
-/// reason.
-fn refuse(request: Inject) -> Result<(), Refused> {
-    Err(request.refusal().1)
-}
-
 /// The guest image, built once per process even when targets run in parallel (the kvm-arm64
 /// backend loads the same one).
 pub(crate) fn guest_image() -> Result<PathBuf, String> {
@@ -105,13 +98,9 @@ pub fn command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]) ->
         .arg(image)
         .args([
             "-append",
-            &format!(
-                "{}{} {}{:x}",
-                guest_kit::selection::PARAM,
-                console::case_bitmap(cases),
-                inject::PARAM,
-                target.shape.inject.bits()
-            ),
+            // QEMU offers the host no way to drive a GIC line or send an MSI as a device
+            // (no such QMP command): the targets declare no injection.
+            &console::guest_bootargs(target, cases),
         ]);
     cmd
 }
@@ -141,7 +130,7 @@ impl Backend for QemuTcg {
         };
         let hooks = console::Hooks {
             launch: &launch,
-            serve: &refuse,
+            serve: &console::refuse,
             farewell: &[],
         };
         console::run(name, cases, limits, hooks, sink);

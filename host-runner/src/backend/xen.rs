@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use guest_kit::GicVersion;
-use guest_kit::inject::{self, Inject, Injection, Refused};
+use guest_kit::inject::Injection;
 
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
 use crate::events::TargetName;
@@ -108,17 +108,6 @@ fn board(target: &TargetSpec) -> Command {
     cmd
 }
 
-/// The domU's command line: the cases to run, and the host requests served (none).
-pub fn guest_bootargs(target: &TargetSpec, cases: &[usize]) -> String {
-    format!(
-        "{}{} {}{:x}",
-        guest_kit::selection::PARAM,
-        console::case_bitmap(cases),
-        inject::PARAM,
-        target.shape.inject.bits()
-    )
-}
-
 /// The QEMU command line that boots `xen` with device tree `dtb` and the guest `image` in RAM.
 pub fn command(target: &TargetSpec, xen: &Path, dtb: &Path, image: &Path) -> Command {
     let mut cmd = board(target);
@@ -135,17 +124,12 @@ pub fn command(target: &TargetSpec, xen: &Path, dtb: &Path, image: &Path) -> Com
     cmd
 }
 
-/// The host cannot drive a line of the domU's vGIC from outside Xen: every request is refused.
-fn refuse(request: Inject) -> Result<(), Refused> {
-    Err(request.refusal().1)
-}
-
 /// Generates the boot's device tree in `dir` and returns the command that boots it.
 fn prepare(target: &TargetSpec, cases: &[usize], dir: &Path) -> io::Result<Command> {
     let xen = hypervisor().ok_or_else(|| io::Error::other(format!("no Xen image; {FIX}")))?;
     let image = super::qemu::guest_image()
         .map_err(|e| io::Error::other(format!("guest build failed: {e}")))?;
-    let bootargs = guest_bootargs(target, cases);
+    let bootargs = console::guest_bootargs(target, cases);
     let domain = Domain {
         memory_kib: DOMU_MEMORY_KIB,
         cpus: target.shape.cpus,
@@ -192,7 +176,7 @@ impl Backend for XenDom0less {
         };
         let hooks = console::Hooks {
             launch: &launch,
-            serve: &refuse,
+            serve: &console::refuse,
             farewell: &[RESET_KEY],
         };
         console::run(name, cases, limits, hooks, sink);
@@ -247,7 +231,7 @@ mod tests {
 
     #[test]
     fn the_guest_is_told_its_cases_and_that_nothing_is_injected() {
-        let args = guest_bootargs(&TARGETS[1], &[0, 1, 2, 3]);
+        let args = console::guest_bootargs(&TARGETS[1], &[0, 1, 2, 3]);
         assert_eq!(args, "irqsuite.run=f irqsuite.inject=0");
     }
 }
