@@ -194,7 +194,7 @@ fn run(fault: Fault, cases: &[usize], tag: &str) -> Run {
     let launch = |c: &[usize]| guest.launch(c);
     let hooks = console::Hooks {
         launch: &launch,
-        serve: &console::refuse,
+        requests: console::Requests::Refused,
         farewell: &[],
     };
     console::run(name, cases, LIMITS, hooks, &sink);
@@ -411,7 +411,7 @@ fn a_guest_request_is_answered_on_the_console_input() {
     };
     let hooks = console::Hooks {
         launch: &launch,
-        serve: &console::refuse,
+        requests: console::Requests::Refused,
         farewell: &[],
     };
     let sink = |_: RunEvent| {};
@@ -445,7 +445,7 @@ fn a_machine_that_stays_up_after_the_final_record_is_ended_by_the_farewell_it_he
     };
     let hooks = console::Hooks {
         launch: &launch,
-        serve: &console::refuse,
+        requests: console::Requests::Refused,
         farewell: &["R"],
     };
     let elapsed = Mutex::new(None);

@@ -26,14 +26,27 @@ pub type Launch<'a> = &'a dyn Fn(&[usize]) -> io::Result<Command>;
 /// Serves a guest's request to the host (drive a line, send an MSI), or says why it cannot.
 pub type Serve<'a> = &'a dyn Fn(Inject) -> Result<(), Refused>;
 
+/// Who answers the guest's requests to the host (`guest_kit::inject`).
+#[derive(Clone, Copy)]
+pub enum Requests<'a> {
+    /// Nobody: each is refused with the reason (the backend's targets declare
+    /// `Injection::empty()`, so the guest never asks; this is the safety net).
+    Refused,
+    /// The host, through this function; the answer goes to the console input.
+    Host(Serve<'a>),
+    /// Something inside the machine (kvm-arm64's VMM) reads the request, acts and answers on
+    /// the guest's console input itself; the host stays silent.
+    InMachine,
+}
+
 /// What a console backend provides: how to boot, how to serve requests, and what to type once
 /// the guest has finished.
 #[derive(Clone, Copy)]
 pub struct Hooks<'a> {
     /// Boots the guest.
     pub launch: Launch<'a>,
-    /// Serves the guest's requests.
-    pub serve: Serve<'a>,
+    /// Who serves the guest's requests.
+    pub requests: Requests<'a>,
     /// Lines typed on the console input after the final record, so that a machine that does
     /// not power off with its guest ends by itself (Xen's debug key `R`); none for a machine
     /// that does.
@@ -63,12 +76,6 @@ pub fn guest_bootargs(target: &TargetSpec, cases: &[usize]) -> String {
         guest_kit::inject::PARAM,
         target.shape.inject.bits()
     )
-}
-
-/// The [`Serve`] of a backend that serves no host-side request: every one is refused with
-/// the reason (its targets declare `Injection::empty()`, so this is only a safety net).
-pub fn refuse(request: Inject) -> Result<(), Refused> {
-    Err(request.refusal().1)
 }
 
 /// Runs `cases` on target `name`, booting with `hooks.launch` as often as needed.
@@ -182,12 +189,15 @@ fn one_boot(
                         }
                     }
                     Progress::Request { id, request } => {
-                        let answer = match (hooks.serve)(request) {
-                            Ok(()) => format!("{REPLY}{id} ok"),
-                            Err(_) => format!("{REPLY}{id} no {}", request.refusal().0),
+                        let served = match hooks.requests {
+                            Requests::InMachine => None,
+                            Requests::Refused => Some(Err(request.refusal().1)),
+                            Requests::Host(serve) => Some(serve(request)),
                         };
-                        // A guest that cannot hear the answer times out, as for a hang.
-                        let _ = machine.send_line(&answer);
+                        if let Some(served) = served {
+                            // A guest that cannot hear the answer times out, as for a hang.
+                            let _ = machine.send_line(&answer(id, request, served));
+                        }
                     }
                     Progress::Configured | Progress::CaseStarted(_) => {}
                 }
@@ -210,6 +220,14 @@ fn one_boot(
         judged,
         ending,
         stderr: machine.stderr(),
+    }
+}
+
+/// The console line answering request `id`.
+fn answer(id: u32, request: Inject, served: Result<(), Refused>) -> String {
+    match served {
+        Ok(()) => format!("{REPLY}{id} ok"),
+        Err(_) => format!("{REPLY}{id} no {}", request.refusal().0),
     }
 }
 

@@ -5,9 +5,10 @@
 //! kernel console, so on QEMU's serial. One kernel boot per target; the whole catalogue of a
 //! target in one VM.
 //!
-//! Host-side injection (KVM_IRQ_LINE, KVM_SIGNAL_MSI in the VMM) needs the console input path
-//! through the kernel to the VMM; until then every request is refused and the cases that need
-//! one are skipped with the reason.
+//! Host-side injection happens inside the machine: the VMM reads the guest's `req` records as
+//! they pass through its UART, drives the line with KVM_IRQ_LINE or sends the device MSI with
+//! KVM_SIGNAL_MSI (DeviceID included), and answers on the guest's UART input; the host only
+//! watches.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -28,8 +29,8 @@ const QEMU: &str = "qemu-system-aarch64";
 /// The command that fetches what the backend needs.
 const SETUP: &str = "irqsuite setup --backend kvm-arm64";
 
-/// Two vCPUs, no host-side injection yet.
-const TARGETS: [TargetSpec; 3] = super::gic_targets(2, Injection::empty());
+/// Two vCPUs; the VMM drives SPI and PPI lines and sends device MSIs (to the vITS).
+const TARGETS: [TargetSpec; 3] = super::gic_targets(2, Injection::all());
 
 /// The emulated host's GIC: KVM gives a VM the GIC version of its host (a GICv3 host offers no
 /// GICv2 compatibility interface under QEMU), so `gicv2` boots a GICv2 machine.
@@ -131,7 +132,8 @@ impl Backend for KvmArm64 {
         };
         let hooks = console::Hooks {
             launch: &launch,
-            serve: &console::refuse,
+            // The VMM serves them inside the machine (KVM_IRQ_LINE, KVM_SIGNAL_MSI).
+            requests: console::Requests::InMachine,
             // The VMM powers the machine off when the guest does.
             farewell: &[],
         };

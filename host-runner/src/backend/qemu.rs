@@ -130,7 +130,7 @@ impl Backend for QemuTcg {
         };
         let hooks = console::Hooks {
             launch: &launch,
-            serve: &console::refuse,
+            requests: console::Requests::Refused,
             farewell: &[],
         };
         console::run(name, cases, limits, hooks, sink);

@@ -176,7 +176,7 @@ impl Backend for XenDom0less {
         };
         let hooks = console::Hooks {
             launch: &launch,
-            serve: &console::refuse,
+            requests: console::Requests::Refused,
             farewell: &[RESET_KEY],
         };
         console::run(name, cases, limits, hooks, sink);

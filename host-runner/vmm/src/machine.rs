@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use kvm_ioctls::Kvm;
 
-use crate::config::Config;
+use crate::config::{Config, Gic};
+use crate::injector::Injector;
 use crate::uart::Pl011;
 use crate::{devicetree, layout, ram, system, vcpu, vgic};
 
@@ -30,7 +31,7 @@ pub fn run() -> Result<String, String> {
     let entry = layout::image_address(&image, image.len() as u64)?;
 
     let kvm = Kvm::new().map_err(|e| format!("opening /dev/kvm: {e}"))?;
-    let vm = kvm.create_vm().map_err(|e| format!("KVM_CREATE_VM: {e}"))?;
+    let vm = Arc::new(kvm.create_vm().map_err(|e| format!("KVM_CREATE_VM: {e}"))?);
     let ram = ram::GuestRam::new(&vm, layout::RAM)?;
     let vcpus = (0..config.cpus)
         .map(|id| vcpu::create(&vm, id))
@@ -50,14 +51,16 @@ pub fn run() -> Result<String, String> {
     );
 
     let uart = Arc::new(Mutex::new(Pl011::default()));
+    let injector = Arc::new(Injector::new(Arc::clone(&vm), config.gic == Gic::V3Its));
     let (ended, first_end) = mpsc::channel();
     for (id, fd) in (0u8..).zip(vcpus) {
         let uart = Arc::clone(&uart);
+        let injector = Arc::clone(&injector);
         let ended = ended.clone();
         std::thread::Builder::new()
             .name(format!("vcpu{id}"))
             .spawn(move || {
-                let _ = ended.send(vcpu::run(fd, id, &uart));
+                let _ = ended.send(vcpu::run(fd, id, &uart, &injector));
             })
             .map_err(|e| format!("starting the thread of vCPU {id}: {e}"))?;
     }
