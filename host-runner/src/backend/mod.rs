@@ -109,6 +109,20 @@ pub trait Backend: Sync {
     /// Runs catalogue cases `cases` (indices, ascending) on `target`, sending a `CaseFinished`
     /// for every one of them and a `TargetFinished` at the end.
     fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>);
+    /// Targets for which this gives the same key share one boot, one guest after another (e.g.
+    /// kvm-arm64 runs a VM per target in one nested kernel); `None`, the default: the target
+    /// boots alone.
+    fn shared_boot(&self, _target: &TargetSpec) -> Option<&'static str> {
+        None
+    }
+    /// Runs `legs` (target, cases), which share a [`Backend::shared_boot`] key, in one boot in
+    /// that order, with the events [`Backend::run`] sends for each. The default runs them one
+    /// by one.
+    fn run_shared(&self, legs: &[(TargetSpec, Vec<usize>)], limits: Limits, sink: Sink<'_>) {
+        for (target, cases) in legs {
+            self.run(target, cases, limits, sink);
+        }
+    }
 }
 
 /// Every backend, in the order `--backend all` runs them.
