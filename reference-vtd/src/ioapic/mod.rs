@@ -131,7 +131,7 @@ impl IoApic {
         out
     }
 
-    /// Software writes the low (`high == false`) or high dword of an entry.
+    /// Software writes one dword of an entry; a level entry may then send.
     fn write_entry_half(&mut self, pin: usize, half: Half, value: u32) -> Option<IoapicMessage> {
         let old = self.entries[pin];
         let raw = match half {
