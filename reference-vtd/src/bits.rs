@@ -2,7 +2,7 @@
 //!
 //! Invariants:
 //! - A register is a newtype over its raw width (`u32`, `u64`, `u128`) declared with
-//!   [`bitfield!`](crate::bits::bitfield); every field has a named getter and a `with_*`
+//!   the crate-private `bitfield!` macro; every field has a named getter and a `with_*`
 //!   builder, typed as `bool`, an unsigned integer, or an enum that implements [`Field`].
 //! - Field positions are written once, as `lo ..= hi` bit numbers, next to the spec section
 //!   that defines them; nothing else in the crate shifts or masks a register value.
