@@ -34,6 +34,23 @@
 //! - **Never panics on guest input.** Unknown CPUs, pins, offsets, widths and register values
 //!   are ignored and recorded ([`Machine::take_ignored`]) or, for MSRs, raise #GP ([`Fault`]).
 //!
+//! # Driving it (the x86 seam)
+//!
+//! | trace | model |
+//! | --- | --- |
+//! | `Site::Lapic(off)` read / write (32-bit) | [`Machine::read_lapic`] / [`Machine::write_lapic`] |
+//! | `Site::Msr(msr)` RDMSR / WRMSR | [`Machine::rdmsr`] / [`Machine::wrmsr`]; `Err(Fault)` is the #GP observation ([`Fault::vector`] 13, [`Fault::error_code`] 0) |
+//! | `Site::Ioapic(off)` | [`Machine::read_ioapic`] / [`Machine::write_ioapic`] (IOREGSEL takes 1- or 4-byte writes) |
+//! | `Site::Dmar(off)` | [`Machine::read_dmar`] / [`Machine::write_dmar`] (4 or 8 bytes) |
+//! | a `take_interrupts` window | [`Machine::take_interrupts`]: the vectors in order; empty is `NoVector` |
+//! | `Inject::Line { line, level }` | [`Machine::set_line`] |
+//! | `Inject::Msi { .. }` | [`Machine::msi`] (address, data, requester ID) |
+//! | time passing between observations | [`Machine::advance_time`] |
+//! | guest writes to the IRT, the invalidation queue, descriptors | [`Machine::memory_mut`] before the access that uses them |
+//!
+//! NMI, INIT, SIPI, SMI and ExtINT deliveries are not vectors in a window: they are
+//! [`LocalEvent`]s ([`Machine::take_events`]).
+//!
 //! # Implementation-defined choices (irqsuite's values)
 //!
 //! - CPU `n` has initial (and x2APIC) APIC ID `n`; CPU 0 is the BSP; every APIC starts in
@@ -55,8 +72,9 @@
 //! - Timer: one tick of injected time is one timer input clock and one TSC increment; changing
 //!   the divide configuration mid-count restarts the countdown from the current count.
 //! - Lowest priority: [`LowestPriority::ArbitrationPriority`] by default (focus processor,
-//!   then lowest APR, then lowest CPU index); [`LowestPriority::VectorHashing`] is the other
-//!   allowed choice ([`allowed_lowest_priority_choices`]).
+//!   then lowest APR, then lowest CPU index); [`LowestPriority::VectorHashing`] and
+//!   [`LowestPriority::RoundRobin`] are the other allowed choices
+//!   ([`allowed_lowest_priority_choices`]).
 //! - IOAPIC: version 0x0017_0020 (24 pins, EOI register at 0x40), ID from the configuration
 //!   (0), arbitration ID = ID; pins are driven by assertion (polarity stored, not applied);
 //!   remote IRR is set when a level message is sent; switching an entry to edge clears remote
@@ -68,7 +86,8 @@
 //!   interpreted as compatibility format. Fault events are sent when a fault condition appears
 //!   with no fault status pending; a masked event is held in IP and sent on unmask.
 //!   Descriptor types 1-3 (DMA caches) are accepted as no-ops; types above 5 are an
-//!   invalidation queue error; queue processing resumes when IQE is cleared.
+//!   invalidation queue error; a wait descriptor whose status write fails is one too (the spec
+//!   leaves it undefined); queue processing resumes when IQE is cleared.
 //! - Posted-interrupt descriptors: reserved control bits 271:258 and 287:280 (and NDST's
 //!   reserved bits in xAPIC mode) are checked (fault 28h); bits 511:320 are left alone. CPU
 //!   posting honours SN like a non-urgent hardware post. A vCPU that blocks with ON already

@@ -8,7 +8,8 @@
 //!
 //! Invariants:
 //! - [`choose`] returns exactly one member of a non-empty candidate set and `None` for an
-//!   empty one; it is a pure function of the policy, the vector and the candidates.
+//!   empty one; it is a pure function of the policy, the vector, the candidates and (for round
+//!   robin) the previous pick, which the caller keeps.
 //! - Ties in APR go to the lowest CPU index (irqsuite's choice).
 
 /// How a lowest-priority interrupt picks its CPU.
@@ -21,6 +22,9 @@ pub enum LowestPriority {
     /// The candidate at position `vector mod n` in CPU order, so one vector always goes to one
     /// CPU (the "vector hashing" of seed 001).
     VectorHashing,
+    /// The next candidate in CPU order after the previous pick, wrapping (the "round robin" of
+    /// seed 001).
+    RoundRobin,
 }
 
 /// The lowest-priority policies a target may follow.
@@ -28,6 +32,7 @@ pub fn allowed_lowest_priority_choices() -> &'static [LowestPriority] {
     &[
         LowestPriority::ArbitrationPriority,
         LowestPriority::VectorHashing,
+        LowestPriority::RoundRobin,
     ]
 }
 
@@ -42,8 +47,14 @@ pub struct Candidate {
     pub focus: bool,
 }
 
-/// The CPU that takes a lowest-priority interrupt with `vector` among `candidates`.
-pub fn choose(policy: LowestPriority, vector: u8, candidates: &[Candidate]) -> Option<usize> {
+/// The CPU that takes a lowest-priority interrupt with `vector` among `candidates`;
+/// `previous` is the CPU the last lowest-priority interrupt went to (round robin only).
+pub fn choose(
+    policy: LowestPriority,
+    vector: u8,
+    candidates: &[Candidate],
+    previous: Option<usize>,
+) -> Option<usize> {
     match policy {
         LowestPriority::ArbitrationPriority => candidates
             .iter()
@@ -56,6 +67,11 @@ pub fn choose(policy: LowestPriority, vector: u8, candidates: &[Candidate]) -> O
             let mut cpus: alloc::vec::Vec<usize> = candidates.iter().map(|c| c.cpu).collect();
             cpus.sort_unstable();
             Some(cpus[usize::from(vector) % cpus.len()])
+        }
+        LowestPriority::RoundRobin => {
+            let after = |c: &&Candidate| previous.is_none_or(|p| c.cpu > p);
+            let next = candidates.iter().filter(after).map(|c| c.cpu).min();
+            next.or_else(|| candidates.iter().map(|c| c.cpu).min())
         }
     }
 }
@@ -76,7 +92,7 @@ mod tests {
     fn arbitration_picks_the_lowest_apr_then_the_lowest_cpu() {
         let set = [c(0, 0x20), c(1, 0x10), c(2, 0x10)];
         assert_eq!(
-            choose(LowestPriority::ArbitrationPriority, 0x40, &set),
+            choose(LowestPriority::ArbitrationPriority, 0x40, &set, None),
             Some(1)
         );
     }
@@ -86,7 +102,7 @@ mod tests {
         let mut set = [c(0, 0x00), c(1, 0x30)];
         set[1].focus = true;
         assert_eq!(
-            choose(LowestPriority::ArbitrationPriority, 0x40, &set),
+            choose(LowestPriority::ArbitrationPriority, 0x40, &set, None),
             Some(1)
         );
     }
@@ -94,8 +110,24 @@ mod tests {
     #[test]
     fn vector_hashing_sends_one_vector_always_to_one_cpu() {
         let set = [c(3, 0), c(1, 0), c(2, 0xf0)];
-        assert_eq!(choose(LowestPriority::VectorHashing, 0x41, &set), Some(3));
-        assert_eq!(choose(LowestPriority::VectorHashing, 0x42, &set), Some(1));
-        assert_eq!(choose(LowestPriority::VectorHashing, 0x42, &[]), None);
+        assert_eq!(
+            choose(LowestPriority::VectorHashing, 0x41, &set, None),
+            Some(3)
+        );
+        assert_eq!(
+            choose(LowestPriority::VectorHashing, 0x42, &set, None),
+            Some(1)
+        );
+        assert_eq!(choose(LowestPriority::VectorHashing, 0x42, &[], None), None);
+    }
+
+    #[test]
+    fn round_robin_takes_the_next_cpu_after_the_previous_pick_and_wraps() {
+        let set = [c(4, 0), c(1, 0), c(2, 0)];
+        let rr = |prev| choose(LowestPriority::RoundRobin, 0x40, &set, prev);
+        assert_eq!(rr(None), Some(1));
+        assert_eq!(rr(Some(1)), Some(2));
+        assert_eq!(rr(Some(2)), Some(4));
+        assert_eq!(rr(Some(4)), Some(1));
     }
 }

@@ -91,6 +91,7 @@ pub struct Machine {
     memory: Box<dyn GuestMemory>,
     now: u64,
     ignored: Vec<IgnoredAccess>,
+    last_lowest_priority: Option<usize>,
 }
 
 impl Machine {
@@ -111,6 +112,7 @@ impl Machine {
             memory,
             now: 0,
             ignored: Vec::new(),
+            last_lowest_priority: None,
         }
     }
 
@@ -442,9 +444,16 @@ impl Machine {
                     }
                 })
                 .collect();
-            choose(self.config.lowest_priority, m.vector.0, &candidates)
-                .into_iter()
-                .collect()
+            let pick = choose(
+                self.config.lowest_priority,
+                m.vector.0,
+                &candidates,
+                self.last_lowest_priority,
+            );
+            if pick.is_some() {
+                self.last_lowest_priority = pick;
+            }
+            pick.into_iter().collect()
         } else {
             set
         };

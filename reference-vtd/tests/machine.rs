@@ -431,3 +431,20 @@ fn delivery_mode_nmi_from_an_msi_is_an_event_not_a_vector() {
     assert_eq!(m.take_events(0), [LocalEvent::Nmi]);
     assert_eq!(m.take_interrupts(0), []);
 }
+
+#[test]
+fn with_round_robin_lowest_priority_interrupts_rotate_over_the_destination_set() {
+    let mut m = Machine::new(MachineConfig {
+        cpus: 3,
+        lowest_priority: LowestPriority::RoundRobin,
+        ..MachineConfig::default()
+    });
+    for cpu in 0..3 {
+        m.write_lapic(cpu, SVR, 0x1ff);
+    }
+    for expected in [0, 1, 2, 0] {
+        ipi(&mut m, 0, 0xff, 0x4140);
+        assert_eq!(m.take_interrupts(expected), [v(0x40)]);
+        m.write_lapic(expected, EOI, 0);
+    }
+}

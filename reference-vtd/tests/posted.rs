@@ -200,7 +200,7 @@ fn lowest_priority_posting_by_vector_hashing_targets_one_vcpu_per_vector() {
             focus: false,
         })
         .collect();
-    let pick = |v: u8| choose(LowestPriority::VectorHashing, v, &dests).unwrap();
+    let pick = |v: u8| choose(LowestPriority::VectorHashing, v, &dests, None).unwrap();
     assert_eq!(pick(0x41), 1);
     assert_eq!(pick(0x41), pick(0x41));
     assert_eq!(pick(0x42), 2);

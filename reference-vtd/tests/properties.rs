@@ -143,13 +143,14 @@ proptest! {
     fn lowest_priority_delivery_picks_exactly_one_cpu_of_the_destination_set(
         set in proptest::collection::btree_map(0usize..16, (any::<u8>(), any::<bool>()), 0..8),
         vector in any::<u8>(),
+        previous in proptest::option::of(0usize..16),
     ) {
         let candidates: Vec<Candidate> = set
             .iter()
             .map(|(&cpu, &(apr, focus))| Candidate { cpu, apr, focus })
             .collect();
         for &policy in allowed_lowest_priority_choices() {
-            let pick = choose(policy, vector, &candidates);
+            let pick = choose(policy, vector, &candidates, previous);
             prop_assert_eq!(pick.is_some(), !candidates.is_empty());
             if let Some(cpu) = pick {
                 prop_assert!(set.contains_key(&cpu));
@@ -161,9 +162,9 @@ proptest! {
     fn a_lowest_priority_ipi_lands_on_exactly_one_cpu(
         tprs in proptest::collection::vec(any::<u8>(), 1..6),
         vector in 32u8..,
-        hashing in any::<bool>(),
+        policy in 0usize..3,
     ) {
-        let policy = allowed_lowest_priority_choices()[usize::from(hashing)];
+        let policy = allowed_lowest_priority_choices()[policy];
         let mut m = Machine::new(MachineConfig {
             cpus: tprs.len(),
             lowest_priority: policy,
