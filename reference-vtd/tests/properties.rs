@@ -5,8 +5,8 @@ use proptest::prelude::*;
 use reference_vtd::lowest::{Candidate, choose};
 use reference_vtd::{
     AddressFormat, DeliveryMode, InterruptMessage, LocalApic, Machine, MachineConfig, PiControl,
-    PiDescriptor, Posting, RemapConfig, Shorthand, Target, TriggerMode, Urgency, Vector, VectorSet,
-    allowed_lowest_priority_choices,
+    PiDescriptor, Posting, RemapConfig, Routing, Shorthand, Target, TriggerMode, Urgency, Vector,
+    VectorSet, allowed_lowest_priority_choices,
 };
 
 fn enabled_apic() -> LocalApic {
@@ -243,5 +243,80 @@ proptest! {
         let s: VectorSet = vs.iter().map(|&v| Vector(v)).collect();
         prop_assert_eq!(s.highest(), vs.iter().max().map(|&v| Vector(v)));
         prop_assert_eq!(s.len(), vs.iter().collect::<std::collections::BTreeSet<_>>().len());
+    }
+
+    #[test]
+    fn a_faulting_wrmsr_changes_nothing(
+        msr in prop_oneof![0x800u32..0x840, Just(0x1b), Just(0x6e0)],
+        value in any::<u64>(),
+        setup in proptest::collection::vec((0x800u32..0x840, any::<u32>()), 0..10),
+    ) {
+        let mut m = Machine::new(MachineConfig::default());
+        m.write_lapic(0, 0xf0, 0x1ff);
+        let base = m.rdmsr(0, 0x1b).unwrap();
+        m.wrmsr(0, 0x1b, base | 1 << 10).unwrap();
+        for (r, v) in setup {
+            let _ = m.wrmsr(0, r, u64::from(v));
+        }
+        let before = m.lapic(0).unwrap().clone();
+        if m.wrmsr(0, msr, value).is_err() {
+            prop_assert_eq!(m.lapic(0).unwrap(), &before);
+        }
+    }
+
+    #[test]
+    fn a_level_interrupt_is_taken_at_most_once_per_eoi(
+        steps in proptest::collection::vec(0u8..4, 0..60),
+    ) {
+        let mut m = Machine::new(MachineConfig::default());
+        m.write_lapic(0, 0xf0, 0x1ff);
+        m.write_ioapic(0, 1, 0x10 + 2 * 7);
+        m.write_ioapic(0x10, 4, 0x8061);
+        let (mut taken, mut eois) = (0, 0);
+        for step in steps {
+            match step {
+                0 => m.set_line(7, true),
+                1 => m.set_line(7, false),
+                2 => taken += m.take_interrupts(0).len(),
+                _ => {
+                    if !m.lapic(0).unwrap().isr().is_empty() {
+                        eois += 1;
+                    }
+                    m.write_lapic(0, 0xb0, 0);
+                }
+            }
+            prop_assert!(taken <= eois + 1, "taken {} with {} EOIs", taken, eois);
+            let remote_irr = m.ioapic().entry(7).unwrap().remote_irr();
+            let lapic = m.lapic(0).unwrap();
+            let outstanding = lapic.irr().contains(Vector(0x61)) || lapic.isr().contains(Vector(0x61));
+            prop_assert_eq!(remote_irr, outstanding, "remote IRR tracks the outstanding interrupt");
+        }
+    }
+
+    #[test]
+    fn a_request_the_remapping_unit_blocks_never_reaches_a_cpu(
+        irte in any::<u128>(),
+        handle in 0u16..4,
+        sid in any::<u16>(),
+    ) {
+        let mut m = Machine::new(MachineConfig {
+            cpus: 2,
+            remapping: Some(RemapConfig { posting: Posting::Unsupported, x2apic: true }),
+            ..MachineConfig::default()
+        });
+        for cpu in 0..2 {
+            m.write_lapic(cpu, 0xf0, 0x1ff);
+        }
+        m.memory_mut().write(0x10_0000 + 16 * u64::from(handle), &irte.to_le_bytes()).unwrap();
+        m.write_dmar(0xb8, 8, 0x10_0000 | 1 << 11 | 1);
+        m.write_dmar(0x18, 4, 3 << 24);
+        let address = 0xfee0_0010 | u64::from(handle) << 5;
+        let routing = m.msi(address, 0, sid).unwrap();
+        if let Routing::Blocked(_) = routing {
+            for cpu in 0..2 {
+                prop_assert!(m.lapic(cpu).unwrap().irr().is_empty());
+                prop_assert!(m.take_events(cpu).is_empty());
+            }
+        }
     }
 }
