@@ -20,8 +20,9 @@
 //!   faults; dispatchers never see an access they cannot handle.
 //! - **Typed layouts.** ICR, LVT, SVR, ESR, IA32_APIC_BASE, redirection entries, MSI address
 //!   and data, IRTEs (128-bit), posted-interrupt descriptors, GCMD/GSTS/FSTS/FECTL/IRTA/IQA
-//!   and invalidation descriptors are newtypes with named fields ([`bits`]); no code shifts
-//!   and masks a raw register value elsewhere.
+//!   and invalidation descriptors are newtypes with named fields ([`bits`]); fields are read
+//!   and written through their accessors, and the only masks are the writable-bit constants
+//!   declared beside each type.
 //! - **One oracle.** [`LocalApic::highest_deliverable`] is the single definition of "the
 //!   vector a CPU takes next" (SDM §11.8.3.1); the machine's interrupt window
 //!   ([`Machine::take_interrupts`]) repeats it until nothing is deliverable.

@@ -448,3 +448,45 @@ fn with_round_robin_lowest_priority_interrupts_rotate_over_the_destination_set()
         m.write_lapic(expected, EOI, 0);
     }
 }
+
+#[test]
+fn a_remapped_level_ioapic_interrupt_is_ended_by_the_eoi_of_its_irte_vector() {
+    let mut m = remap_machine(1, Posting::Unsupported);
+    let irte = reference_vtd::Irte::remapped(v(0x72), 0, reference_vtd::AddressFormat::X2Apic)
+        .with_trigger_mode(reference_vtd::TriggerMode::Level);
+    set_irte(&mut m, 4, irte);
+    // The RTE's vector must match the IRTE's for the EOI broadcast to find it (VT-d §5.1.5.1).
+    program_rte(&mut m, 11, 0x8072, (4 << 17) | 1 << 16);
+    m.set_line(11, true);
+    assert_eq!(m.take_interrupts(0), [v(0x72)]);
+    assert!(m.ioapic().entry(11).unwrap().remote_irr());
+    m.wrmsr(0, 0x80b, 0).unwrap();
+    assert_eq!(
+        m.take_interrupts(0),
+        [v(0x72)],
+        "line still high: sent again"
+    );
+    m.set_line(11, false);
+    m.wrmsr(0, 0x80b, 0).unwrap();
+    assert!(!m.ioapic().entry(11).unwrap().remote_irr());
+}
+
+#[test]
+fn irta_takes_32_bit_halves_and_eime_needs_extended_interrupt_mode() {
+    let mut m = Machine::new(MachineConfig {
+        remapping: Some(RemapConfig {
+            posting: Posting::Unsupported,
+            x2apic: false,
+        }),
+        ..MachineConfig::default()
+    });
+    m.write_dmar(0xb8, 4, 0x1234_5000 | 1 << 11 | 3);
+    m.write_dmar(0xbc, 4, 0x1);
+    assert_eq!(
+        m.read_dmar(0xb8, 8),
+        0x1_1234_5003,
+        "EIME is reserved without EIM"
+    );
+    assert_eq!(m.read_dmar(0x10, 8) & 1 << 4, 0);
+    assert!(m.take_ignored().is_empty());
+}

@@ -42,7 +42,7 @@ bitfield! {
 
 impl Icr {
     /// Writable bits of the low half (both modes).
-    pub const LOW_WRITABLE: u64 = 0xfff & !(1 << 12) | 1 << 14 | 1 << 15 | 0b11 << 18;
+    pub const LOW_WRITABLE: u64 = 0xfff | 1 << 14 | 1 << 15 | 0b11 << 18;
     /// Writable bits of the xAPIC high half (bits 31:24 of ICR high).
     pub const XAPIC_HIGH_WRITABLE: u32 = 0xff00_0000;
     /// Reserved bits of the x2APIC ICR MSR (a set one makes WRMSR #GP): bit 12 (no delivery
