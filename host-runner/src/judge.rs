@@ -83,7 +83,9 @@ fn judge_trace(case: &Case, info: TargetInfo, target: &[Observation<'_>]) -> Cas
     if let Some(exc) = target.iter().find(|o| {
         matches!(
             o,
-            Observation::Exception { .. } | Observation::CpuOffline { .. }
+            Observation::Exception { .. }
+                | Observation::X86Exception { .. }
+                | Observation::CpuOffline { .. }
         )
     }) {
         let exception = Observed::from(exc);

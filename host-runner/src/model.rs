@@ -66,7 +66,7 @@ impl ModelPlatform {
     fn sysreg(&self, reg: IccReg) -> Result<Sysreg, Fault> {
         if !self.info.gic.has_sysregs() {
             // No GICv3 CPU interface: the system register encodings are UNDEFINED (EC 0).
-            return Err(Fault {
+            return Err(Fault::Abort {
                 esr: 0x0200_0000,
                 far: 0,
             });
@@ -113,6 +113,10 @@ impl ModelPlatform {
             Site::Icc(reg) => Route::Sysreg(self.sysreg(reg)?),
             Site::Timer(reg) => Route::Timer(timer_reg(reg)),
             Site::Gits(offset) => Route::Mmio(Frame::Its, offset),
+            // The GIC model has no x86 registers (the x86 model is reference-vtd's).
+            Site::Lapic(_) | Site::Msr(_) | Site::Ioapic(_) | Site::Dmar(_) => {
+                return Err(Fault::Absent);
+            }
         })
     }
 }
@@ -173,12 +177,12 @@ impl Platform for ModelPlatform {
     }
 
     fn mem_write(&mut self, gpa: u64, data: &[u8]) -> Result<(), Fault> {
-        let fault = Fault { esr: 0, far: gpa };
+        let fault = Fault::Abort { esr: 0, far: gpa };
         self.gic.memory_mut().write(gpa, data).map_err(|_| fault)
     }
 
     fn mem_read(&mut self, gpa: u64, buf: &mut [u8]) -> Result<(), Fault> {
-        let fault = Fault { esr: 0, far: gpa };
+        let fault = Fault::Abort { esr: 0, far: gpa };
         self.gic.memory().read(gpa, buf).map_err(|_| fault)
     }
 

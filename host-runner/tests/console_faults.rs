@@ -28,6 +28,7 @@ const INFO: TargetInfo = TargetInfo {
     arena: 0,
     lpi_clearable: false,
     inject: guest_kit::inject::Injection::empty(),
+    x86: guest_kit::X86Info::NONE,
 };
 
 const LIMITS: Limits = Limits {

@@ -28,6 +28,7 @@ fn sample() -> RunReport {
         arena: 0,
         lpi_clearable: false,
         inject: guest_kit::inject::Injection::empty(),
+        x86: guest_kit::X86Info::NONE,
     };
     let pass = CaseResult {
         observations: vec![read("GICD_ISPENDR1", "gicd:0x204", "0x4")],

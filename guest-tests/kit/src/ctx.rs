@@ -237,12 +237,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn fault(&mut self, site: Site, width: Width, fault: Fault) -> u64 {
-        self.trace.record(Observation::Fault {
-            site,
-            width,
-            esr: fault.esr,
-            far: fault.far,
-        });
+        self.trace.record(fault.observation(site, width));
         0
     }
 }

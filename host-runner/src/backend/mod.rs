@@ -44,6 +44,7 @@ pub const fn aarch64_shape(gic: GicVersion, cpus: u8, its: bool, inject: Injecti
         // case that re-arms it runs on the model too.
         lpi_clearable: its,
         inject,
+        x86: guest_kit::X86Info::NONE,
     }
 }
 

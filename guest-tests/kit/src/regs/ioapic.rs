@@ -1,0 +1,63 @@
+//! The I/O APIC (Intel 82093AA datasheet §3): the MMIO window and the indirect registers.
+
+use core::fmt;
+
+/// IOREGSEL: selects the indirect register (8-bit writes allowed, §3.1.1).
+pub const IOREGSEL: u32 = 0x00;
+/// IOWIN: the selected register's data (§3.1.2).
+pub const IOWIN: u32 = 0x10;
+/// EOI register of later IOAPICs (version 0x20 and up): a vector written here clears the
+/// Remote IRR of the level-triggered entries with that vector.
+pub const EOI: u32 = 0x40;
+
+/// Indirect register IOAPICID.
+pub const REG_ID: u32 = 0x00;
+/// Indirect register IOAPICVER (§3.2.2).
+pub const REG_VERSION: u32 = 0x01;
+/// Indirect register IOAPICARB.
+pub const REG_ARB: u32 = 0x02;
+/// Indirect register of the low half of redirection entry `pin` (§3.2.4); the high half is
+/// the next one.
+pub const fn redirection_low(pin: u8) -> u32 {
+    0x10 + 2 * pin as u32
+}
+
+/// IOAPICVER (§3.2.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Version(pub u32);
+
+impl Version {
+    /// Bits 7:0: the version (0x11 for the 82093AA, 0x20 with the EOI register).
+    pub const fn version(self) -> u8 {
+        self.0 as u8
+    }
+    /// Bits 23:16 + 1: the number of redirection entries.
+    pub const fn pins(self) -> u16 {
+        ((self.0 >> 16) & 0xff) as u16 + 1
+    }
+}
+
+/// Redirection entry bit 16: the pin is masked (§3.2.4).
+pub const REDIRECTION_MASKED: u64 = 1 << 16;
+
+/// The name of the MMIO register at `offset`.
+pub fn name(offset: u32, out: &mut dyn fmt::Write) -> fmt::Result {
+    match offset {
+        IOREGSEL => out.write_str("IOREGSEL"),
+        IOWIN => out.write_str("IOWIN"),
+        EOI => out.write_str("IOAPIC_EOI"),
+        _ => write!(out, "IOAPIC+{offset:#x}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qemu_ioapic_version_has_24_pins() {
+        let v = Version(0x0017_0020);
+        assert_eq!((v.version(), v.pins()), (0x20, 24));
+        assert_eq!(redirection_low(2), 0x14);
+    }
+}
