@@ -143,6 +143,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Reads `site`, recording the value or the fault as [`Ctx::read`] does, and returns which
+    /// it was: for cases whose subject is that an access faults (a #GP on a reserved MSR).
+    pub fn try_read(&mut self, site: Site, width: Width) -> Result<u64, Fault> {
+        match self.platform.read(site, width) {
+            Ok(value) => Ok(self.trace.record(Observation::Read { site, width, value })),
+            Err(fault) => {
+                self.fault(site, width, fault);
+                Err(fault)
+            }
+        }
+    }
+
     /// Reads a 32-bit register.
     pub fn read32(&mut self, site: Site) -> u32 {
         self.read(site, Width::B32) as u32
