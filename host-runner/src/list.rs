@@ -18,6 +18,7 @@ struct Entry {
 
 #[derive(Serialize)]
 struct Needs {
+    arch: &'static str,
     gic_min: String,
     gic_max: String,
     cpus: u8,
@@ -43,6 +44,7 @@ fn entries(backends: &[&'static dyn Backend]) -> Vec<Entry> {
             title: c.title,
             spec: c.spec,
             needs: Needs {
+                arch: c.needs.arch.wire(),
                 gic_min: v(c.needs.gic_min),
                 gic_max: v(c.needs.gic_max),
                 cpus: c.needs.cpus,

@@ -19,6 +19,10 @@ pub struct Needs {
     pub inject: crate::inject::Injection,
     /// x86: whether the case uses x2APIC mode (CPUID.01H:ECX\[21\]).
     pub x2apic: bool,
+    /// x86: whether the case uses an IOAPIC (`Site::Ioapic`).
+    pub ioapic: bool,
+    /// x86: whether the case uses a VT-d remapping unit (`Site::Dmar`).
+    pub iommu: bool,
 }
 
 impl Needs {
@@ -31,6 +35,8 @@ impl Needs {
         its: false,
         inject: crate::inject::Injection::empty(),
         x2apic: false,
+        ioapic: false,
+        iommu: false,
     };
     /// GICv2 only (MMIO CPU interface, GICD_SGIR, ITARGETSR).
     pub const GICV2: Needs = Needs {
@@ -51,6 +57,16 @@ impl Needs {
     /// An x86_64 machine whose CPUs support x2APIC mode.
     pub const X2APIC: Needs = Needs {
         x2apic: true,
+        ..Needs::X86
+    };
+    /// An x86_64 machine with an IOAPIC.
+    pub const IOAPIC: Needs = Needs {
+        ioapic: true,
+        ..Needs::X86
+    };
+    /// An x86_64 machine with a VT-d remapping unit (an ACPI DMAR table).
+    pub const IOMMU: Needs = Needs {
+        iommu: true,
         ..Needs::X86
     };
 
@@ -88,6 +104,12 @@ impl Needs {
     fn unmet_x86(&self, target: &TargetInfo) -> Option<&'static str> {
         if self.x2apic && !target.x86.x2apic {
             return Some("needs x2APIC support (CPUID.01H:ECX[21])");
+        }
+        if self.ioapic && target.x86.ioapic_pins == 0 {
+            return Some("needs an IOAPIC");
+        }
+        if self.iommu && !target.x86.iommu {
+            return Some("needs a VT-d remapping unit (ACPI DMAR)");
         }
         self.unmet_common(target)
     }
@@ -182,6 +204,11 @@ mod tests {
             Some("needs x2APIC support (CPUID.01H:ECX[21])")
         );
         assert_eq!(Needs::X2APIC.unmet(&x86_target(true)), None);
+        assert_eq!(
+            Needs::IOMMU.unmet(&x86_target(true)),
+            Some("needs a VT-d remapping unit (ACPI DMAR)")
+        );
+        assert_eq!(Needs::IOAPIC.unmet(&x86_target(true)), None);
         let smp = Needs {
             cpus: 2,
             ..Needs::X86

@@ -5,7 +5,9 @@
 
 use guest_kit::Case;
 
+mod ioapic_version;
 mod lapic_version;
+mod vtd_version;
 mod x2apic_eoi_read_gp;
 mod x2apic_self_ipi;
 mod xapic_ipi_to_other_cpu;
@@ -14,6 +16,8 @@ mod xapic_tpr_blocks_lower_class;
 /// The x86 cases, in run order: identification, then delivery on one CPU, then across CPUs.
 pub const CASES: &[Case] = &[
     lapic_version::CASE,
+    ioapic_version::CASE,
+    vtd_version::CASE,
     x2apic_eoi_read_gp::CASE,
     x2apic_self_ipi::CASE,
     xapic_tpr_blocks_lower_class::CASE,

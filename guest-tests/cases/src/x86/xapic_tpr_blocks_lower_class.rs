@@ -33,14 +33,22 @@ fn run(ctx: &mut Ctx<'_>) {
     send_self(ctx, LOW);
     send_self(ctx, HIGH);
     let taken = ctx.take_interrupts();
-    ctx.check_eq("taken-count-with-tpr-0x50", taken.as_slice().len() as u64, 1);
+    ctx.check_eq(
+        "taken-count-with-tpr-0x50",
+        taken.as_slice().len() as u64,
+        1,
+    );
     let first = taken.first().map_or(0, |v| v.raw().into());
     ctx.check_eq("higher-class-taken", first, HIGH.raw().into());
     ctx.lapic_eoi();
     let held = ctx.take_interrupts();
     ctx.check("lower-class-held-by-tpr", held.is_empty());
     let irr = ctx.lapic_read(lapic::array_reg(lapic::IRR, LOW));
-    ctx.check_eq("lower-class-pending", (irr >> LOW.bank_bit().1 & 1).into(), 1);
+    ctx.check_eq(
+        "lower-class-pending",
+        (irr >> LOW.bank_bit().1 & 1).into(),
+        1,
+    );
     ctx.lapic_write(lapic::TPR, 0);
     let released = ctx.take_interrupts();
     let first = released.first().map_or(0, |v| v.raw().into());
