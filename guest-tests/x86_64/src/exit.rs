@@ -1,12 +1,12 @@
 //! Ending the run: QEMU's `isa-debug-exit` device when the command line names its port
 //! (`irqsuite.debug-exit=0xf4`), else the ACPI soft-off: SLP_TYPa of `\_S5` with SLP_EN into
-//! PM1a_CNT (ACPI 6.5 §4.8.3.2.1, §7.4.2). Where neither is available the CPU halts and the host's
-//! timeout ends the run.
+//! PM1a_CNT (ACPI 6.5 §4.8.3.2.1, §7.4.2), else on Xen `SCHEDOP_shutdown` ([`crate::xen`]).
+//! Where none is available the CPU halts and the host's timeout ends the run.
 //!
 //! `isa-debug-exit` makes QEMU exit with status `(value << 1) | 1`: the guest writes
 //! [`SUCCESS`] after the final record (status 1) and [`FAILURE`] when it cannot go on (status 3).
 
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use crate::cpu;
 
@@ -24,6 +24,8 @@ const SLP_TYP_SHIFT: u16 = 10;
 static DEBUG_EXIT: AtomicU32 = AtomicU32::new(0);
 /// PM1a_CNT port in bits 15:0, SLP_TYP in 18:16, bit 31 set when known.
 static SOFT_OFF: AtomicU32 = AtomicU32::new(0);
+/// Xen's hypercall page is installed.
+static XEN: AtomicBool = AtomicBool::new(false);
 
 /// The `isa-debug-exit` port named on `cmdline`, if any.
 pub fn debug_exit_port(cmdline: &str) -> Option<u16> {
@@ -33,8 +35,9 @@ pub fn debug_exit_port(cmdline: &str) -> Option<u16> {
     u16::from_str_radix(value.strip_prefix("0x").unwrap_or(value), 16).ok()
 }
 
-/// Records how to end the run.
+/// Records how to end the run (and installs Xen's hypercall page when on Xen).
 pub fn configure(debug_exit: Option<u16>, pm1a_control: Option<u16>, s5_sleep_type: Option<u8>) {
+    XEN.store(crate::xen::init(), Ordering::SeqCst);
     if let Some(port) = debug_exit {
         DEBUG_EXIT.store(u32::from(port), Ordering::SeqCst);
     }
@@ -46,7 +49,9 @@ pub fn configure(debug_exit: Option<u16>, pm1a_control: Option<u16>, s5_sleep_ty
 
 /// Whether the run can end by itself (otherwise the host's timeout ends it).
 pub fn can_power_off() -> bool {
-    DEBUG_EXIT.load(Ordering::SeqCst) != 0 || SOFT_OFF.load(Ordering::SeqCst) != 0
+    DEBUG_EXIT.load(Ordering::SeqCst) != 0
+        || SOFT_OFF.load(Ordering::SeqCst) != 0
+        || XEN.load(Ordering::SeqCst)
 }
 
 /// The normal end, after the final record.
@@ -69,5 +74,6 @@ fn finish(code: u32) -> ! {
         let slp_typ = ((off >> 16) & 7) as u16;
         cpu::outw(off as u16, slp_typ << SLP_TYP_SHIFT | SLP_EN);
     }
+    crate::xen::power_off();
     cpu::halt()
 }

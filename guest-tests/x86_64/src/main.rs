@@ -33,6 +33,7 @@ mod smp;
 mod text;
 mod time;
 mod traps;
+mod xen;
 
 use core::fmt::Write;
 use core::panic::PanicInfo;

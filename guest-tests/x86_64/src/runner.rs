@@ -22,10 +22,10 @@ pub fn run(mut machine: Machine, cmdline: &str, calibration: Calibration) -> ! {
     let info = guest_kit::Platform::info(&platform);
     crate::console::emit(&Record::Config(info));
     if calibration == Calibration::Assumed {
-        log("no PM timer and no CPUID 0x15: TSC rate assumed, timeouts are approximate");
+        log("no PM timer, CPUID 0x15 or Xen leaf: TSC rate assumed, timeouts are approximate");
     }
     if !exit::can_power_off() {
-        log("no isa-debug-exit named and no ACPI PM1a control block: cannot power off");
+        log("no isa-debug-exit, ACPI PM1a control block or Xen: cannot power off");
     }
     if machine.ioapics > 1 {
         log("more than one IOAPIC: Site::Ioapic is the first");

@@ -1,6 +1,6 @@
 //! Time: the TSC, calibrated once against the ACPI PM timer (3.579545 MHz, ACPI 6.5 §4.8.3.3),
-//! or from CPUID leaf 0x15 when there is no PM timer (Xen PVH guests have a hardware-reduced
-//! FADT). Timeouts and the `delay` of the kit's platform use it.
+//! or from CPUID leaf 0x15, or from Xen's CPUID leaf, when there is no PM timer (Xen PVH
+//! guests have a hardware-reduced FADT). Timeouts and the `delay` of the kit's platform use it.
 
 use core::sync::atomic::{AtomicU64, Ordering};
 
@@ -23,6 +23,8 @@ pub enum Calibration {
     PmTimer,
     /// From CPUID 0x15 (TSC/crystal ratio and crystal frequency).
     Cpuid,
+    /// From the frequency Xen reports (its CPUID leaf base+3).
+    Xen,
     /// Not measured: [`FALLBACK_TSC_PER_US`] assumed.
     Assumed,
 }
@@ -56,6 +58,10 @@ pub fn calibrate(pm_timer: Option<(u16, bool)>) -> Calibration {
             TSC_PER_US.store((hz / 1_000_000).max(1), Ordering::SeqCst);
             return Calibration::Cpuid;
         }
+    }
+    if let Some(khz) = crate::xen::tsc_khz() {
+        TSC_PER_US.store((khz / 1_000).max(1), Ordering::SeqCst);
+        return Calibration::Xen;
     }
     Calibration::Assumed
 }

@@ -8,9 +8,9 @@
 //! - **Exceptions (0-31)** taken during a [`guarded`] access (RDMSR, WRMSR, one MMIO `mov`) are
 //!   remembered for the access, which returns them as a `Fault::X86`; the handler resumes after
 //!   the faulting instruction, whose length the access knows. Any other exception is reported as
-//!   an `xexc` record (vector, error code, RIP); traps (#DB, #BP, #OF) resume, a fault cannot (its
-//!   instruction would fault again), so the guest says so and exits: the host reboots it after
-//!   that case.
+//!   an `xexc` record (vector, error code, RIP); traps (#DB, #BP, #OF) and NMIs resume, a fault
+//!   cannot (its instruction would fault again), so the guest says so and exits: the host
+//!   reboots it after that case.
 //! - **Interrupts (32-255)** are appended to the CPU's window list ([`window`]) and return
 //!   without an EOI: the case EOIs (the x86 seam, "interrupt delivery is an observation").
 //!   Interrupt gates clear RFLAGS.IF, so a handler is never interrupted; a higher-priority vector
@@ -202,8 +202,9 @@ extern "C" fn trap(frame: &mut Frame) {
             error_code: frame.error_code as u32,
             rip: frame.rip,
         }));
-        // #DB, #BP and #OF are traps: RIP is past the instruction already.
-        if !matches!(vector.raw(), 1 | 3 | 4) {
+        // #DB, #BP and #OF are traps (RIP is past the instruction already) and an NMI returns
+        // to the instruction it interrupted: those resume.
+        if !matches!(vector.raw(), 1..=4) {
             console::emit(&Record::Log(
                 "unexpected fault: its instruction cannot be resumed, exiting",
             ));
