@@ -62,7 +62,7 @@ extern "C" fn rust_start(start_info: u32) -> ! {
         machine.pm1a_control,
         machine.s5_sleep_type,
     );
-    runner::run(machine, start.cmdline, calibration)
+    runner::run(machine, start, calibration)
 }
 
 /// Discovery failed: say why and end the run as well as the guest can.

@@ -11,12 +11,14 @@ use core::fmt::Write;
 
 use crate::acpi::Machine;
 use crate::platform::GuestPlatform;
+use crate::pvh::StartInfo;
 use crate::text::Truncating;
 use crate::time::Calibration;
 use crate::{cpu, exit, mmio, smp};
 
 /// Runs the suite; never returns.
-pub fn run(mut machine: Machine, cmdline: &str, calibration: Calibration) -> ! {
+pub fn run(mut machine: Machine, start: StartInfo, calibration: Calibration) -> ! {
+    let cmdline = start.cmdline;
     boot_cpu_first(&mut machine);
     let mut platform = GuestPlatform::new(&machine, cmdline);
     let info = guest_kit::Platform::info(&platform);
@@ -32,7 +34,7 @@ pub fn run(mut machine: Machine, cmdline: &str, calibration: Calibration) -> ! {
     }
     describe(&machine);
     software_enable(&machine);
-    smp::start_secondaries(&machine, &platform);
+    smp::start_secondaries(&machine, &platform, &start);
     let selection = match Selection::from_bootargs(cmdline) {
         Ok(selection) => selection,
         Err(why) => {

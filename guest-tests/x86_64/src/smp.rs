@@ -31,6 +31,7 @@ use crate::acpi::Machine;
 use crate::cpu::{self, MAX_CPUS};
 use crate::once::SetOnce;
 use crate::platform::GuestPlatform;
+use crate::pvh::StartInfo;
 use crate::text::Truncating;
 use crate::{console, exit, mmio, time};
 
@@ -172,7 +173,13 @@ fn tramp_field(sym: *const u8) -> u64 {
 
 /// Starts every enabled CPU the MADT lists after the boot CPU (CPU 0 is the boot CPU: the
 /// runner put its APIC ID first), one at a time.
-pub fn start_secondaries(machine: &Machine, platform: &GuestPlatform) {
+pub fn start_secondaries(machine: &Machine, platform: &GuestPlatform, start: &StartInfo) {
+    if machine.cpus > 1 && start.is_ram(TRAMPOLINE, TRAMPOLINE + 0x1000) == Some(false) {
+        log(format_args!(
+            "{TRAMPOLINE:#x} is not RAM in the PVH memory map: other cpus not started"
+        ));
+        return;
+    }
     if machine.cpus_listed > MAX_CPUS {
         log(format_args!(
             "{} cpus listed: cpus {MAX_CPUS} and up are not started",
