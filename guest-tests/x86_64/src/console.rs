@@ -21,6 +21,9 @@ const LSR_THR_EMPTY: u8 = 1 << 5;
 pub const INPUT_LINE: usize = 64;
 /// Polls of a busy transmitter before writing anyway.
 const THRE_POLLS: u32 = 1_000_000;
+/// The 16550's transmit FIFO depth: once THRE says it is empty, this many bytes go out without
+/// another status read (each port access is a VM exit under a hypervisor).
+const TX_FIFO: usize = 16;
 
 /// The sequence number of the next record.
 static SEQ: AtomicU32 = AtomicU32::new(0);
@@ -90,19 +93,23 @@ pub fn emit(record: &Record<'_>) {
 }
 
 fn write_line(text: &str) {
-    for &b in text.as_bytes() {
-        put(b);
+    let bytes = text.as_bytes().iter().chain(b"\n");
+    for (i, &byte) in bytes.enumerate() {
+        if i % TX_FIFO == 0 {
+            wait_tx_empty();
+        }
+        cpu::outb(COM1, byte);
     }
-    put(b'\n');
 }
 
-fn put(byte: u8) {
+/// Waits (bounded) until the transmitter is empty (LSR.THRE, with the FIFOs on: the whole
+/// transmit FIFO).
+fn wait_tx_empty() {
     for _ in 0..THRE_POLLS {
         if cpu::inb(COM1 + LSR) & LSR_THR_EMPTY != 0 {
-            break;
+            return;
         }
     }
-    cpu::outb(COM1, byte);
 }
 
 /// Reads one line of console input into `buf`, polling until `deadline_us` ([`time::now_us`]).
