@@ -172,6 +172,8 @@ impl Platform for ModelPlatform {
             Inject::Msi { device, event } => {
                 let _ = self.gic.its_translate(device, event);
             }
+            // An Arm machine has no x86 MSI path.
+            Inject::X86Msi { .. } => return Err(request.refusal().1),
         }
         Ok(())
     }

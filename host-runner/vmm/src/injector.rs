@@ -41,6 +41,8 @@ impl Injector {
                     request.refusal().1
                 })
             }
+            // An Arm VM has no x86 MSI path.
+            Inject::X86Msi { .. } => Err(request.refusal().1),
             Inject::Msi { device, event } => {
                 if !self.its {
                     return Err(NO_ITS);

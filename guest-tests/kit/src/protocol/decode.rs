@@ -126,6 +126,12 @@ fn parse_body(body: &str) -> Result<Record<'_>, DecodeError> {
                     device: f.dec("msi device")?,
                     event: f.dec("msi event")?,
                 },
+                "xmsi" => crate::inject::Inject::X86Msi {
+                    address: f.hex32("xmsi address")?,
+                    data: f.hex32("xmsi data")?,
+                    source_id: u16::try_from(f.hex32("xmsi source-id")?)
+                        .map_err(|_| DecodeError::Malformed("xmsi source-id"))?,
+                },
                 _ => return Err(DecodeError::Malformed("request kind")),
             };
             Record::Request { id, request }

@@ -127,6 +127,14 @@ fn every_kind() -> Vec<Record<'static>> {
                 event: 1,
             },
         },
+        Record::Request {
+            id: 5,
+            request: crate::inject::Inject::X86Msi {
+                address: 0xfee0_1000,
+                data: 0x4031,
+                source_id: 0x0010,
+            },
+        },
     ]
 }
 
