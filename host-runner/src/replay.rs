@@ -6,9 +6,10 @@
 //! value (noting a difference), so the case follows the path the target took. The first
 //! architectural mismatch is the divergence; comparison stops there.
 
-use guest_kit::{Case, Ctx, Observation, TargetInfo, Trace, reset};
+use guest_kit::{Arch, Case, Ctx, Observation, Platform, TargetInfo, Trace, reset};
+use reference_vtd::{LowestPriority, allowed_lowest_priority_choices};
 
-use crate::model::ModelPlatform;
+use crate::model::{self, X86Model};
 
 /// Collects the model's observations.
 #[derive(Default)]
@@ -159,11 +160,66 @@ impl Trace for Replay<'_> {
     }
 }
 
-/// Runs `case` on a fresh model shaped like `info`, from the kit's reset state, into `trace`.
+/// Runs `case` on a fresh model shaped like `info` (of its architecture), from the kit's reset
+/// state, into `trace`.
 pub fn run_case(case: &Case, info: TargetInfo, trace: &mut dyn Trace) {
-    let mut model = ModelPlatform::new(info);
-    reset::quiesce(&mut model);
-    let mut ctx = Ctx::new(&mut model, trace);
+    run_case_on(case, model::for_target(info).as_mut(), trace);
+}
+
+/// Runs `case` on `model`, from the kit's reset state, into `trace`.
+pub fn run_case_on(case: &Case, model: &mut dyn Platform, trace: &mut dyn Trace) {
+    reset::quiesce(model);
+    let mut ctx = Ctx::new(model, trace);
     (case.run)(&mut ctx);
     ctx.finish();
+}
+
+/// A choice of the model's configuration the replay took from the target, because the
+/// target's trace follows it and not the model's default (e.g. the CPU lowest-priority
+/// messages go to, SDM vol. 3 §11.6.2.4: an implementation-defined choice among the allowed
+/// ones).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Adopted {
+    /// What was chosen.
+    pub label: &'static str,
+    /// The target's choice.
+    pub target: String,
+    /// The model's default.
+    pub model: String,
+}
+
+/// Replays `target` (the trace of `case` on a machine shaped like `info`) through the model in
+/// lockstep, finished. On x86, when the replay with irqsuite's lowest-priority choice diverges
+/// and one with another allowed choice ([`allowed_lowest_priority_choices`]) does not, that one
+/// is the target's: its replay is returned with the choice adopted.
+pub fn lockstep<'t>(
+    case: &Case,
+    info: TargetInfo,
+    target: &'t [Observation<'t>],
+) -> (Replay<'t>, Option<Adopted>) {
+    let mut replay = Replay::new(target);
+    run_case(case, info, &mut replay);
+    replay.finish();
+    if replay.divergence.is_none() || info.arch != Arch::X86_64 {
+        return (replay, None);
+    }
+    let default = LowestPriority::default();
+    for &choice in allowed_lowest_priority_choices() {
+        if choice == default {
+            continue;
+        }
+        let mut other = Replay::new(target);
+        let mut model = X86Model::with_lowest_priority(info, choice);
+        run_case_on(case, &mut model, &mut other);
+        other.finish();
+        if other.divergence.is_none() {
+            let adopted = Adopted {
+                label: "lowest-priority",
+                target: format!("{choice:?}"),
+                model: format!("{default:?}"),
+            };
+            return (other, Some(adopted));
+        }
+    }
+    (replay, None)
 }

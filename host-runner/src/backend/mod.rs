@@ -67,6 +67,49 @@ pub const fn gic_targets(cpus: u8, inject: Injection) -> [TargetSpec; 3] {
     ]
 }
 
+/// An x86_64 machine with `cpus` CPUs, a 24-pin IOAPIC (the 82093AA's, as QEMU's q35 has),
+/// x2APIC support when `x2apic`, a VT-d remapping unit when `iommu`, and the host-side
+/// requests the backend serves. The GIC fields do not apply (`V2`/0, as the x86 guest reports
+/// them); a real target reports its own shape in its `cfg` record and the model follows that.
+pub const fn x86_shape(cpus: u8, x2apic: bool, iommu: bool, inject: Injection) -> TargetInfo {
+    TargetInfo {
+        arch: Arch::X86_64,
+        gic: GicVersion::V2,
+        cpus,
+        it_lines: 0,
+        pri_bits: 0,
+        its: false,
+        arena: 0,
+        lpi_clearable: false,
+        inject,
+        x86: guest_kit::X86Info {
+            ioapic_pins: 24,
+            x2apic,
+            iommu,
+        },
+    }
+}
+
+/// The x86 targets of a backend with `cpus` CPUs that serves `inject`: `xapic` (a CPU without
+/// x2APIC), `x2apic`, and `x2apic-intremap` (x2APIC and a VT-d unit with interrupt
+/// remapping).
+pub const fn x86_targets(cpus: u8, inject: Injection) -> [TargetSpec; 3] {
+    [
+        TargetSpec {
+            name: "xapic",
+            shape: x86_shape(cpus, false, false, inject),
+        },
+        TargetSpec {
+            name: "x2apic",
+            shape: x86_shape(cpus, true, false, inject),
+        },
+        TargetSpec {
+            name: "x2apic-intremap",
+            shape: x86_shape(cpus, true, true, inject),
+        },
+    ]
+}
+
 /// Why a backend cannot run here.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unavailable {
