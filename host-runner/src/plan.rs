@@ -91,14 +91,13 @@ pub fn plan(
     }
     let mut planned = Vec::new();
     for &backend in backends {
-        let unavailable = backend.availability().err();
         for spec in backend.targets() {
             if targets.is_empty() || targets.iter().any(|t| t == spec.name) {
                 planned.push(PlannedTarget {
                     backend,
                     target: *spec,
                     cases: cases.clone(),
-                    unavailable: unavailable.clone(),
+                    unavailable: backend.target_availability(spec).err(),
                 });
             }
         }

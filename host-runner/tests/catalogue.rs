@@ -83,8 +83,8 @@ fn main() {
     let all_cases: Vec<usize> = (0..irq_cases::CATALOGUE.len()).collect();
     let mut trials = Vec::new();
     for &backend in backend::all() {
-        let available = backend.availability();
         for target in backend.targets() {
+            let available = backend.target_availability(target);
             for (index, case) in irq_cases::CATALOGUE.iter().enumerate() {
                 let name = format!("{}/{}/{}", backend.name(), target.name, case.id);
                 let unmet = case.needs.unmet(&target.shape);

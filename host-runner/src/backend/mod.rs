@@ -150,6 +150,11 @@ pub trait Backend: Sync {
     fn targets(&self) -> &'static [TargetSpec];
     /// Whether it can run on this machine.
     fn availability(&self) -> Result<(), Unavailable>;
+    /// Whether `target` can run on this machine (a backend whose targets need different tools,
+    /// e.g. qemu-tcg's aarch64 and x86_64 QEMUs); the default: whether the backend can.
+    fn target_availability(&self, _target: &TargetSpec) -> Result<(), Unavailable> {
+        self.availability()
+    }
     /// Runs catalogue cases `cases` (indices, ascending) on `target`, sending a `CaseFinished`
     /// for every one of them and a `TargetFinished` at the end.
     fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>);

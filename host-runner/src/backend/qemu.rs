@@ -1,13 +1,14 @@
-//! `qemu-tcg`: QEMU's own GIC under TCG, `qemu-system-aarch64 -machine virt,gic-version=N`, the
-//! whole catalogue of a target in one boot.
+//! `qemu-tcg`: QEMU's own interrupt controllers under TCG, the whole catalogue of a target in
+//! one boot: its GIC (`qemu-system-aarch64 -machine virt,gic-version=N`) and its local APIC,
+//! IOAPIC and VT-d unit (`qemu-system-x86_64 -machine q35`, [`x86_command`]).
 
 use std::io;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Mutex;
 
-use guest_kit::GicVersion;
 use guest_kit::inject::Injection;
+use guest_kit::{Arch, GicVersion};
 
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
 use crate::events::TargetName;
@@ -17,15 +18,25 @@ use crate::{build, tools};
 pub struct QemuTcg;
 
 const QEMU: &str = "qemu-system-aarch64";
+/// The x86 targets' QEMU.
+const QEMU_X86: &str = "qemu-system-x86_64";
+/// The I/O port of the `isa-debug-exit` device the x86 guest ends the run through.
+const DEBUG_EXIT_PORT: u16 = 0xf4;
+/// What `irqsuite setup` does for this backend.
+const SETUP: &str = "irqsuite setup --backend qemu-tcg";
 
 /// Two CPUs: the guest starts the secondaries with PSCI CPU_ON, so the multi-CPU cases run.
 const GIC_TARGETS: [TargetSpec; 3] = super::gic_targets(2, Injection::empty());
 
+/// Two CPUs (started with INIT-SIPI-SIPI). QEMU has no host-side way to drive an IOAPIC pin
+/// or send an MSI as a PCI device (no such QMP command): no injection.
+const X86_TARGETS: [TargetSpec; 3] = super::x86_targets(2, Injection::empty());
+
 /// The GIC targets, plus GICv4 with an ITS. QEMU offers GICv4 only with EL2 emulation
 /// (`virtualization=on`): the guest enters at EL2 there and drops to EL1 before the cases run.
 /// To a guest that does not virtualize, GICv4 is GICv3 with vLPI frames in each
-/// redistributor.
-const TARGETS: [TargetSpec; 4] = [
+/// redistributor. Then the x86 targets.
+const TARGETS: [TargetSpec; 7] = [
     GIC_TARGETS[0],
     GIC_TARGETS[1],
     GIC_TARGETS[2],
@@ -33,6 +44,9 @@ const TARGETS: [TargetSpec; 4] = [
         name: "gicv4-its",
         shape: super::aarch64_shape(GicVersion::V4, 2, true, Injection::empty()),
     },
+    X86_TARGETS[0],
+    X86_TARGETS[1],
+    X86_TARGETS[2],
 ];
 
 fn gic_version(target: &TargetSpec) -> &'static str {
@@ -72,8 +86,77 @@ pub(crate) fn guest_image() -> Result<PathBuf, String> {
     .clone()
 }
 
-/// The QEMU command line for `target` running `cases` from `image`.
+/// The x86 guest's ELF, built once per process.
+fn x86_guest_image() -> Result<PathBuf, String> {
+    static IMAGE: Mutex<Option<Result<PathBuf, String>>> = Mutex::new(None);
+    let mut slot = IMAGE.lock().unwrap_or_else(|e| e.into_inner());
+    slot.get_or_insert_with(|| {
+        if let Some(path) = std::env::var_os("IRQSUITE_X86_64_IMAGE") {
+            return Ok(PathBuf::from(path));
+        }
+        build::x86_64_guest_image(&crate::workspace_root()).map_err(|e| e.to_string())
+    })
+    .clone()
+}
+
+/// The QEMU command line for `target` running `cases` from `image` (of the target's
+/// architecture).
 pub fn command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]) -> Command {
+    match target.shape.arch {
+        Arch::Aarch64 => aarch64_command(target, image, cases),
+        Arch::X86_64 => x86_command(target, image, cases),
+    }
+}
+
+/// `-cpu` for an x86 target: QEMU's baseline `qemu64` model with x2APIC support exactly when
+/// the target has it (CPUID.01H:ECX\[21\]), so the targets differ in nothing else.
+fn x86_cpu(target: &TargetSpec) -> &'static str {
+    match target.shape.x86.x2apic {
+        true => "qemu64,+x2apic",
+        false => "qemu64,-x2apic",
+    }
+}
+
+/// The `qemu-system-x86_64` command line for an x86 target: `-machine q35` (local APICs, a
+/// 24-pin IOAPIC); with a remapping unit, QEMU's `intel-iommu` with interrupt remapping, which
+/// needs the IOAPIC in QEMU's userspace (`kernel-irqchip=split`; under TCG it always is). The
+/// guest ends the run through `isa-debug-exit` (QEMU's exit status 1 is the normal end).
+pub fn x86_command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]) -> Command {
+    let iommu = target.shape.x86.iommu;
+    let machine = match iommu {
+        true => "q35,kernel-irqchip=split",
+        false => "q35",
+    };
+    let mut cmd = Command::new(QEMU_X86);
+    cmd.args(["-machine", machine, "-cpu", x86_cpu(target)])
+        .args(["-smp", &target.shape.cpus.to_string(), "-m", "256M"])
+        .args([
+            "-nodefaults",
+            "-display",
+            "none",
+            "-monitor",
+            "none",
+            "-serial",
+            "stdio",
+        ])
+        .arg("-no-reboot");
+    if iommu {
+        cmd.args(["-device", "intel-iommu,intremap=on"]);
+    }
+    let exit = format!("isa-debug-exit,iobase={DEBUG_EXIT_PORT:#x},iosize=0x04");
+    let bootargs = format!(
+        "{} irqsuite.debug-exit={DEBUG_EXIT_PORT:#x}",
+        console::guest_bootargs(target, cases)
+    );
+    cmd.args(["-device", &exit])
+        .arg("-kernel")
+        .arg(image)
+        .args(["-append", &bootargs]);
+    cmd
+}
+
+/// The `qemu-system-aarch64` command line for a GIC target.
+fn aarch64_command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]) -> Command {
     let mut cmd = Command::new(QEMU);
     cmd.args(["-machine", &machine(target)])
         .args([
@@ -110,13 +193,19 @@ impl Backend for QemuTcg {
         "qemu-tcg"
     }
     fn describe(&self) -> &'static str {
-        "QEMU's own GICv2/GICv3 under TCG (qemu-system-aarch64 -machine virt)"
+        "QEMU's own GICv2/GICv3 and x86 APICs/VT-d under TCG (qemu-system-aarch64 -machine virt, qemu-system-x86_64 -machine q35)"
     }
     fn targets(&self) -> &'static [TargetSpec] {
         &TARGETS
     }
     fn availability(&self) -> Result<(), Unavailable> {
-        tools::require(QEMU, "irqsuite setup --backend qemu-tcg")
+        tools::require(QEMU, SETUP)
+    }
+    fn target_availability(&self, target: &TargetSpec) -> Result<(), Unavailable> {
+        match target.shape.arch {
+            Arch::Aarch64 => tools::require(QEMU, SETUP),
+            Arch::X86_64 => tools::require(QEMU_X86, SETUP),
+        }
     }
     fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>) {
         let name = TargetName {
@@ -124,8 +213,11 @@ impl Backend for QemuTcg {
             target: target.name,
         };
         let launch = |cases: &[usize]| -> io::Result<Command> {
-            let image =
-                guest_image().map_err(|e| io::Error::other(format!("guest build failed: {e}")))?;
+            let image = match target.shape.arch {
+                Arch::Aarch64 => guest_image(),
+                Arch::X86_64 => x86_guest_image(),
+            };
+            let image = image.map_err(|e| io::Error::other(format!("guest build failed: {e}")))?;
             Ok(command(target, &image, cases))
         };
         let hooks = console::Hooks {

@@ -117,12 +117,19 @@ impl Run {
     }
 }
 
-/// Runs `test` as trial `name` where `backend` can run; otherwise the trial is ignored, or,
+/// Runs `test` as trial `name` where `backend` and every one of its targets can run; otherwise the trial is ignored, or,
 /// with `IRQSUITE_REQUIRE=1`, fails with the reason and the fixing command.
 pub fn main(name: &'static str, backend: &dyn Backend, test: fn() -> Result<(), Failed>) -> ! {
     let args = Arguments::from_args();
     let require = std::env::var("IRQSUITE_REQUIRE").is_ok_and(|v| v == "1");
-    let trial = match backend.availability() {
+    // Every target must be able to run: the test pins them all.
+    let available = backend
+        .targets()
+        .iter()
+        .map(|t| backend.target_availability(t))
+        .find(Result::is_err)
+        .unwrap_or_else(|| backend.availability());
+    let trial = match available {
         Ok(()) => Trial::test(name, test),
         Err(u) if require => Trial::test(name, move || {
             Err(format!("{}; fix: {}", u.reason, u.fix).into())
