@@ -15,10 +15,17 @@ pub fn setup(backend: &str) -> Result<String, String> {
     match backend {
         "qemu-tcg" => {
             let qemu = ensure_qemu()?;
+            let qemu_x86 = ensure_qemu_x86()?;
             ensure_rust_target("aarch64-unknown-none")?;
-            let image =
-                build::aarch64_guest_image(&crate::workspace_root()).map_err(|e| e.to_string())?;
-            Ok(format!("{qemu}; guest image {}", image.display()))
+            ensure_rust_target(build::X86_64_TARGET)?;
+            let root = crate::workspace_root();
+            let image = build::aarch64_guest_image(&root).map_err(|e| e.to_string())?;
+            let x86 = build::x86_64_guest_image(&root).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{qemu}; {qemu_x86}; guest images {} and {}",
+                image.display(),
+                x86.display()
+            ))
         }
         "xen-dom0less" => {
             let qemu = ensure_qemu()?;
@@ -92,11 +99,8 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-fn qemu_version() -> Option<String> {
-    let out = Command::new("qemu-system-aarch64")
-        .arg("--version")
-        .output()
-        .ok()?;
+fn qemu_version(program: &str) -> Option<String> {
+    let out = Command::new(program).arg("--version").output().ok()?;
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .next()
@@ -134,24 +138,35 @@ fn debian_mirror() -> String {
 }
 
 fn ensure_qemu() -> Result<String, String> {
-    if tools::find("qemu-system-aarch64").is_none() {
-        install_qemu()?;
-    }
-    qemu_version().ok_or_else(|| "qemu-system-aarch64 is installed but does not run".to_owned())
+    ensure_qemu_program("qemu-system-aarch64", "qemu-system-arm")
 }
 
-fn install_qemu() -> Result<(), String> {
+/// `qemu-system-x86_64` (Debian's `qemu-system-x86`), for qemu-tcg's x86 targets.
+fn ensure_qemu_x86() -> Result<String, String> {
+    ensure_qemu_program("qemu-system-x86_64", "qemu-system-x86")
+}
+
+/// Installs Debian package `package` (from bookworm-backports on bookworm, for QEMU 10) when
+/// `program` is missing; returns its version line.
+fn ensure_qemu_program(program: &str, package: &str) -> Result<String, String> {
+    if tools::find(program).is_none() {
+        install_qemu(program, package)?;
+    }
+    qemu_version(program).ok_or_else(|| format!("{program} is installed but does not run"))
+}
+
+fn install_qemu(program: &str, package: &str) -> Result<(), String> {
     let codename = os_codename().unwrap_or_default();
     let backports = codename == "bookworm";
     let manual = if backports {
-        "add bookworm-backports to apt's sources, then apt-get install -t bookworm-backports qemu-system-arm"
+        format!(
+            "add bookworm-backports to apt's sources, then apt-get install -t bookworm-backports {package}"
+        )
     } else {
-        "apt-get install qemu-system-arm"
+        format!("apt-get install {package}")
     };
     if !nix::unistd::geteuid().is_root() || tools::find("apt-get").is_none() {
-        return Err(format!(
-            "qemu-system-aarch64 is missing; as root on Debian: {manual}"
-        ));
+        return Err(format!("{program} is missing; as root on Debian: {manual}"));
     }
     if backports && !Path::new(BACKPORTS_SOURCE).exists() {
         let source = format!(
@@ -173,7 +188,7 @@ fn install_qemu() -> Result<(), String> {
     if backports {
         install.args(["-t", "bookworm-backports"]);
     }
-    run(install.arg("qemu-system-arm"))
+    run(install.arg(package))
 }
 
 fn ensure_rust_target(target: &str) -> Result<(), String> {
