@@ -5,7 +5,9 @@ pub mod console;
 pub mod kvm;
 pub mod qemu;
 pub mod reference;
+pub mod scratch;
 pub mod xen;
+pub mod xl;
 
 use std::time::Duration;
 
@@ -133,6 +135,7 @@ pub fn all() -> &'static [&'static dyn Backend] {
         &qemu::QemuTcg,
         &xen::XenDom0less,
         &kvm::KvmArm64,
+        &xl::Xl,
     ]
 }
 

@@ -1,0 +1,140 @@
+//! Whether this machine is a Xen host the `xl` backend can use: `xl` on `PATH`, an arm64 host
+//! (the guest is an arm64 Image), root (the toolstack talks to Xen through privileged
+//! interfaces), and Xen's control domain (`/proc/xen/capabilities` says `control_d`). Each
+//! missing piece is an [`Unavailable`] with the command or step that fixes it.
+
+use std::path::PathBuf;
+
+use crate::backend::Unavailable;
+use crate::tools;
+
+/// What the checks look at, gathered once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facts {
+    /// Where `xl` is, when it is on `PATH`.
+    pub xl: Option<PathBuf>,
+    /// The host's architecture (`std::env::consts::ARCH`).
+    pub arch: &'static str,
+    /// The process runs as root.
+    pub root: bool,
+    /// The host is Xen's control domain (dom0).
+    pub dom0: bool,
+}
+
+/// The file Linux offers in dom0 and in domUs (`/proc/xen`, the xenfs mount); dom0's says
+/// `control_d`.
+const CAPABILITIES: &str = "/proc/xen/capabilities";
+
+impl Facts {
+    /// The facts of this machine and process.
+    pub fn probe() -> Facts {
+        Facts {
+            xl: tools::find("xl"),
+            arch: std::env::consts::ARCH,
+            root: nix::unistd::geteuid().is_root(),
+            dom0: std::fs::read_to_string(CAPABILITIES).is_ok_and(|c| c.contains("control_d")),
+        }
+    }
+}
+
+/// The `xl` to run, or the first thing that keeps this machine from running the backend.
+pub fn check(facts: &Facts) -> Result<PathBuf, Unavailable> {
+    let missing = |reason: String, fix: &str| Unavailable {
+        reason,
+        fix: fix.to_owned(),
+    };
+    let xl = facts.xl.clone().ok_or_else(|| {
+        missing(
+            "xl (Xen's toolstack) is not installed".into(),
+            "on an arm64 Debian host: apt-get install xen-system-arm64, then boot Xen with this system as dom0",
+        )
+    })?;
+    if facts.arch != "aarch64" {
+        return Err(missing(
+            format!(
+                "this host is {}; the guest is an arm64 Image, so xl needs an arm64 Xen host",
+                facts.arch
+            ),
+            "run irqsuite on an arm64 Xen host (dom0)",
+        ));
+    }
+    if !facts.root {
+        return Err(missing(
+            "xl needs root to create domains".into(),
+            "sudo irqsuite run --backend xl",
+        ));
+    }
+    if !facts.dom0 {
+        return Err(missing(
+            format!("{CAPABILITIES} does not say control_d: this system is not Xen's dom0"),
+            "boot Xen with this system as dom0 (Debian: apt-get install xen-system-arm64, then reboot into the Xen entry)",
+        ));
+    }
+    Ok(xl)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn xen_host() -> Facts {
+        Facts {
+            xl: Some(PathBuf::from("/usr/sbin/xl")),
+            arch: "aarch64",
+            root: true,
+            dom0: true,
+        }
+    }
+
+    #[test]
+    fn an_arm64_dom0_with_xl_as_root_can_run() {
+        assert_eq!(check(&xen_host()), Ok(PathBuf::from("/usr/sbin/xl")));
+    }
+
+    #[test]
+    fn missing_xl_is_named_first_with_the_package_that_brings_it() {
+        let facts = Facts {
+            xl: None,
+            arch: "x86_64",
+            root: false,
+            dom0: false,
+        };
+        let u = check(&facts).unwrap_err();
+        assert!(u.reason.contains("xl (Xen's toolstack) is not installed"));
+        assert!(
+            u.fix.contains("apt-get install xen-system-arm64"),
+            "{}",
+            u.fix
+        );
+    }
+
+    #[test]
+    fn an_x86_host_is_refused_because_the_guest_is_arm64() {
+        let facts = Facts {
+            arch: "x86_64",
+            ..xen_host()
+        };
+        assert!(check(&facts).unwrap_err().reason.contains("x86_64"));
+    }
+
+    #[test]
+    fn a_user_without_root_is_told_to_use_sudo() {
+        let facts = Facts {
+            root: false,
+            ..xen_host()
+        };
+        assert_eq!(
+            check(&facts).unwrap_err().fix,
+            "sudo irqsuite run --backend xl"
+        );
+    }
+
+    #[test]
+    fn a_domu_or_bare_metal_host_is_not_dom0() {
+        let facts = Facts {
+            dom0: false,
+            ..xen_host()
+        };
+        assert!(check(&facts).unwrap_err().reason.contains("not Xen's dom0"));
+    }
+}
