@@ -87,7 +87,7 @@ fn recorded_console_gives_each_case_its_records_reports_the_garbled_one_and_sees
 
 /// A stand-in `xl` in `dir`: it keeps a journal of its calls (`dir/calls`) and whether the
 /// domain exists (`dir/alive`), and its console replays `console` for the first boot and
-/// `later` for every other one.
+/// `later` for every other one. Like xenconsole, its console needs a live input (a pipe).
 fn stand_in_xl(dir: &Path, first: &str, later: &str) -> PathBuf {
     let script = format!(
         r#"#!/bin/sh
@@ -104,6 +104,8 @@ unpause) [ -e "$state/alive" ] ;;
 destroy) rm "$state/alive" ;;
 console)
     [ "$2 $3" = "-t vuart" ] || exit 2
+    # xenconsole ends at the end of its input: it must be the machine's console input.
+    [ -p /dev/stdin ] || {{ echo "console input is not the machine's" >&2; exit 3; }}
     if [ "$(grep -c '^create' "$state/calls")" = 1 ]; then {first}; else {later}; fi ;;
 *) exit 2 ;;
 esac

@@ -14,11 +14,14 @@ pub struct Toolstack {
 }
 
 /// Attaches the vpl011 console, then lets the guest run, and lasts as long as the console.
-/// `$0` is `xl`, `$1` the domain. The console's input is the machine's (`<&0`: a shell gives a
-/// background command `/dev/null` otherwise, and xenconsole ends at end of input); the guest's
+/// `$0` is `xl`, `$1` the domain. The console's input must stay the machine's: xenconsole ends
+/// at the end of its input, and a shell without job control gives a background command
+/// `/dev/null` (dash even under `<&0`), so the input goes through descriptor 3. The guest's
 /// lines printed before the console connects wait in xenconsoled's buffer, so none is lost.
-const CONSOLE_SCRIPT: &str = r#""$0" console -t vuart "$1" <&0 &
+const CONSOLE_SCRIPT: &str = r#"exec 3<&0
+"$0" console -t vuart "$1" <&3 3<&- &
 console=$!
+exec 3<&-
 "$0" unpause "$1" || { kill "$console"; exit 1; }
 wait "$console""#;
 
