@@ -109,6 +109,13 @@ pub trait Backend: Sync {
     fn targets(&self) -> &'static [TargetSpec];
     /// Whether it can run on this machine.
     fn availability(&self) -> Result<(), Unavailable>;
+    /// Whether this machine is a host it runs on at all (the hardware, the hypervisor under
+    /// the system), whatever is installed: `IRQSUITE_REQUIRE=1` requires only the backends of
+    /// the machine's kind to run (what `irqsuite setup` can make available). Any machine by
+    /// default.
+    fn machine(&self) -> Result<(), Unavailable> {
+        Ok(())
+    }
     /// Runs catalogue cases `cases` (indices, ascending) on `target`, sending a `CaseFinished`
     /// for every one of them and a `TargetFinished` at the end.
     fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>);

@@ -125,6 +125,9 @@ impl Backend for Xl {
     fn availability(&self) -> Result<(), Unavailable> {
         host::check(&Facts::probe()).map(|_| ())
     }
+    fn machine(&self) -> Result<(), Unavailable> {
+        host::machine(&Facts::probe())
+    }
     fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>) {
         let prepared = host::check(&Facts::probe())
             .map_err(|u| format!("{}; fix: {}", u.reason, u.fix))

@@ -37,18 +37,16 @@ impl Facts {
     }
 }
 
-/// The `xl` to run, or the first thing that keeps this machine from running the backend.
-pub fn check(facts: &Facts) -> Result<PathBuf, Unavailable> {
-    let missing = |reason: String, fix: &str| Unavailable {
+fn missing(reason: String, fix: &str) -> Unavailable {
+    Unavailable {
         reason,
         fix: fix.to_owned(),
-    };
-    let xl = facts.xl.clone().ok_or_else(|| {
-        missing(
-            "xl (Xen's toolstack) is not installed".into(),
-            "on an arm64 Debian host: apt-get install xen-system-arm64, then boot Xen with this system as dom0",
-        )
-    })?;
+    }
+}
+
+/// Whether this machine is the kind of host the backend runs on at all: arm64, and Xen's
+/// dom0. No `irqsuite setup` makes it one.
+pub fn machine(facts: &Facts) -> Result<(), Unavailable> {
     if facts.arch != "aarch64" {
         return Err(missing(
             format!(
@@ -58,16 +56,29 @@ pub fn check(facts: &Facts) -> Result<PathBuf, Unavailable> {
             "run irqsuite on an arm64 Xen host (dom0)",
         ));
     }
-    if !facts.root {
-        return Err(missing(
-            "xl needs root to create domains".into(),
-            "sudo irqsuite run --backend xl",
-        ));
-    }
     if !facts.dom0 {
         return Err(missing(
             format!("{CAPABILITIES} does not say control_d: this system is not Xen's dom0"),
             "boot Xen with this system as dom0 (Debian: apt-get install xen-system-arm64, then reboot into the Xen entry)",
+        ));
+    }
+    Ok(())
+}
+
+/// The `xl` to run, or the first thing that keeps this machine from running the backend:
+/// `xl` missing, then [`machine`], then root.
+pub fn check(facts: &Facts) -> Result<PathBuf, Unavailable> {
+    let xl = facts.xl.clone().ok_or_else(|| {
+        missing(
+            "xl (Xen's toolstack) is not installed".into(),
+            "on an arm64 Debian host: apt-get install xen-system-arm64, then boot Xen with this system as dom0",
+        )
+    })?;
+    machine(facts)?;
+    if !facts.root {
+        return Err(missing(
+            "xl needs root to create domains".into(),
+            "sudo irqsuite run --backend xl",
         ));
     }
     Ok(xl)
@@ -127,6 +138,16 @@ mod tests {
             check(&facts).unwrap_err().fix,
             "sudo irqsuite run --backend xl"
         );
+    }
+
+    #[test]
+    fn an_x86_machine_is_not_an_xl_host_whatever_is_installed() {
+        let facts = Facts {
+            arch: "x86_64",
+            ..xen_host()
+        };
+        assert!(machine(&facts).is_err());
+        assert_eq!(machine(&xen_host()), Ok(()));
     }
 
     #[test]
