@@ -44,11 +44,12 @@ fn missing(reason: String, fix: &str) -> Unavailable {
     }
 }
 
-/// Whether this machine is the kind of host the backend runs on at all: arm64, and Xen's
-/// dom0. No `irqsuite setup` makes it one.
-pub fn machine(facts: &Facts) -> Result<(), Unavailable> {
+/// Why this machine is not the kind of host the backend runs on (arm64, Xen's dom0), each
+/// with its fix; none when it is. No `irqsuite setup` changes these.
+fn machine_shortfalls(facts: &Facts) -> Vec<Unavailable> {
+    let mut found = vec![];
     if facts.arch != "aarch64" {
-        return Err(missing(
+        found.push(missing(
             format!(
                 "this host is {}; the guest is an arm64 Image, so xl needs an arm64 Xen host",
                 facts.arch
@@ -57,31 +58,49 @@ pub fn machine(facts: &Facts) -> Result<(), Unavailable> {
         ));
     }
     if !facts.dom0 {
-        return Err(missing(
+        found.push(missing(
             format!("{CAPABILITIES} does not say control_d: this system is not Xen's dom0"),
             "boot Xen with this system as dom0 (Debian: apt-get install xen-system-arm64, then reboot into the Xen entry)",
         ));
     }
-    Ok(())
+    found
 }
 
-/// The `xl` to run, or the first thing that keeps this machine from running the backend:
-/// `xl` missing, then [`machine`], then root.
+/// Every shortfall in one: the reasons joined, the fix of the first (the most fundamental).
+fn joined(found: Vec<Unavailable>) -> Result<(), Unavailable> {
+    let Some(first) = found.first() else {
+        return Ok(());
+    };
+    let reasons: Vec<&str> = found.iter().map(|u| u.reason.as_str()).collect();
+    Err(missing(reasons.join("; "), &first.fix))
+}
+
+/// Whether this machine is the kind of host the backend runs on at all: arm64, and Xen's
+/// dom0.
+pub fn machine(facts: &Facts) -> Result<(), Unavailable> {
+    joined(machine_shortfalls(facts))
+}
+
+/// The `xl` to run, or everything that keeps this machine from running the backend: what the
+/// machine is not ([`machine`]), `xl` missing, not root. The fix is the first one's: no point
+/// installing xl on a machine that cannot run Xen guests.
 pub fn check(facts: &Facts) -> Result<PathBuf, Unavailable> {
-    let xl = facts.xl.clone().ok_or_else(|| {
-        missing(
-            "xl (Xen's toolstack) is not installed".into(),
-            "on an arm64 Debian host: apt-get install xen-system-arm64, then boot Xen with this system as dom0",
-        )
-    })?;
-    machine(facts)?;
+    let mut found = machine_shortfalls(facts);
+    let no_xl = missing(
+        "xl (Xen's toolstack) is not installed".into(),
+        "on an arm64 Debian host: apt-get install xen-system-arm64, then boot Xen with this system as dom0",
+    );
+    if facts.xl.is_none() {
+        found.push(no_xl.clone());
+    }
     if !facts.root {
-        return Err(missing(
+        found.push(missing(
             "xl needs root to create domains".into(),
             "sudo irqsuite run --backend xl",
         ));
     }
-    Ok(xl)
+    joined(found)?;
+    facts.xl.clone().ok_or(no_xl)
 }
 
 #[cfg(test)]
@@ -103,7 +122,22 @@ mod tests {
     }
 
     #[test]
-    fn missing_xl_is_named_first_with_the_package_that_brings_it() {
+    fn on_a_dom0_missing_xl_is_fixed_by_the_package_that_brings_it() {
+        let facts = Facts {
+            xl: None,
+            ..xen_host()
+        };
+        let u = check(&facts).unwrap_err();
+        assert_eq!(u.reason, "xl (Xen's toolstack) is not installed");
+        assert!(
+            u.fix.contains("apt-get install xen-system-arm64"),
+            "{}",
+            u.fix
+        );
+    }
+
+    #[test]
+    fn every_shortfall_is_named_and_the_fix_is_the_most_fundamental() {
         let facts = Facts {
             xl: None,
             arch: "x86_64",
@@ -111,12 +145,15 @@ mod tests {
             dom0: false,
         };
         let u = check(&facts).unwrap_err();
-        assert!(u.reason.contains("xl (Xen's toolstack) is not installed"));
-        assert!(
-            u.fix.contains("apt-get install xen-system-arm64"),
-            "{}",
-            u.fix
-        );
+        for part in [
+            "x86_64",
+            "not Xen's dom0",
+            "xl (Xen's toolstack) is not installed",
+            "root",
+        ] {
+            assert!(u.reason.contains(part), "{part}: {}", u.reason);
+        }
+        assert_eq!(u.fix, "run irqsuite on an arm64 Xen host (dom0)");
     }
 
     #[test]
