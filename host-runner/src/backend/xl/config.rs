@@ -19,7 +19,7 @@ pub struct DomainConfig<'a> {
     pub name: &'a str,
     /// The guest Image (an arm64 Image: xl's Arm domain builder loads it as Linux would boot).
     pub kernel: &'a Path,
-    /// The guest's command line (`irqsuite.run=...`, [`super::super::console::guest_bootargs`]).
+    /// The guest's command line (`irqsuite.run=...`, [`crate::backend::console::guest_bootargs`]).
     pub cmdline: &'a str,
     /// RAM, in MiB (`memory=`).
     pub memory_mib: u32,
@@ -29,8 +29,8 @@ pub struct DomainConfig<'a> {
     pub gic: GicVersion,
 }
 
-/// `v2` or `v3`, as `gic_version=` spells them. Xen has no GICv4 model for guests: a GICv4
-/// target is refused before this is reached ([`super::TARGETS`] has none).
+/// `v2` or `v3`, as `gic_version=` spells them. Xen has no GICv4 model for guests, and the
+/// backend offers no GICv4 target ([`super::TARGETS`]); a GICv4 shape would get a vGICv3.
 fn gic_version(gic: GicVersion) -> &'static str {
     match gic {
         GicVersion::V2 => "v2",

@@ -98,7 +98,7 @@ impl Toolstack {
     }
 
     /// The machine of one boot: the domain's vpl011 console, the guest unpaused once it is
-    /// attached ([`CONSOLE_SCRIPT`]).
+    /// attached (`CONSOLE_SCRIPT`).
     pub fn console(&self, domain: &str) -> Command {
         let mut cmd = Command::new("sh");
         cmd.arg("-c").arg(CONSOLE_SCRIPT).arg(&self.xl).arg(domain);
