@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::backend::xen;
+use crate::backend::{xen, xl};
 use crate::{build, debian_arm64, tools};
 
 /// The deb822 source this setup adds for QEMU 10 on Debian bookworm.
@@ -47,7 +47,52 @@ pub fn setup(backend: &str) -> Result<String, String> {
             let kernel = build::kernel::fetch_arm64_kernel(&crate::workspace_root())?;
             Ok(format!("{qemu}; arm64 kernel {}", kernel.display()))
         }
+        xl::NAME => setup_xl(),
         _ => Ok("nothing to install".into()),
+    }
+}
+
+/// The browser the matrix's HTML is checked in (`tests/matrix_html.rs`).
+pub const CHROMIUM: &str = "chromium";
+
+/// The command that installs it.
+pub const CHROMIUM_FIX: &str = "irqsuite setup (as root on Debian: apt-get install chromium)";
+
+/// Installs Chromium (Debian's `chromium`), which renders `matrix.html` headless in the
+/// matrix's test, when it is missing; returns its version.
+pub fn ensure_chromium() -> Result<String, String> {
+    if tools::find(CHROMIUM).is_none() {
+        if !nix::unistd::geteuid().is_root() || tools::find("apt-get").is_none() {
+            return Err(format!("{CHROMIUM} is missing; {CHROMIUM_FIX}"));
+        }
+        run(Command::new("apt-get").args(["update", "-qq"]))?;
+        run(Command::new("apt-get")
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .arg(CHROMIUM))?;
+    }
+    let out = Command::new(CHROMIUM)
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("{CHROMIUM} --version: {e}"))?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// The xl backend installs nothing: it needs a Xen host, which no package makes of this
+/// machine. On one, it builds the guest image; elsewhere it says what is missing.
+fn setup_xl() -> Result<String, String> {
+    match xl::host::check(&xl::host::Facts::probe()) {
+        Ok(path) => {
+            ensure_rust_target("aarch64-unknown-none")?;
+            let image =
+                build::aarch64_guest_image(&crate::workspace_root()).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{}; guest image {}",
+                path.display(),
+                image.display()
+            ))
+        }
+        Err(u) => Ok(format!("nothing installed: {} (fix: {})", u.reason, u.fix)),
     }
 }
 

@@ -3,7 +3,7 @@
 //! `cargo xtask test` is the one command that sets up a fresh machine and runs every test: it
 //! installs what the backends need (`irqsuite setup --backend all`: QEMU and dtc from the
 //! distribution, Debian's arm64 Xen unpacked into `target/xen/`, the bare-metal Rust target, the
-//! guest image), checks formatting and lints, runs the
+//! guest image, Chromium for the matrix's HTML check), checks formatting and lints, runs the
 //! workspace's tests with backends required (a missing QEMU fails instead of skipping), and runs
 //! the catalogue on every backend this machine can run.
 

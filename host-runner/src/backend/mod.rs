@@ -5,7 +5,9 @@ pub mod console;
 pub mod kvm;
 pub mod qemu;
 pub mod reference;
+pub mod scratch;
 pub mod xen;
+pub mod xl;
 
 use std::time::Duration;
 
@@ -155,6 +157,13 @@ pub trait Backend: Sync {
     fn target_availability(&self, _target: &TargetSpec) -> Result<(), Unavailable> {
         self.availability()
     }
+    /// Whether this machine is a host it runs on at all (the hardware, the hypervisor under
+    /// the system), whatever is installed: `IRQSUITE_REQUIRE=1` requires only the backends of
+    /// the machine's kind to run (what `irqsuite setup` can make available). Any machine by
+    /// default.
+    fn machine(&self) -> Result<(), Unavailable> {
+        Ok(())
+    }
     /// Runs catalogue cases `cases` (indices, ascending) on `target`, sending a `CaseFinished`
     /// for every one of them and a `TargetFinished` at the end.
     fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>);
@@ -181,6 +190,7 @@ pub fn all() -> &'static [&'static dyn Backend] {
         &qemu::QemuTcg,
         &xen::XenDom0less,
         &kvm::KvmArm64,
+        &xl::Xl,
     ]
 }
 

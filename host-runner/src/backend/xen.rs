@@ -13,7 +13,6 @@
 
 mod chosen;
 mod dtb;
-mod scratch;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -22,11 +21,11 @@ use std::process::Command;
 use guest_kit::GicVersion;
 use guest_kit::inject::Injection;
 
+use super::scratch::Scratch;
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
 use crate::events::TargetName;
 use crate::tools;
 use chosen::Domain;
-use scratch::Scratch;
 
 /// The Xen backend.
 pub struct XenDom0less;

@@ -2,7 +2,8 @@
 //! (Arm PL011 TRM, 3.3.1 UARTDR and 3.3.3 UARTFR). Writes to UARTDR are output bytes, collected
 //! into lines so two vCPUs never interleave inside one; reads of UARTDR take the next byte of
 //! the input the VMM queued (the answers to the guest's requests); UARTFR says the transmit
-//! FIFO is empty and whether input waits; every other register reads as 0 and ignores writes.
+//! FIFO is empty and whether input waits; UARTLCR_H says the FIFOs are on (3.3.7); every other
+//! register reads as 0 and ignores writes.
 
 use std::collections::VecDeque;
 
@@ -10,6 +11,12 @@ use std::collections::VecDeque;
 const DR: u64 = 0x00;
 /// UARTFR, the flag register.
 const FR: u64 = 0x18;
+/// UARTLCR_H, the line control register.
+const LCR_H: u64 = 0x2c;
+/// UARTLCR_H as this UART reports it: FEN (FIFOs enabled) and WLEN = 8 bits. With FIFOs on a
+/// guest may write a FIFO's worth of bytes after each look at UARTFR.TXFE: one trap instead of
+/// one per byte.
+const LCR_H_FIFOS_8BIT: u32 = (1 << 4) | (0b11 << 5);
 /// UARTFR.TXFE: nothing left to send (writes complete at once).
 const FR_TXFE: u32 = 1 << 7;
 /// UARTFR.RXFE: nothing received.
@@ -31,6 +38,7 @@ impl Pl011 {
             DR => self.input.pop_front().map_or(0, u32::from),
             FR if self.input.is_empty() => FR_TXFE | FR_RXFE,
             FR => FR_TXFE,
+            LCR_H => LCR_H_FIFOS_8BIT,
             _ => 0,
         }
     }
@@ -96,6 +104,7 @@ mod tests {
             "TXFF clear: the guest may write"
         );
         assert_ne!(uart.read(FR) & (1 << 4), 0, "RXFE set: no input");
+        assert_ne!(uart.read(LCR_H) & (1 << 4), 0, "FEN: the FIFOs are on");
         assert_eq!(uart.read(0x30), 0);
         assert_eq!(uart.write(0x30, u32::from(b'\n')), None, "not DR: ignored");
         assert!(uart.flush().is_empty());
