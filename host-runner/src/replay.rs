@@ -6,10 +6,11 @@
 //! value (noting a difference), so the case follows the path the target took. The first
 //! architectural mismatch is the divergence; comparison stops there.
 
-use guest_kit::{Arch, Case, Ctx, Observation, Platform, TargetInfo, Trace, reset};
-use reference_vtd::{LowestPriority, allowed_lowest_priority_choices};
+use guest_kit::regs::vtd;
+use guest_kit::{Arch, Case, Ctx, Observation, Platform, Site, TargetInfo, Trace, reset};
+use reference_vtd::{Posting, allowed_lowest_priority_choices};
 
-use crate::model::{self, X86Model};
+use crate::model::{self, X86Choices, X86Model};
 
 /// Collects the model's observations.
 #[derive(Default)]
@@ -189,37 +190,82 @@ pub struct Adopted {
 }
 
 /// Replays `target` (the trace of `case` on a machine shaped like `info`) through the model in
-/// lockstep, finished. On x86, when the replay with irqsuite's lowest-priority choice diverges
-/// and one with another allowed choice ([`allowed_lowest_priority_choices`]) does not, that one
-/// is the target's: its replay is returned with the choice adopted.
+/// lockstep, finished.
+///
+/// On x86 the model first takes the target's posting capability: CAP.PI of the first VT-d
+/// CAP_REG value in the trace (the `vtd-cap` implementation-defined value, or a read of
+/// `dmar:0x8`), so a posted-format IRTE means on the model what it meant on the target. Then,
+/// when the replay with irqsuite's lowest-priority choice diverges and one with another allowed
+/// choice ([`allowed_lowest_priority_choices`]) does not, that one is the target's: its replay
+/// is returned with the choice adopted.
 pub fn lockstep<'t>(
     case: &Case,
     info: TargetInfo,
     target: &'t [Observation<'t>],
 ) -> (Replay<'t>, Option<Adopted>) {
-    let mut replay = Replay::new(target);
-    run_case(case, info, &mut replay);
-    replay.finish();
-    if replay.divergence.is_none() || info.arch != Arch::X86_64 {
+    if info.arch != Arch::X86_64 {
+        let mut replay = Replay::new(target);
+        run_case(case, info, &mut replay);
+        replay.finish();
         return (replay, None);
     }
-    let default = LowestPriority::default();
-    for &choice in allowed_lowest_priority_choices() {
-        if choice == default {
+    let choices = X86Choices {
+        posting: target_posting(target).unwrap_or(X86Choices::default().posting),
+        ..X86Choices::default()
+    };
+    let replay_with = |choices: X86Choices| {
+        let mut replay = Replay::new(target);
+        run_case_on(
+            case,
+            &mut X86Model::with_choices(info, choices),
+            &mut replay,
+        );
+        replay.finish();
+        replay
+    };
+    let replay = replay_with(choices);
+    if replay.divergence.is_none() {
+        return (replay, None);
+    }
+    for &lowest_priority in allowed_lowest_priority_choices() {
+        if lowest_priority == choices.lowest_priority {
             continue;
         }
-        let mut other = Replay::new(target);
-        let mut model = X86Model::with_lowest_priority(info, choice);
-        run_case_on(case, &mut model, &mut other);
-        other.finish();
+        let other = replay_with(X86Choices {
+            lowest_priority,
+            ..choices
+        });
         if other.divergence.is_none() {
             let adopted = Adopted {
                 label: "lowest-priority",
-                target: format!("{choice:?}"),
-                model: format!("{default:?}"),
+                target: format!("{lowest_priority:?}"),
+                model: format!("{:?}", choices.lowest_priority),
             };
             return (other, Some(adopted));
         }
     }
     (replay, None)
+}
+
+/// CAP_REG.PI, bit 59: posted interrupts supported (VT-d §10.4.2).
+const CAP_PI: u64 = 1 << 59;
+
+/// The target's posting capability, from the first CAP_REG value its trace holds.
+fn target_posting(target: &[Observation<'_>]) -> Option<Posting> {
+    let cap = target.iter().find_map(|o| match *o {
+        Observation::ImplDefined {
+            label: "vtd-cap",
+            value,
+        } => Some(value),
+        Observation::Read {
+            site: Site::Dmar(vtd::CAP),
+            value,
+            ..
+        } => Some(value),
+        _ => None,
+    })?;
+    Some(match cap & CAP_PI {
+        0 => Posting::Unsupported,
+        _ => Posting::Supported,
+    })
 }

@@ -9,7 +9,7 @@ use reference_vtd::LowestPriority;
 
 use super::judge_trace;
 use crate::backend::x86_shape;
-use crate::model::X86Model;
+use crate::model::{X86Choices, X86Model};
 use crate::replay::{Recorder, run_case, run_case_on};
 use crate::verdict::Evidence;
 
@@ -174,7 +174,11 @@ const LOWEST_PRIORITY: Case = Case {
 #[test]
 fn a_lowest_priority_choice_of_the_target_is_adopted_and_diverges() {
     // The target hashes vectors: 0x41 mod 2 picks CPU 1 where irqsuite's choice picks CPU 0.
-    let mut target = X86Model::with_lowest_priority(X2APIC, LowestPriority::VectorHashing);
+    let choices = X86Choices {
+        lowest_priority: LowestPriority::VectorHashing,
+        ..X86Choices::default()
+    };
+    let mut target = X86Model::with_choices(X2APIC, choices);
     let mut rec = Recorder::default();
     run_case_on(&LOWEST_PRIORITY, &mut target, &mut rec);
     assert!(rec.observations.contains(&Observation::NoVector));
@@ -210,4 +214,42 @@ fn every_x86_case_passes_on_its_own_model_trace() {
             );
         }
     }
+}
+
+#[test]
+fn the_model_posts_only_when_the_targets_cap_says_it_can() {
+    use crate::replay::lockstep;
+    let case = case("x86.vtd-version");
+    let info = x86_shape(2, true, true, Injection::empty());
+    let mut trace = model_trace(case, info);
+    let cap_pi = |trace: &[Observation<'_>]| {
+        trace.iter().find_map(|o| match *o {
+            Observation::ImplDefined {
+                label: "vtd-cap",
+                value,
+            } => Some(value >> 59 & 1),
+            _ => None,
+        })
+    };
+    assert_eq!(cap_pi(&trace), Some(1), "irqsuite's model posts");
+    // A target without posting (QEMU's intel-iommu): the replayed model has none either, so
+    // its own CAP_REG (recorded beside the target's) says PI = 0.
+    for o in trace.iter_mut() {
+        if let Observation::ImplDefined {
+            label: "vtd-cap",
+            value,
+        } = o
+        {
+            *value &= !(1 << 59);
+        }
+    }
+    let (replay, _) = lockstep(case, info, &trace);
+    let model_cap = replay
+        .impl_choices
+        .iter()
+        .find(|c| c.label == "vtd-cap")
+        .map(|c| c.model);
+    // Target and model agree on CAP: no difference is recorded for it.
+    assert_eq!(model_cap, None, "{:?}", replay.impl_choices);
+    assert!(replay.divergence.is_none());
 }

@@ -8,7 +8,7 @@ pub mod x86;
 use guest_kit::{Arch, Platform, TargetInfo};
 
 pub use gic::GicModel;
-pub use x86::X86Model;
+pub use x86::{X86Choices, X86Model};
 
 /// A fresh model shaped like `info`, of its architecture.
 pub fn for_target(info: TargetInfo) -> Box<dyn Platform> {

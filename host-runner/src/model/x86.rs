@@ -22,8 +22,11 @@
 //! vector for deliveries that follow it.
 //!
 //! The machine is shaped by the target's [`TargetInfo`]: its CPUs, a remapping unit when
-//! `x86.iommu` (extended interrupt mode when the CPUs have x2APIC; no posting, as QEMU's and
-//! KVM's virtual IOMMUs), an IOAPIC when `x86.ioapic_pins` is not 0 (the model's has 24 pins).
+//! `x86.iommu` (extended interrupt mode when the CPUs have x2APIC), an IOAPIC when
+//! `x86.ioapic_pins` is not 0 (the model's has 24 pins). Two implementation-defined choices are
+//! [`X86Choices`]: the CPU a lowest-priority message goes to, and whether the remapping unit
+//! posts interrupts (CAP.PI); irqsuite's own are arbitration priority and posting, and a replay
+//! takes the target's (see `crate::replay::lockstep`).
 //! A CPU without x2APIC support (`x86.x2apic` false) is the one thing the adapter adds to the
 //! model: IA32_APIC_BASE.EXTD is reserved there, so setting it raises #GP (SDM vol. 3 §11.12.1,
 //! "bit 10 ... reserved if x2APIC is not supported"; figure 11-5's reserved bits #GP on WRMSR),
@@ -42,6 +45,26 @@ pub const WINDOW_DELAYS: u32 = 20_000;
 /// Delays a window stays open after its first vector: the guest's 200 µs.
 pub const SETTLE_DELAYS: u32 = 200;
 
+/// The implementation-defined choices of the modelled machine that a target may make otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct X86Choices {
+    /// How lowest-priority messages pick their CPU (SDM vol. 3 §11.6.2.4).
+    pub lowest_priority: LowestPriority,
+    /// Whether the remapping unit supports posted interrupts (VT-d §10.4.2, CAP.PI).
+    pub posting: Posting,
+}
+
+impl Default for X86Choices {
+    /// irqsuite's: arbitration priority, and posting (so the posted-interrupt cases run on the
+    /// model).
+    fn default() -> Self {
+        X86Choices {
+            lowest_priority: LowestPriority::default(),
+            posting: Posting::Supported,
+        }
+    }
+}
+
 /// `reference-vtd`'s machine behind the guest kit's platform seam.
 pub struct X86Model {
     machine: Machine,
@@ -51,22 +74,21 @@ pub struct X86Model {
 }
 
 impl X86Model {
-    /// A fresh model shaped like `info`, with irqsuite's lowest-priority choice.
+    /// A fresh model shaped like `info`, with irqsuite's choices.
     pub fn new(info: TargetInfo) -> Self {
-        X86Model::with_lowest_priority(info, LowestPriority::default())
+        X86Model::with_choices(info, X86Choices::default())
     }
 
-    /// A fresh model shaped like `info` whose lowest-priority messages pick their CPU by
-    /// `lowest` (an implementation-defined choice, SDM vol. 3 §11.6.2.4).
-    pub fn with_lowest_priority(info: TargetInfo, lowest: LowestPriority) -> Self {
+    /// A fresh model shaped like `info` that makes `choices`.
+    pub fn with_choices(info: TargetInfo, choices: X86Choices) -> Self {
         let remapping = info.x86.iommu.then_some(RemapConfig {
-            posting: Posting::Unsupported,
+            posting: choices.posting,
             x2apic: info.x86.x2apic,
         });
         let config = MachineConfig {
             cpus: usize::from(info.cpus.max(1)),
             remapping,
-            lowest_priority: lowest,
+            lowest_priority: choices.lowest_priority,
             ..MachineConfig::default()
         };
         X86Model {
