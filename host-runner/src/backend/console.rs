@@ -29,8 +29,10 @@ pub type Serve<'a> = &'a dyn Fn(Inject) -> Result<(), Refused>;
 /// Who answers the guest's requests to the host (`guest_kit::inject`).
 #[derive(Clone, Copy)]
 pub enum Requests<'a> {
-    /// Nobody: each is refused with the reason (the backend's targets declare
-    /// `Injection::empty()`, so the guest never asks; this is the safety net).
+    /// Nobody on the host: each is refused with the reason. Either the backend's targets
+    /// declare `Injection::empty()` and the guest never asks (this is the safety net), or what
+    /// they declare is served inside the machine and only what that cannot serve reaches the
+    /// host (qemu-tcg's x86 targets).
     Refused,
     /// The host, through this function; the answer goes to the console input.
     Host(Serve<'a>),

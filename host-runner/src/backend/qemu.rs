@@ -29,8 +29,11 @@ const SETUP: &str = "irqsuite setup --backend qemu-tcg";
 const GIC_TARGETS: [TargetSpec; 3] = super::gic_targets(2, Injection::empty());
 
 /// Two CPUs (started with INIT-SIPI-SIPI). QEMU has no host-side way to drive an IOAPIC pin
-/// or send an MSI as a PCI device (no such QMP command): no injection.
-const X86_TARGETS: [TargetSpec; 3] = super::x86_targets(2, Injection::empty());
+/// or send an MSI as a PCI device (no such QMP command), so the host serves no request; the x86
+/// guest serves the ones the cases make inside the machine, with devices QEMU has (see
+/// [`x86_command`]): IOAPIC lines and MSIs from a PCI requester are what these targets offer.
+const X86_TARGETS: [TargetSpec; 3] =
+    super::x86_targets(2, Injection::LINE.union(Injection::X86_MSI));
 
 /// The GIC targets, plus GICv4 with an ITS. QEMU offers GICv4 only with EL2 emulation
 /// (`virtualization=on`): the guest enters at EL2 there and drops to EL1 before the cases run.
@@ -121,6 +124,13 @@ fn x86_cpu(target: &TargetSpec) -> &'static str {
 /// 24-pin IOAPIC); with a remapping unit, QEMU's `intel-iommu` with interrupt remapping, which
 /// needs the IOAPIC in QEMU's userspace (`kernel-irqchip=split`; under TCG it always is). The
 /// guest ends the run through `isa-debug-exit` (QEMU's exit status 1 is the normal end).
+///
+/// The interrupt sources the guest drives itself to serve the cases' requests
+/// (`guest-tests/x86_64/README.md`): a second 16550 UART at COM2 (`-serial null`), whose line is
+/// GSI 3 (`guest_kit::inject::X86_LINE_GSI`), and QEMU's `edu` PCI device at 00:03.0
+/// (`-device edu,addr=3`, the requester `guest_kit::inject::X86_MSI_REQUESTER`), whose MSIs go
+/// through interrupt remapping with that source-id. A request for another line or requester
+/// reaches the host, which refuses it (the case skips with the reason).
 pub fn x86_command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]) -> Command {
     let iommu = target.shape.x86.iommu;
     let machine = match iommu {
@@ -138,7 +148,10 @@ pub fn x86_command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]
             "none",
             "-serial",
             "stdio",
+            "-serial",
+            "null",
         ])
+        .args(["-device", "edu,addr=3"])
         .arg("-no-reboot");
     if iommu {
         cmd.args(["-device", "intel-iommu,intremap=on"]);
