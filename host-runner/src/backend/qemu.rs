@@ -241,3 +241,66 @@ impl Backend for QemuTcg {
         console::run(name, cases, limits, hooks, sink);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(target: &str) -> Vec<String> {
+        let spec = TARGETS.iter().find(|t| t.name == target).expect("target");
+        let cmd = command(spec, std::path::Path::new("guest.elf"), &[0, 1]);
+        let program = cmd.get_program().to_string_lossy().into_owned();
+        let mut all = vec![program];
+        all.extend(cmd.get_args().map(|a| a.to_string_lossy().into_owned()));
+        all
+    }
+
+    fn after<'a>(args: &'a [String], flag: &str) -> Vec<&'a str> {
+        args.windows(2)
+            .filter(|w| w[0] == flag)
+            .map(|w| w[1].as_str())
+            .collect()
+    }
+
+    #[test]
+    fn x86_targets_boot_q35_with_the_cpu_and_iommu_they_name() {
+        let xapic = args("xapic");
+        assert_eq!(xapic[0], "qemu-system-x86_64");
+        assert_eq!(after(&xapic, "-machine"), ["q35"]);
+        assert_eq!(after(&xapic, "-cpu"), ["qemu64,-x2apic"]);
+        assert!(!after(&xapic, "-device").contains(&"intel-iommu,intremap=on"));
+
+        let x2apic = args("x2apic");
+        assert_eq!(after(&x2apic, "-cpu"), ["qemu64,+x2apic"]);
+
+        let intremap = args("x2apic-intremap");
+        assert_eq!(after(&intremap, "-machine"), ["q35,kernel-irqchip=split"]);
+        assert_eq!(after(&intremap, "-cpu"), ["qemu64,+x2apic"]);
+        assert!(after(&intremap, "-device").contains(&"intel-iommu,intremap=on"));
+    }
+
+    #[test]
+    fn the_x86_guest_ends_through_debug_exit_and_gets_its_interrupt_sources() {
+        let a = args("x2apic");
+        assert_eq!(after(&a, "-kernel"), ["guest.elf"]);
+        let devices = after(&a, "-device");
+        assert!(devices.contains(&"isa-debug-exit,iobase=0xf4,iosize=0x04"));
+        assert!(devices.contains(&"edu,addr=3"));
+        assert_eq!(after(&a, "-serial"), ["stdio", "null"]);
+        let append = after(&a, "-append");
+        assert_eq!(append.len(), 1);
+        assert!(
+            append[0].contains("irqsuite.debug-exit=0xf4"),
+            "{}",
+            append[0]
+        );
+        assert!(append[0].contains("irqsuite.inject=5"), "{}", append[0]);
+    }
+
+    #[test]
+    fn gic_targets_still_boot_the_virt_board() {
+        let a = args("gicv3-its");
+        assert_eq!(a[0], "qemu-system-aarch64");
+        assert_eq!(after(&a, "-machine"), ["virt,gic-version=3,its=on"]);
+    }
+}
