@@ -23,6 +23,10 @@ struct Needs {
     gic_max: String,
     cpus: u8,
     its: bool,
+    /// x86: x2APIC mode, an IOAPIC, a VT-d unit.
+    x2apic: bool,
+    ioapic: bool,
+    iommu: bool,
 }
 
 fn targets(case: &Case, backends: &[&'static dyn Backend]) -> Vec<String> {
@@ -49,6 +53,9 @@ fn entries(backends: &[&'static dyn Backend]) -> Vec<Entry> {
                 gic_max: v(c.needs.gic_max),
                 cpus: c.needs.cpus,
                 its: c.needs.its,
+                x2apic: c.needs.x2apic,
+                ioapic: c.needs.ioapic,
+                iommu: c.needs.iommu,
             },
             targets: targets(c, backends),
         })
