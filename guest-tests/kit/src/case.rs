@@ -126,6 +126,9 @@ impl Needs {
         if missing.contains(crate::inject::Injection::MSI) {
             return Some("needs the host to send a device MSI");
         }
+        if missing.contains(crate::inject::Injection::X86_MSI) {
+            return Some("needs the host to send an MSI as a PCI requester");
+        }
         None
     }
 }

@@ -1,0 +1,224 @@
+//! Steps the x86 cases share: sending IPIs and waiting for the ICR to go idle, reading one
+//! vector's bit of IRR/ISR/TMR, packing the vectors a window took into one checkable value,
+//! and the IOAPIC and VT-d set-up several cases repeat. Set-up reads (APIC IDs) are untraced;
+//! everything a case judges is traced.
+
+use guest_kit::regs::lapic::{self, DeliveryMode, Icr, Shorthand};
+use guest_kit::regs::{ioapic, vtd};
+use guest_kit::{Ctx, Site, Taken, Vector, Width};
+
+/// Polls of the ICR's delivery status after sending.
+const SEND_POLLS: u32 = 1_000;
+/// Polls of GSTS after a GCMD write, and of IQH after a queue tail write.
+const VTD_POLLS: u32 = 10_000;
+
+/// The vectors `taken`, packed first-taken-most-significant (`[0x61, 0x45]` is 0x6145; at most
+/// the first eight), so one `check_eq` judges count and order.
+pub fn packed(taken: &Taken) -> u64 {
+    taken
+        .as_slice()
+        .iter()
+        .take(8)
+        .fold(0, |acc, v| acc << 8 | u64::from(v.raw()))
+}
+
+/// Sends `icr` in xAPIC mode (ICR_HIGH, then ICR_LOW) and waits, untraced and bounded, for the
+/// delivery status to clear.
+pub fn send(ctx: &mut Ctx<'_>, icr: Icr) {
+    ctx.lapic_write(lapic::ICR_HIGH, icr.high());
+    ctx.lapic_write(lapic::ICR_LOW, icr.low());
+    for _ in 0..SEND_POLLS {
+        let low = ctx.raw().read(Site::Lapic(lapic::ICR_LOW), Width::B32);
+        if low.map_or(true, |v| v as u32 & Icr::SEND_PENDING == 0) {
+            break;
+        }
+        ctx.delay();
+    }
+}
+
+/// A fixed self-IPI of `vector` through the ICR's Self shorthand (xAPIC mode).
+pub fn self_ipi(ctx: &mut Ctx<'_>, vector: Vector) {
+    let icr = Icr::xapic(DeliveryMode::Fixed, vector.raw(), Shorthand::SelfOnly, 0);
+    send(ctx, icr);
+}
+
+/// A fixed IPI of `vector` with destination shorthand `shorthand` (xAPIC mode).
+pub fn shorthand_ipi(ctx: &mut Ctx<'_>, vector: Vector, shorthand: Shorthand) {
+    send(
+        ctx,
+        Icr::xapic(DeliveryMode::Fixed, vector.raw(), shorthand, 0),
+    );
+}
+
+/// `vector`'s bit in the xAPIC register array at `base` (IRR, ISR, TMR), read traced.
+pub fn bit(ctx: &mut Ctx<'_>, base: u32, vector: Vector) -> u64 {
+    let word = ctx.lapic_read(lapic::array_reg(base, vector));
+    u64::from(word >> vector.bank_bit().1 & 1)
+}
+
+/// `vector`'s bit in the x2APIC register array at xAPIC offset `base`, read traced by RDMSR.
+pub fn x2_bit(ctx: &mut Ctx<'_>, base: u32, vector: Vector) -> u64 {
+    let word = ctx.rdmsr(lapic::x2apic_msr(lapic::array_reg(base, vector)));
+    word >> vector.bank_bit().1 & 1
+}
+
+/// The xAPIC ID (bits 31:24 of the ID register) of CPU `cpu`, read untraced (set-up: the IDs
+/// are the platform's choice).
+pub fn apic_id(ctx: &mut Ctx<'_>, cpu: u8) -> u8 {
+    let mut id = 0;
+    ctx.on_cpu(cpu, |c| {
+        let raw = c.raw().read(Site::Lapic(lapic::ID), Width::B32);
+        id = (raw.unwrap_or(0) >> 24) as u8;
+    });
+    id
+}
+
+/// The x2APIC ID (MSR 0x802) of CPU `cpu`, which must be in x2APIC mode, read untraced.
+pub fn x2apic_id(ctx: &mut Ctx<'_>, cpu: u8) -> u32 {
+    let mut id = 0;
+    ctx.on_cpu(cpu, |c| {
+        let msr = Site::Msr(lapic::x2apic_msr(lapic::ID));
+        id = c.raw().read(msr, Width::B64).unwrap_or(0) as u32;
+    });
+    id
+}
+
+/// Takes one window on CPU `cpu` and EOIs (xAPIC) everything it took; returns what it took
+/// packed ([`packed`]).
+pub fn take_and_eoi_on(ctx: &mut Ctx<'_>, cpu: u8) -> u64 {
+    let mut got = 0;
+    ctx.on_cpu(cpu, |c| {
+        let taken = c.take_interrupts();
+        for _ in taken.as_slice() {
+            c.lapic_eoi();
+        }
+        got = packed(&taken);
+    });
+    got
+}
+
+/// Takes one window here and EOIs (xAPIC) everything it took; returns it packed.
+pub fn take_and_eoi(ctx: &mut Ctx<'_>) -> u64 {
+    let taken = ctx.take_interrupts();
+    for _ in taken.as_slice() {
+        ctx.lapic_eoi();
+    }
+    packed(&taken)
+}
+
+/// Writes redirection entry `pin` (high half first, so an unmasked low half never routes to
+/// a stale destination).
+pub fn set_rte(ctx: &mut Ctx<'_>, pin: u8, rte: ioapic::Redirection) {
+    ctx.ioapic_write(ioapic::redirection_low(pin) + 1, rte.high());
+    ctx.ioapic_write(ioapic::redirection_low(pin), rte.low());
+}
+
+/// The low half of redirection entry `pin`, read traced.
+pub fn rte_low(ctx: &mut Ctx<'_>, pin: u8) -> u32 {
+    ctx.ioapic_read(ioapic::redirection_low(pin))
+}
+
+/// Writes `command` to GCMD on top of the persistent commands GSTS reports (VT-d §10.4.4) and
+/// waits (untraced, bounded) for GSTS to report every bit of `expect`; then reads GSTS traced.
+pub fn gcmd(ctx: &mut Ctx<'_>, command: vtd::Global, expect: vtd::Global) -> vtd::Global {
+    let status = ctx
+        .raw()
+        .read(Site::Dmar(vtd::GSTS), Width::B32)
+        .unwrap_or(0);
+    let keep = vtd::Global::from_bits_truncate(status as u32) - vtd::Global::ONE_SHOT;
+    ctx.write32(Site::Dmar(vtd::GCMD), (keep | command).bits());
+    for _ in 0..VTD_POLLS {
+        let now = ctx
+            .raw()
+            .read(Site::Dmar(vtd::GSTS), Width::B32)
+            .unwrap_or(0);
+        if vtd::Global::from_bits_truncate(now as u32).contains(expect) {
+            break;
+        }
+        ctx.delay();
+    }
+    vtd::Global::from_bits_truncate(ctx.read32(Site::Dmar(vtd::GSTS)))
+}
+
+/// Turns every GCMD command off (interrupt remapping, queued invalidation, compatibility
+/// format); the kit's reset does the same, this leaves it in the trace.
+pub fn vtd_off(ctx: &mut Ctx<'_>) {
+    ctx.write32(Site::Dmar(vtd::GCMD), 0);
+}
+
+/// An interrupt remapping table of 16 entries (IRTA.S = 3) in scratch memory holding `entries`
+/// from index 0, latched with SIRTP; returns its address (0 when scratch ran out).
+pub fn install_irt(ctx: &mut Ctx<'_>, entries: &[vtd::Irte]) -> u64 {
+    let table = ctx.alloc(0x1000, 0x1000);
+    for (i, e) in entries.iter().enumerate() {
+        ctx.mem_write(table + 16 * i as u64, &e.to_bytes());
+    }
+    ctx.write(Site::Dmar(vtd::IRTA), Width::B64, vtd::irta(table, 3));
+    gcmd(ctx, vtd::Global::SIRTP, vtd::Global::empty());
+    table
+}
+
+/// Remapping on, compatibility format blocked: queued invalidation enabled over a fresh queue
+/// (the architecture requires it for interrupt remapping on hardware that caches IRTEs), then
+/// IRE. Returns the queue's address.
+pub fn remapping_on(ctx: &mut Ctx<'_>) -> u64 {
+    let queue = queue_on(ctx);
+    gcmd(ctx, vtd::Global::IRE, vtd::Global::IRE);
+    queue
+}
+
+/// Queued invalidation on over a fresh one-page queue in scratch (IQT = 0); returns its address.
+pub fn queue_on(ctx: &mut Ctx<'_>) -> u64 {
+    let queue = ctx.alloc(0x1000, 0x1000);
+    ctx.write(Site::Dmar(vtd::IQT), Width::B64, 0);
+    ctx.write(Site::Dmar(vtd::IQA), Width::B64, vtd::iqa(queue));
+    gcmd(ctx, vtd::Global::QIE, vtd::Global::QIE);
+    queue
+}
+
+/// Queues `descriptors` from the current tail, moves IQT past them and waits (untraced,
+/// bounded) for IQH to reach it or an invalidation queue error; returns IQH, read traced.
+pub fn submit(ctx: &mut Ctx<'_>, queue: u64, descriptors: &[vtd::Descriptor]) -> u64 {
+    let tail = ctx
+        .raw()
+        .read(Site::Dmar(vtd::IQT), Width::B64)
+        .unwrap_or(0)
+        >> 4;
+    for (i, d) in descriptors.iter().enumerate() {
+        let slot = (tail + i as u64) % 256;
+        ctx.mem_write(queue + 16 * slot, &d.to_bytes());
+    }
+    let end = vtd::queue_offset((tail + descriptors.len() as u64) % 256);
+    ctx.write(Site::Dmar(vtd::IQT), Width::B64, end);
+    for _ in 0..VTD_POLLS {
+        let head = ctx
+            .raw()
+            .read(Site::Dmar(vtd::IQH), Width::B64)
+            .unwrap_or(0);
+        let fsts = ctx
+            .raw()
+            .read(Site::Dmar(vtd::FSTS), Width::B32)
+            .unwrap_or(0);
+        if head == end || fsts as u32 & vtd::Fsts::IQE.bits() != 0 {
+            break;
+        }
+        ctx.delay();
+    }
+    ctx.read(Site::Dmar(vtd::IQH), Width::B64)
+}
+
+/// The upper half of the first fault recording register, read traced (its offset from CAP,
+/// read untraced).
+pub fn first_fault_record(ctx: &mut Ctx<'_>) -> vtd::FaultRecordHigh {
+    let cap = ctx
+        .raw()
+        .read(Site::Dmar(vtd::CAP), Width::B64)
+        .unwrap_or(0);
+    let hi = Site::Dmar(vtd::fault_record_offset(cap) + 8);
+    vtd::FaultRecordHigh(ctx.read(hi, Width::B64))
+}
+
+/// The PCI requester the cases' MSIs come from (bus 0, device 2, function 0).
+pub const SOURCE_ID: u16 = 0x0010;
+/// The IOAPIC pin the line cases drive: a PCI-range GSI no ISA device or override uses.
+pub const LINE_PIN: u8 = 20;
