@@ -9,6 +9,17 @@ mod ioapic_version;
 mod lapic_ids_distinct;
 mod lapic_version;
 mod lapic_version_same_on_every_cpu;
+mod lvt_error_readback;
+mod lvt_lint_readback;
+mod timer_current_count_decrements;
+mod timer_divide_readback;
+mod timer_lvt_readback;
+mod timer_masked_counts_silently;
+mod timer_one_shot;
+mod timer_periodic;
+mod timer_tsc_deadline_arm_disarm;
+mod timer_tsc_deadline_ignores_initial_count;
+mod timer_tsc_deadline_past_fires;
 mod util;
 mod vtd_version;
 mod x2apic_eoi_read_gp;
@@ -20,16 +31,27 @@ mod xapic_esr_send_illegal_vector;
 mod xapic_esr_write_before_read;
 mod xapic_higher_class_preempts;
 mod xapic_highest_pending_first;
+mod xapic_icr_readback;
 mod xapic_illegal_vector_not_delivered;
+mod xapic_ipi_broadcast_physical;
+mod xapic_ipi_logical_cluster;
+mod xapic_ipi_logical_flat;
+mod xapic_ipi_logical_flat_multicast;
+mod xapic_ipi_to_absent_id_lost;
 mod xapic_ipi_to_other_cpu;
 mod xapic_irr_coalesces;
 mod xapic_irr_then_isr;
 mod xapic_ldr_readback;
+mod xapic_lowest_priority_exactly_one;
+mod xapic_lowest_priority_with_tpr;
 mod xapic_lvt_error_interrupt;
 mod xapic_ppr_follows_isr;
 mod xapic_ppr_follows_tpr;
 mod xapic_repend_while_in_service;
 mod xapic_same_class_waits_for_eoi;
+mod xapic_shorthand_all_excluding_self;
+mod xapic_shorthand_all_including_self;
+mod xapic_shorthand_self_ignores_destination;
 mod xapic_soft_disable_masks_lvt;
 mod xapic_svr_readback;
 mod xapic_tpr_blocks_lower_class;
@@ -65,4 +87,26 @@ pub const CASES: &[Case] = &[
     xapic_lvt_error_interrupt::CASE,
     xapic_ldr_readback::CASE,
     xapic_dfr_models::CASE,
+    xapic_ipi_logical_flat::CASE,
+    xapic_ipi_logical_flat_multicast::CASE,
+    xapic_ipi_logical_cluster::CASE,
+    xapic_ipi_broadcast_physical::CASE,
+    xapic_shorthand_all_including_self::CASE,
+    xapic_shorthand_all_excluding_self::CASE,
+    xapic_shorthand_self_ignores_destination::CASE,
+    xapic_lowest_priority_exactly_one::CASE,
+    xapic_lowest_priority_with_tpr::CASE,
+    xapic_ipi_to_absent_id_lost::CASE,
+    xapic_icr_readback::CASE,
+    lvt_lint_readback::CASE,
+    lvt_error_readback::CASE,
+    timer_lvt_readback::CASE,
+    timer_divide_readback::CASE,
+    timer_one_shot::CASE,
+    timer_periodic::CASE,
+    timer_masked_counts_silently::CASE,
+    timer_current_count_decrements::CASE,
+    timer_tsc_deadline_past_fires::CASE,
+    timer_tsc_deadline_ignores_initial_count::CASE,
+    timer_tsc_deadline_arm_disarm::CASE,
 ];

@@ -222,3 +222,44 @@ pub fn first_fault_record(ctx: &mut Ctx<'_>) -> vtd::FaultRecordHigh {
 pub const SOURCE_ID: u16 = 0x0010;
 /// The IOAPIC pin the line cases drive: a PCI-range GSI no ISA device or override uses.
 pub const LINE_PIN: u8 = 20;
+
+/// Polls of a timer's pending bit or count.
+const TIMER_POLLS: u32 = 200_000;
+
+/// Waits (untraced, bounded) until `vector` is pending in this CPU's IRR (xAPIC), letting time
+/// pass between polls: how timer cases let the count run out before opening a window.
+pub fn wait_pending(ctx: &mut Ctx<'_>, vector: Vector) {
+    let site = Site::Lapic(lapic::array_reg(lapic::IRR, vector));
+    for _ in 0..TIMER_POLLS {
+        let word = ctx.raw().read(site, Width::B32).unwrap_or(0);
+        if word >> vector.bank_bit().1 & 1 == 1 {
+            return;
+        }
+        ctx.delay();
+    }
+}
+
+/// Waits (untraced, bounded) until the timer's current count is 0; returns whether it got there.
+pub fn wait_count_zero(ctx: &mut Ctx<'_>) -> bool {
+    let site = Site::Lapic(lapic::TIMER_CURRENT);
+    for _ in 0..TIMER_POLLS {
+        if ctx.raw().read(site, Width::B32).unwrap_or(1) == 0 {
+            return true;
+        }
+        ctx.delay();
+    }
+    false
+}
+
+/// Puts the LVT timer in TSC-deadline mode with `vector` and reads it back; when the mode does
+/// not stick (no TSC-deadline support, CPUID.01H:ECX\[24\] = 0), marks the case skipped and
+/// returns `false`.
+pub fn tsc_deadline_mode(ctx: &mut Ctx<'_>, vector: Vector) -> bool {
+    ctx.lapic_write(lapic::LVT_TIMER, lapic::TimerMode::TscDeadline.lvt(vector));
+    let lvt = ctx.lapic_read(lapic::LVT_TIMER);
+    let on = lapic::TimerMode::field(lvt) == lapic::TimerMode::TscDeadline as u32;
+    if !on {
+        ctx.skip("no TSC-deadline timer mode (CPUID.01H:ECX[24] = 0); run with -cpu max");
+    }
+    on
+}
