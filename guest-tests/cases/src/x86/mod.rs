@@ -22,8 +22,31 @@ mod timer_tsc_deadline_ignores_initial_count;
 mod timer_tsc_deadline_past_fires;
 mod util;
 mod vtd_version;
+mod x2apic_all_excluding_self;
+mod x2apic_broadcast;
+mod x2apic_disable_then_xapic;
+mod x2apic_enable_from_xapic;
+mod x2apic_eoi_nonzero_gp;
+mod x2apic_eoi_order;
 mod x2apic_eoi_read_gp;
+mod x2apic_esr_illegal_vector;
+mod x2apic_extd_without_en_gp;
+mod x2apic_icr_single_msr;
+mod x2apic_id_keeps_xapic_id;
+mod x2apic_ipi_cluster;
+mod x2apic_ipi_physical_other_cpu;
+mod x2apic_ldr_derived_from_id;
+mod x2apic_ldr_write_gp;
+mod x2apic_read_only_write_gp;
+mod x2apic_removed_registers_gp;
+mod x2apic_reserved_msrs_gp;
 mod x2apic_self_ipi;
+mod x2apic_self_ipi_read_gp;
+mod x2apic_self_ipi_reserved_bits_gp;
+mod x2apic_timer_one_shot;
+mod x2apic_to_xapic_gp;
+mod x2apic_tpr_ppr;
+mod x2apic_tpr_reserved_bits_gp;
 mod xapic_dfr_models;
 mod xapic_edge_ipi_tmr_clear;
 mod xapic_eoi_clears_highest_isr;
@@ -109,4 +132,27 @@ pub const CASES: &[Case] = &[
     timer_tsc_deadline_past_fires::CASE,
     timer_tsc_deadline_ignores_initial_count::CASE,
     timer_tsc_deadline_arm_disarm::CASE,
+    x2apic_enable_from_xapic::CASE,
+    x2apic_to_xapic_gp::CASE,
+    x2apic_extd_without_en_gp::CASE,
+    x2apic_disable_then_xapic::CASE,
+    x2apic_ldr_derived_from_id::CASE,
+    x2apic_ldr_write_gp::CASE,
+    x2apic_removed_registers_gp::CASE,
+    x2apic_reserved_msrs_gp::CASE,
+    x2apic_read_only_write_gp::CASE,
+    x2apic_eoi_nonzero_gp::CASE,
+    x2apic_self_ipi_read_gp::CASE,
+    x2apic_tpr_reserved_bits_gp::CASE,
+    x2apic_self_ipi_reserved_bits_gp::CASE,
+    x2apic_icr_single_msr::CASE,
+    x2apic_ipi_physical_other_cpu::CASE,
+    x2apic_ipi_cluster::CASE,
+    x2apic_broadcast::CASE,
+    x2apic_all_excluding_self::CASE,
+    x2apic_id_keeps_xapic_id::CASE,
+    x2apic_tpr_ppr::CASE,
+    x2apic_esr_illegal_vector::CASE,
+    x2apic_timer_one_shot::CASE,
+    x2apic_eoi_order::CASE,
 ];

@@ -263,3 +263,36 @@ pub fn tsc_deadline_mode(ctx: &mut Ctx<'_>, vector: Vector) -> bool {
     }
     on
 }
+
+/// RDMSR `msr` (traced) and whether it raised #GP.
+pub fn rdmsr_faults(ctx: &mut Ctx<'_>, msr: u32) -> bool {
+    let got = ctx.try_read(Site::Msr(msr), Width::B64);
+    matches!(got, Err(guest_kit::Fault::X86 { vector, .. }) if vector == Vector::GENERAL_PROTECTION)
+}
+
+/// WRMSR `msr` = `value` (traced) and whether it raised #GP.
+pub fn wrmsr_faults(ctx: &mut Ctx<'_>, msr: u32, value: u64) -> bool {
+    let got = ctx.try_write(Site::Msr(msr), Width::B64, value);
+    matches!(got, Err(guest_kit::Fault::X86 { vector, .. }) if vector == Vector::GENERAL_PROTECTION)
+}
+
+/// Takes one window here and EOIs (x2APIC) everything it took; returns it packed.
+pub fn x2_take_and_eoi(ctx: &mut Ctx<'_>) -> u64 {
+    let taken = ctx.take_interrupts();
+    for _ in taken.as_slice() {
+        ctx.x2apic_eoi();
+    }
+    packed(&taken)
+}
+
+/// [`wait_pending`] in x2APIC mode.
+pub fn x2_wait_pending(ctx: &mut Ctx<'_>, vector: Vector) {
+    let site = Site::Msr(lapic::x2apic_msr(lapic::array_reg(lapic::IRR, vector)));
+    for _ in 0..TIMER_POLLS {
+        let word = ctx.raw().read(site, Width::B64).unwrap_or(0);
+        if word >> vector.bank_bit().1 & 1 == 1 {
+            return;
+        }
+        ctx.delay();
+    }
+}

@@ -32,5 +32,7 @@ fn run(ctx: &mut Ctx<'_>) {
         value: send,
     };
     ctx.impl_defined("esr-after-illegal-send", value.into(), allowed);
+    let taken = ctx.take_interrupts();
+    ctx.check("illegal-vector-not-delivered", taken.is_empty());
     ctx.lapic_write(lapic::ESR, 0);
 }

@@ -35,4 +35,6 @@ fn run(ctx: &mut Ctx<'_>) {
     ctx.lapic_write(lapic::ESR, 0);
     let cleared = ctx.lapic_read(lapic::ESR);
     ctx.check_eq("cleared-by-next-write", (cleared & send).into(), 0);
+    let taken = ctx.take_interrupts();
+    ctx.check("illegal-vector-not-delivered", taken.is_empty());
 }

@@ -24,7 +24,7 @@ pub const CASE: Case = Case {
 fn run(ctx: &mut Ctx<'_>) {
     ctx.lapic_write(lapic::LVT_ERROR, 0xe3);
     ctx.lapic_write(lapic::ESR, 0);
-    util::self_ipi(ctx, Vector::new(5));
+    util::self_ipi(ctx, Vector::new(3));
     let got = util::take_and_eoi(ctx);
     ctx.check_eq("error-vector-taken", got, 0xe3);
     ctx.lapic_write(lapic::LVT_ERROR, lapic::LVT_MASKED);
