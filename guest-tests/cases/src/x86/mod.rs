@@ -5,7 +5,26 @@
 
 use guest_kit::Case;
 
+mod ioapic_arb_read_only;
+mod ioapic_edge_coalesces_in_service;
+mod ioapic_edge_delivers;
+mod ioapic_eoi_broadcast_suppressed;
+mod ioapic_eoi_register_idle;
+mod ioapic_id_readback;
+mod ioapic_ioregsel_byte_write;
+mod ioapic_ioregsel_readback;
+mod ioapic_level_masked_then_unmasked;
+mod ioapic_level_remote_irr;
+mod ioapic_logical_destination;
+mod ioapic_lowest_priority_exactly_one;
+mod ioapic_masked_edge_lost;
+mod ioapic_physical_to_cpu1;
+mod ioapic_rte_per_pin;
+mod ioapic_rte_read_only_bits;
+mod ioapic_rte_readback;
+mod ioapic_unimplemented_register;
 mod ioapic_version;
+mod ioapic_version_read_only;
 mod lapic_ids_distinct;
 mod lapic_version;
 mod lapic_version_same_on_every_cpu;
@@ -155,4 +174,23 @@ pub const CASES: &[Case] = &[
     x2apic_esr_illegal_vector::CASE,
     x2apic_timer_one_shot::CASE,
     x2apic_eoi_order::CASE,
+    ioapic_id_readback::CASE,
+    ioapic_version_read_only::CASE,
+    ioapic_arb_read_only::CASE,
+    ioapic_rte_readback::CASE,
+    ioapic_rte_read_only_bits::CASE,
+    ioapic_ioregsel_byte_write::CASE,
+    ioapic_ioregsel_readback::CASE,
+    ioapic_unimplemented_register::CASE,
+    ioapic_rte_per_pin::CASE,
+    ioapic_eoi_register_idle::CASE,
+    ioapic_edge_delivers::CASE,
+    ioapic_level_remote_irr::CASE,
+    ioapic_level_masked_then_unmasked::CASE,
+    ioapic_masked_edge_lost::CASE,
+    ioapic_edge_coalesces_in_service::CASE,
+    ioapic_eoi_broadcast_suppressed::CASE,
+    ioapic_physical_to_cpu1::CASE,
+    ioapic_logical_destination::CASE,
+    ioapic_lowest_priority_exactly_one::CASE,
 ];

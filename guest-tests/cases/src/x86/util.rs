@@ -296,3 +296,30 @@ pub fn x2_wait_pending(ctx: &mut Ctx<'_>, vector: Vector) {
         ctx.delay();
     }
 }
+
+/// Asks the host to raise, then lower, the line of IOAPIC `pin` (an edge). Returns `false`,
+/// with the case marked skipped, when the host cannot drive lines.
+pub fn pulse(ctx: &mut Ctx<'_>, pin: u8) -> bool {
+    use guest_kit::inject::Inject;
+    if !ctx.inject(Inject::Line {
+        intid: pin.into(),
+        high: true,
+    }) {
+        return false;
+    }
+    ctx.inject(Inject::Line {
+        intid: pin.into(),
+        high: false,
+    })
+}
+
+/// Whether the IOAPIC has the EOI register (version 0x20 and later), read traced; marks the
+/// case skipped when not.
+pub fn ioapic_has_eoi_register(ctx: &mut Ctx<'_>) -> bool {
+    let version = ioapic::Version(ctx.ioapic_read(ioapic::REG_VERSION));
+    let has = version.version() >= 0x20;
+    if !has {
+        ctx.skip("the IOAPIC has no EOI register (version below 0x20)");
+    }
+    has
+}

@@ -1,5 +1,5 @@
 //! `x86.xapic-lvt-error-interrupt`: with LVT Error = 0xe3 unmasked, a self-IPI with illegal
-//! vector 5 makes the window take 0xe3.
+//! vector 3 makes the window take 0xe3.
 //!
 //! Spec: Intel SDM vol. 3 §11.5.3 (an error sets an ESR bit and generates the interrupt the LVT
 //! Error entry names, when unmasked).
