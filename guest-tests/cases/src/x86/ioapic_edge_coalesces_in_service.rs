@@ -8,7 +8,7 @@
 //! Expected: 0x67, IRR 1, then 0x67 once, then nothing. Why: interrupt storms and lost
 //! interrupts both come from miscounting edges during the handler.
 
-use guest_kit::inject::{Inject, Injection};
+use guest_kit::inject::Injection;
 use guest_kit::regs::ioapic::Redirection;
 use guest_kit::regs::lapic;
 use guest_kit::{Case, Ctx, Needs, Vector};

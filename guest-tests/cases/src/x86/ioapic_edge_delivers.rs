@@ -7,7 +7,7 @@
 //! Expected: window takes 0x63; TMR 0; the next window empty. Why: the basic device-interrupt
 //! path through the IOAPIC.
 
-use guest_kit::inject::{Inject, Injection};
+use guest_kit::inject::Injection;
 use guest_kit::regs::ioapic::Redirection;
 use guest_kit::regs::lapic;
 use guest_kit::{Case, Ctx, Needs, Vector};

@@ -9,7 +9,6 @@
 
 use guest_kit::inject::{Inject, Injection};
 use guest_kit::regs::ioapic::Redirection;
-use guest_kit::regs::lapic;
 use guest_kit::{Case, Ctx, Needs, Vector};
 
 use super::util::{self, LINE_PIN};

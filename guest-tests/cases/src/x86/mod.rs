@@ -30,6 +30,10 @@ mod lapic_version;
 mod lapic_version_same_on_every_cpu;
 mod lvt_error_readback;
 mod lvt_lint_readback;
+mod msi_logical_multicast;
+mod msi_physical_fixed;
+mod msi_physical_to_cpu1;
+mod msi_redirection_hint_lowest_priority;
 mod timer_current_count_decrements;
 mod timer_divide_readback;
 mod timer_lvt_readback;
@@ -40,7 +44,28 @@ mod timer_tsc_deadline_arm_disarm;
 mod timer_tsc_deadline_ignores_initial_count;
 mod timer_tsc_deadline_past_fires;
 mod util;
+mod vtd_compat_blocked_without_cfi;
+mod vtd_compat_passes_with_cfi;
+mod vtd_fault_event_registers;
+mod vtd_fault_index_beyond_table;
+mod vtd_fault_not_present;
+mod vtd_fault_sid_mismatch;
+mod vtd_iec_invalidation_completes;
+mod vtd_invalid_descriptor_iqe;
+mod vtd_ire_and_cfi_status;
+mod vtd_irta_latched_by_sirtp;
+mod vtd_irte_change_needs_invalidation;
+mod vtd_posted_ndst_follows_migration;
+mod vtd_posted_on_set_no_second_notification;
+mod vtd_posted_records_pir_and_notifies;
+mod vtd_posted_sn_suppresses_notification;
+mod vtd_posted_two_vectors_one_notification;
+mod vtd_posted_urgent_overrides_sn;
+mod vtd_queued_invalidation_enable;
+mod vtd_remapped_msi_delivers;
+mod vtd_remapped_msi_to_cpu1;
 mod vtd_version;
+mod vtd_wait_descriptor_writes_status;
 mod x2apic_all_excluding_self;
 mod x2apic_broadcast;
 mod x2apic_disable_then_xapic;
@@ -193,4 +218,29 @@ pub const CASES: &[Case] = &[
     ioapic_physical_to_cpu1::CASE,
     ioapic_logical_destination::CASE,
     ioapic_lowest_priority_exactly_one::CASE,
+    msi_physical_fixed::CASE,
+    msi_physical_to_cpu1::CASE,
+    msi_logical_multicast::CASE,
+    msi_redirection_hint_lowest_priority::CASE,
+    vtd_queued_invalidation_enable::CASE,
+    vtd_irta_latched_by_sirtp::CASE,
+    vtd_ire_and_cfi_status::CASE,
+    vtd_wait_descriptor_writes_status::CASE,
+    vtd_iec_invalidation_completes::CASE,
+    vtd_invalid_descriptor_iqe::CASE,
+    vtd_fault_event_registers::CASE,
+    vtd_remapped_msi_delivers::CASE,
+    vtd_remapped_msi_to_cpu1::CASE,
+    vtd_fault_index_beyond_table::CASE,
+    vtd_fault_not_present::CASE,
+    vtd_fault_sid_mismatch::CASE,
+    vtd_compat_blocked_without_cfi::CASE,
+    vtd_compat_passes_with_cfi::CASE,
+    vtd_irte_change_needs_invalidation::CASE,
+    vtd_posted_records_pir_and_notifies::CASE,
+    vtd_posted_sn_suppresses_notification::CASE,
+    vtd_posted_urgent_overrides_sn::CASE,
+    vtd_posted_on_set_no_second_notification::CASE,
+    vtd_posted_two_vectors_one_notification::CASE,
+    vtd_posted_ndst_follows_migration::CASE,
 ];

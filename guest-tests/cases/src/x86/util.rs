@@ -141,9 +141,29 @@ pub fn gcmd(ctx: &mut Ctx<'_>, command: vtd::Global, expect: vtd::Global) -> vtd
 }
 
 /// Turns every GCMD command off (interrupt remapping, queued invalidation, compatibility
-/// format); the kit's reset does the same, this leaves it in the trace.
+/// format). With queued invalidation on it first drains the queue with a wait descriptor, as
+/// VT-d §6.5.2 asks before QIE is cleared. The kit's reset clears GCMD too; this leaves it in
+/// the trace.
 pub fn vtd_off(ctx: &mut Ctx<'_>) {
+    let status = ctx
+        .raw()
+        .read(Site::Dmar(vtd::GSTS), Width::B32)
+        .unwrap_or(0);
+    if vtd::Global::from_bits_truncate(status as u32).contains(vtd::Global::QIE) {
+        drain_queue(ctx);
+    }
     ctx.write32(Site::Dmar(vtd::GCMD), 0);
+}
+
+/// Submits one wait descriptor at the queue IQA names and waits for it: every earlier
+/// descriptor has then completed and the queue is empty (VT-d §6.5.2.8).
+pub fn drain_queue(ctx: &mut Ctx<'_>) -> u64 {
+    let iqa = ctx
+        .raw()
+        .read(Site::Dmar(vtd::IQA), Width::B64)
+        .unwrap_or(0);
+    let status = ctx.alloc(8, 8);
+    submit(ctx, iqa & !0xfff, &[vtd::Descriptor::wait(status, 1)])
 }
 
 /// An interrupt remapping table of 16 entries (IRTA.S = 3) in scratch memory holding `entries`
@@ -322,4 +342,113 @@ pub fn ioapic_has_eoi_register(ctx: &mut Ctx<'_>) -> bool {
         ctx.skip("the IOAPIC has no EOI register (version below 0x20)");
     }
     has
+}
+
+/// Sends the x86 MSI (`address`, `data`) as requester [`SOURCE_ID`] through the host. Returns
+/// `false`, with the case marked skipped, when the host cannot.
+pub fn msi(ctx: &mut Ctx<'_>, address: u32, data: u32) -> bool {
+    ctx.inject(guest_kit::inject::Inject::X86Msi {
+        address,
+        data,
+        source_id: SOURCE_ID,
+    })
+}
+
+/// Whether the first VT-d unit offers queued invalidation and interrupt remapping (ECAP.QI,
+/// ECAP.IR, read traced); marks the case skipped when not.
+pub fn remapping_capable(ctx: &mut Ctx<'_>) -> bool {
+    let ecap = ctx.read(Site::Dmar(vtd::ECAP), Width::B64);
+    let has = ecap & vtd::ECAP_QI != 0 && ecap & vtd::ECAP_IR != 0;
+    if !has {
+        ctx.skip("the VT-d unit lacks interrupt remapping or queued invalidation (ECAP.IR/QI); use -device intel-iommu,intremap=on");
+    }
+    has
+}
+
+/// Whether the first VT-d unit supports posted interrupts (CAP.PI, read traced); marks the
+/// case skipped when not.
+pub fn posting_capable(ctx: &mut Ctx<'_>) -> bool {
+    let cap = ctx.read(Site::Dmar(vtd::CAP), Width::B64);
+    let has = cap & vtd::CAP_PI != 0;
+    if !has {
+        ctx.skip("the VT-d unit does not post interrupts (CAP.PI = 0): runs against the reference model and vIOMMUs that expose posting");
+    }
+    has
+}
+
+/// Reads the 64-byte posted-interrupt descriptor at `gpa` (untraced memory; its bits are
+/// judged by the case's checks).
+pub fn read_descriptor(ctx: &mut Ctx<'_>, gpa: u64) -> vtd::PostedDescriptor {
+    let mut d = vtd::PostedDescriptor([0; 64]);
+    let _ = ctx.raw().mem_read(gpa, &mut d.0);
+    d
+}
+
+/// The remapping table with `entries` installed, queued invalidation and remapping on
+/// (compatibility format blocked). Returns the queue's address, or `None` (case skipped) when
+/// the unit cannot remap.
+pub fn remap_with(ctx: &mut Ctx<'_>, entries: &[vtd::Irte]) -> Option<u64> {
+    if !remapping_capable(ctx) {
+        return None;
+    }
+    install_irt(ctx, entries);
+    Some(remapping_on(ctx))
+}
+
+/// Clears `commands` from GCMD (keeping the other persistent ones GSTS reports) and waits
+/// (untraced, bounded) for GSTS to drop them; then reads GSTS traced.
+pub fn gcmd_clear(ctx: &mut Ctx<'_>, commands: vtd::Global) -> vtd::Global {
+    let status = ctx
+        .raw()
+        .read(Site::Dmar(vtd::GSTS), Width::B32)
+        .unwrap_or(0);
+    let keep = vtd::Global::from_bits_truncate(status as u32) - vtd::Global::ONE_SHOT - commands;
+    ctx.write32(Site::Dmar(vtd::GCMD), keep.bits());
+    for _ in 0..VTD_POLLS {
+        let now = ctx
+            .raw()
+            .read(Site::Dmar(vtd::GSTS), Width::B32)
+            .unwrap_or(0);
+        if !vtd::Global::from_bits_truncate(now as u32).intersects(commands) {
+            break;
+        }
+        ctx.delay();
+    }
+    vtd::Global::from_bits_truncate(ctx.read32(Site::Dmar(vtd::GSTS)))
+}
+
+/// Posting set up: `desc` written to a 64-byte descriptor in scratch, one posted-format IRTE
+/// per vector of `vectors` (index i posts `vectors[i]` to it), remapping on. Returns the
+/// descriptor's address, or `None` (case skipped) without remapping or posting.
+pub fn posted_setup(
+    ctx: &mut Ctx<'_>,
+    desc: vtd::PostedDescriptor,
+    vectors: &[Vector],
+) -> Option<u64> {
+    if !posting_capable(ctx) {
+        return None;
+    }
+    let pd = ctx.alloc(64, 64);
+    ctx.mem_write(pd, &desc.0);
+    let mut entries = [vtd::Irte { lo: 0, hi: 0 }; 4];
+    for (e, v) in entries.iter_mut().zip(vectors) {
+        *e = vtd::Irte::posted(v.raw(), pd);
+    }
+    remap_with(ctx, &entries[..vectors.len().min(4)])?;
+    Some(pd)
+}
+
+/// [`posted_setup`] with one urgent (URG = 1) IRTE posting `vector`.
+pub fn posted_urgent_setup(
+    ctx: &mut Ctx<'_>,
+    desc: vtd::PostedDescriptor,
+    vector: Vector,
+) -> Option<u64> {
+    if !posting_capable(ctx) {
+        return None;
+    }
+    let pd = ctx.alloc(64, 64);
+    ctx.mem_write(pd, &desc.0);
+    remap_with(ctx, &[vtd::Irte::posted(vector.raw(), pd).urgent()])?;
+    Some(pd)
 }
