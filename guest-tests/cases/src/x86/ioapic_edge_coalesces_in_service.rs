@@ -1,4 +1,4 @@
-//! `x86.ioapic-edge-coalesces-in-service`: pin 20 edge, vector 0x67: the first pulse is taken
+//! `x86.ioapic-edge-coalesces-in-service`: pin 3 edge, vector 0x67: the first pulse is taken
 //! and left in service; two more pulses set IRR bit 0x67 once; after the EOI it is taken
 //! exactly once more.
 //!

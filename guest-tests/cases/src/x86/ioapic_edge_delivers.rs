@@ -1,4 +1,4 @@
-//! `x86.ioapic-edge-delivers`: pin 20 programmed edge, fixed, vector 0x63 to CPU 0; the host
+//! `x86.ioapic-edge-delivers`: pin 3 programmed edge, fixed, vector 0x63 to CPU 0; the host
 //! raises then lowers the line: 0x63 is taken once and TMR bit 0x63 is 0.
 //!
 //! Spec: Intel 82093AA I/O APIC datasheet §3.2.4 (edge trigger: a rising edge sends one

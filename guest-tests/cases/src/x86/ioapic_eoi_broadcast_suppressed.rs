@@ -1,4 +1,4 @@
-//! `x86.ioapic-eoi-broadcast-suppressed`: with SVR bit 12 set, pin 20 level vector 0x68 taken:
+//! `x86.ioapic-eoi-broadcast-suppressed`: with SVR bit 12 set, pin 3 level vector 0x68 taken:
 //! the LAPIC EOI leaves remote IRR 1; writing 0x68 to the IOAPIC EOI register clears it.
 //! Skipped without suppression support or an EOI register.
 //!

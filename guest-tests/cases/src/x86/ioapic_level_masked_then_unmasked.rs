@@ -1,4 +1,4 @@
-//! `x86.ioapic-level-masked-then-unmasked`: pin 20 level, masked, vector 0x65; the line goes
+//! `x86.ioapic-level-masked-then-unmasked`: pin 3 level, masked, vector 0x65; the line goes
 //! high: nothing is taken; after unmasking 0x65 is taken.
 //!
 //! Spec: Intel 82093AA I/O APIC datasheet §3.2.4 (mask bit; a level-sensitive input still

@@ -1,4 +1,4 @@
-//! `x86.ioapic-level-remote-irr`: pin 20 level, vector 0x64, line high: 0x64 is taken, TMR bit
+//! `x86.ioapic-level-remote-irr`: pin 3 level, vector 0x64, line high: 0x64 is taken, TMR bit
 //! 1 and remote IRR 1; after the LAPIC EOI, with the line still high, it is taken again; after
 //! lowering the line and the second EOI remote IRR is 0 and nothing more arrives.
 //!

@@ -1,4 +1,4 @@
-//! `x86.ioapic-logical-destination`: with LDR 0x01 / 0x02, pin 20 edge, logical destination
+//! `x86.ioapic-logical-destination`: with LDR 0x01 / 0x02, pin 3 edge, logical destination
 //! 0x02, vector 0x6a: a pulse is taken by CPU 1 only.
 //!
 //! Spec: Intel 82093AA I/O APIC datasheet §3.2.4 (logical destination mode), Intel SDM vol. 3

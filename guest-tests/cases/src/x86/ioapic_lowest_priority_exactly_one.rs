@@ -1,4 +1,4 @@
-//! `x86.ioapic-lowest-priority-exactly-one`: with LDR 0x01 / 0x02, pin 20 edge, lowest priority
+//! `x86.ioapic-lowest-priority-exactly-one`: with LDR 0x01 / 0x02, pin 3 edge, lowest priority
 //! to logical 0x03, vector 0x6b: one pulse is taken by exactly one CPU; which is recorded.
 //!
 //! Spec: Intel 82093AA I/O APIC datasheet §3.2.4 (delivery mode 001 lowest priority), Intel SDM

@@ -1,4 +1,4 @@
-//! `x86.ioapic-masked-edge-lost`: pin 20 edge, masked, vector 0x66; the host pulses the line;
+//! `x86.ioapic-masked-edge-lost`: pin 3 edge, masked, vector 0x66; the host pulses the line;
 //! after unmasking nothing is taken.
 //!
 //! Spec: Intel 82093AA I/O APIC datasheet §3.2.4 (mask: edge-sensitive interrupts signalled on

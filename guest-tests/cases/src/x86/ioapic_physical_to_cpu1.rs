@@ -1,4 +1,4 @@
-//! `x86.ioapic-physical-to-cpu1`: pin 20 edge, vector 0x69, physical destination CPU 1: a pulse
+//! `x86.ioapic-physical-to-cpu1`: pin 3 edge, vector 0x69, physical destination CPU 1: a pulse
 //! is taken by CPU 1 and not CPU 0.
 //!
 //! Spec: Intel 82093AA I/O APIC datasheet §3.2.4 (physical destination mode: bits 59:56 / 63:56

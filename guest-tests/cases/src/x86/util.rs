@@ -227,21 +227,23 @@ pub fn submit(ctx: &mut Ctx<'_>, queue: u64, descriptors: &[vtd::Descriptor]) ->
     ctx.read(Site::Dmar(vtd::IQH), Width::B64)
 }
 
-/// The upper half of the first fault recording register, read traced (its offset from CAP,
-/// read untraced).
+/// The upper half of the fault recording register FSTS.FRI names (the first pending fault),
+/// read traced after FSTS (VT-d §10.4.9, §10.4.14); the records' offset comes from CAP.FRO,
+/// read untraced.
 pub fn first_fault_record(ctx: &mut Ctx<'_>) -> vtd::FaultRecordHigh {
     let cap = ctx
         .raw()
         .read(Site::Dmar(vtd::CAP), Width::B64)
         .unwrap_or(0);
-    let hi = Site::Dmar(vtd::fault_record_offset(cap) + 8);
+    let fri = vtd::fault_record_index(ctx.read32(Site::Dmar(vtd::FSTS)));
+    let hi = Site::Dmar(vtd::fault_record_offset(cap) + 16 * fri + 8);
     vtd::FaultRecordHigh(ctx.read(hi, Width::B64))
 }
 
-/// The PCI requester the cases' MSIs come from (bus 0, device 2, function 0).
-pub const SOURCE_ID: u16 = 0x0010;
-/// The IOAPIC pin the line cases drive: a PCI-range GSI no ISA device or override uses.
-pub const LINE_PIN: u8 = 20;
+/// The PCI requester the cases' MSIs come from ([`guest_kit::inject::X86_MSI_REQUESTER`]).
+pub const SOURCE_ID: u16 = guest_kit::inject::X86_MSI_REQUESTER;
+/// The IOAPIC pin the line cases drive ([`guest_kit::inject::X86_LINE_GSI`]).
+pub const LINE_PIN: u8 = guest_kit::inject::X86_LINE_GSI as u8;
 
 /// Polls of a timer's pending bit or count.
 const TIMER_POLLS: u32 = 200_000;

@@ -1,6 +1,6 @@
-//! `x86.vtd-fault-sid-mismatch`: with IRTE 0 verifying source-id 0x0018 (SVT = 01), an MSI from
-//! requester 0x0010 naming handle 0 is not delivered; the fault record holds reason 0x26 and
-//! source-id 0x0010. Skipped without remapping.
+//! `x86.vtd-fault-sid-mismatch`: with IRTE 0 verifying source-id 0x0020 (SVT = 01), an MSI from
+//! requester 0x0018 naming handle 0 is not delivered; the fault record holds reason 0x26 and
+//! source-id 0x0018. Skipped without remapping.
 //!
 //! Spec: Intel VT-d specification §5.1.4 (interrupt-remapping checks), §7.1.3 (table 25:
 //! interrupt-remapping fault reasons), §10.4.9 (FSTS: PPF, FRI), §10.4.14 (fault recording
@@ -30,7 +30,7 @@ pub const CASE: Case = Case {
 };
 
 fn run(ctx: &mut Ctx<'_>) {
-    if util::remap_with(ctx, &[Irte::remapped(0x7c, 0).verify_sid(0x0018)]).is_none() {
+    if util::remap_with(ctx, &[Irte::remapped(0x7c, 0).verify_sid(0x0020)]).is_none() {
         return;
     }
     if !util::msi(ctx, vtd::remappable_msi_address(0), 0) {

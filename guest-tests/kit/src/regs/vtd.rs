@@ -93,6 +93,12 @@ bitflags::bitflags! {
     }
 }
 
+/// FSTS.FRI (bits 15:8): the index of the fault recording register holding the first pending
+/// fault, valid while PPF is set (§10.4.9).
+pub const fn fault_record_index(fsts: u32) -> u32 {
+    fsts >> 8 & 0xff
+}
+
 /// FECTL_REG bit 31: interrupt mask (fault events not sent, §10.4.10).
 pub const FECTL_IM: u32 = 1 << 31;
 
