@@ -87,10 +87,10 @@ impl crate::Ctx<'_> {
 
 /// The x86 reset between cases, untraced: the IOAPIC's pins masked; the VT-d unit's remapping
 /// and queued invalidation off and its faults cleared; on every online CPU the local APIC back
-/// in xAPIC mode (through the disabled state when it was in x2APIC mode, SDM
-/// vol. 3 §11.12.5), software-enabled with spurious vector [`SPURIOUS_VECTOR`], TPR 0, its LVT
-/// entries masked and the timer stopped, the flat logical model with LDR 0, the ISR emptied by EOIs, the IRR drained through
-/// windows (each vector taken is EOIed) and ESR cleared.
+/// in xAPIC mode (through the disabled state when it was in x2APIC mode, SDM vol. 3 §11.12.5),
+/// software-enabled with spurious vector [`SPURIOUS_VECTOR`], TPR 0, its LVT entries masked and
+/// the timer stopped, the flat logical model with LDR 0, the ISR emptied by EOIs, the IRR
+/// drained through windows (each vector taken is EOIed) and ESR cleared.
 pub fn quiesce(p: &mut dyn Platform) {
     let info = p.info();
     for pin in 0..info.x86.ioapic_pins {

@@ -18,7 +18,7 @@ use super::util::{self, LINE_PIN};
 /// The case.
 pub const CASE: Case = Case {
     id: "x86.ioapic-eoi-broadcast-suppressed",
-    title: "with EOI-broadcast suppression the LAPIC EOI leaves remote IRR and the IOAPIC EOI register clears it",
+    title: "EOI broadcast suppressed: remote IRR outlives the LAPIC EOI; the IOAPIC EOI clears it",
     spec: "Intel SDM vol. 3 11.8.5; IOAPIC version 0x20 EOI register",
     needs: Needs {
         inject: Injection::LINE,

@@ -20,7 +20,7 @@ use super::util::{self, LINE_PIN};
 /// The case.
 pub const CASE: Case = Case {
     id: "x86.ioapic-level-remote-irr",
-    title: "a level interrupt sets remote IRR until the EOI and is re-sent while the line stays high",
+    title: "a level interrupt holds remote IRR until the EOI and is re-sent while the line is high",
     spec: "82093AA 3.2.4; Intel SDM vol. 3 11.8.4, 11.8.5",
     needs: Needs {
         inject: Injection::LINE,

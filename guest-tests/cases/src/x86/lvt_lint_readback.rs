@@ -14,7 +14,7 @@ use guest_kit::{Case, Ctx, Needs};
 /// The case.
 pub const CASE: Case = Case {
     id: "x86.lvt-lint-readback",
-    title: "LINT0/LINT1 entries read back their fields; remote IRR and delivery status are read only",
+    title: "LINT0/LINT1 read back their fields; remote IRR and delivery status are read only",
     spec: "Intel SDM vol. 3 11.5.1",
     needs: Needs::X86,
     run,

@@ -1,4 +1,6 @@
-//! x86 local APIC cases (Intel SDM vol. 3 chapter 11), for the x86_64 guest.
+//! x86 cases, for the x86_64 guest: the local APIC in xAPIC and x2APIC mode (Intel SDM vol. 3
+//! chapter 11), the IOAPIC (82093AA), MSIs (SDM §11.11), VT-d interrupt remapping and posting
+//! (VT-d specification chapters 5, 6.5, 7, 9, 10). `util` holds the steps they share.
 //!
 //! The kit keeps interrupts disabled except in [`guest_kit::Ctx::take_interrupts`] windows, so a
 //! delivery is an observation like a register read; a case EOIs what it took.
@@ -124,7 +126,8 @@ mod xapic_svr_readback;
 mod xapic_tpr_blocks_lower_class;
 mod xapic_tpr_equal_class_blocks;
 
-/// The x86 cases, in run order: identification, then delivery on one CPU, then across CPUs.
+/// The x86 cases, in run order: appended as they were written (identification first), so the
+/// index of every earlier case stays what it was.
 pub const CASES: &[Case] = &[
     lapic_version::CASE,
     ioapic_version::CASE,

@@ -362,7 +362,10 @@ pub fn remapping_capable(ctx: &mut Ctx<'_>) -> bool {
     let ecap = ctx.read(Site::Dmar(vtd::ECAP), Width::B64);
     let has = ecap & vtd::ECAP_QI != 0 && ecap & vtd::ECAP_IR != 0;
     if !has {
-        ctx.skip("the VT-d unit lacks interrupt remapping or queued invalidation (ECAP.IR/QI); use -device intel-iommu,intremap=on");
+        ctx.skip(
+            "the VT-d unit lacks interrupt remapping or queued invalidation (ECAP.IR/QI); \
+             use -device intel-iommu,intremap=on",
+        );
     }
     has
 }
@@ -373,7 +376,10 @@ pub fn posting_capable(ctx: &mut Ctx<'_>) -> bool {
     let cap = ctx.read(Site::Dmar(vtd::CAP), Width::B64);
     let has = cap & vtd::CAP_PI != 0;
     if !has {
-        ctx.skip("the VT-d unit does not post interrupts (CAP.PI = 0): runs against the reference model and vIOMMUs that expose posting");
+        ctx.skip(
+            "the VT-d unit does not post interrupts (CAP.PI = 0): runs against the reference \
+             model and vIOMMUs that expose posting",
+        );
     }
     has
 }

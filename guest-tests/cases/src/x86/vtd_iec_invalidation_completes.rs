@@ -16,7 +16,7 @@ use super::util;
 /// The case.
 pub const CASE: Case = Case {
     id: "x86.vtd-iec-invalidation-completes",
-    title: "interrupt entry cache invalidations (global and one index) complete without queue errors",
+    title: "interrupt entry cache invalidations (global, one index) complete without queue errors",
     spec: "Intel VT-d 6.5.2.7, 10.4.9",
     needs: Needs::IOMMU,
     run,

@@ -15,7 +15,7 @@ use super::util;
 /// The case.
 pub const CASE: Case = Case {
     id: "x86.vtd-invalid-descriptor-iqe",
-    title: "a descriptor of reserved type sets FSTS.IQE, IQH stays on it, and IQE is write-1-to-clear",
+    title: "a reserved descriptor type sets FSTS.IQE, IQH stays on it; IQE is write-1-to-clear",
     spec: "Intel VT-d 6.5.2.10, 10.4.9, 10.4.22",
     needs: Needs::IOMMU,
     run,

@@ -1,5 +1,6 @@
 //! `x86.vtd-queued-invalidation-enable`: with IQA naming a one-page queue and IQT 0, setting
-//! QIE makes GSTS.QIES 1 and IQH read 0; after a wait descriptor has drained the queue, clearing it makes QIES 0. Skipped without ECAP.QI/IR.
+//! QIE makes GSTS.QIES 1 and IQH read 0; after a wait descriptor has drained the queue,
+//! clearing it makes QIES 0. Skipped without ECAP.QI/IR.
 //!
 //! Spec: Intel VT-d specification §6.5.2 (queued invalidation), §10.4.4 (GCMD), §10.4.5 (GSTS),
 //! §10.4.22 (IQH), §10.4.23 (IQA).

@@ -226,7 +226,7 @@ impl TimerMode {
     }
 }
 
-/// Timer Divide Configuration value for divide by 1 (bits 3, 1:0 = 1011b, SDM §11.5.4, fig. 11-10).
+/// Divide Configuration for divide by 1 (bits 3, 1:0 = 1011b; SDM §11.5.4, figure 11-10).
 pub const DIVIDE_BY_1: u32 = 0b1011;
 /// Divide by 128 (1010b).
 pub const DIVIDE_BY_128: u32 = 0b1010;
