@@ -182,6 +182,7 @@ mod tests {
                 ioapic_pins: 24,
                 x2apic,
                 iommu: false,
+                tsc_deadline: false,
             },
             ..target(GicVersion::V2)
         }

@@ -59,6 +59,7 @@ impl GuestPlatform {
                     ioapic_pins: 0,
                     x2apic: cpu::has_x2apic(),
                     iommu: machine.dmar.is_some(),
+                    tsc_deadline: cpu::has_tsc_deadline(),
                 },
             },
             lapic: machine.lapic_base,

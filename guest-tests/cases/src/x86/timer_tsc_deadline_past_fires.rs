@@ -1,6 +1,6 @@
 //! `x86.timer-tsc-deadline-past-fires`: in TSC-deadline mode (vector 0x74) a deadline of 1
-//! makes 0x74 pending and taken, and IA32_TSC_DEADLINE then reads 0. Skipped when the mode does
-//! not read back (no TSC-deadline support).
+//! makes 0x74 pending and taken, and IA32_TSC_DEADLINE then reads 0. Skipped without
+//! TSC-deadline support (CPUID.01H:ECX[24]).
 //!
 //! Spec: Intel SDM vol. 3 §11.5.4.1 (TSC-deadline mode: the timer fires when the TSC reaches
 //! IA32_TSC_DEADLINE, which is then cleared; a deadline already passed fires immediately).

@@ -273,17 +273,22 @@ pub fn wait_count_zero(ctx: &mut Ctx<'_>) -> bool {
     false
 }
 
-/// Puts the LVT timer in TSC-deadline mode with `vector` and reads it back; when the mode does
-/// not stick (no TSC-deadline support, CPUID.01H:ECX\[24\] = 0), marks the case skipped and
-/// returns `false`.
+/// Puts the LVT timer in TSC-deadline mode with `vector` when the target has it
+/// (CPUID.01H:ECX\[24\], [`guest_kit::X86Info::tsc_deadline`]) and checks that the mode reads
+/// back; without it, marks the case skipped and returns `false`.
 pub fn tsc_deadline_mode(ctx: &mut Ctx<'_>, vector: Vector) -> bool {
+    if !ctx.info().x86.tsc_deadline {
+        ctx.skip("no TSC-deadline timer mode (CPUID.01H:ECX[24] = 0)");
+        return false;
+    }
     ctx.lapic_write(lapic::LVT_TIMER, lapic::TimerMode::TscDeadline.lvt(vector));
     let lvt = ctx.lapic_read(lapic::LVT_TIMER);
-    let on = lapic::TimerMode::field(lvt) == lapic::TimerMode::TscDeadline as u32;
-    if !on {
-        ctx.skip("no TSC-deadline timer mode (CPUID.01H:ECX[24] = 0); run with -cpu max");
-    }
-    on
+    let mode = lapic::TimerMode::field(lvt);
+    ctx.check_eq(
+        "tsc-deadline-mode-set",
+        mode.into(),
+        lapic::TimerMode::TscDeadline as u64,
+    )
 }
 
 /// RDMSR `msr` (traced) and whether it raised #GP.
