@@ -11,7 +11,9 @@ mod ioapic_arb_read_only;
 mod ioapic_edge_coalesces_in_service;
 mod ioapic_edge_delivers;
 mod ioapic_eoi_broadcast_suppressed;
+mod ioapic_eoi_register_clears_remote_irr;
 mod ioapic_eoi_register_idle;
+mod ioapic_eoi_register_other_vector;
 mod ioapic_id_readback;
 mod ioapic_ioregsel_byte_write;
 mod ioapic_ioregsel_readback;
@@ -36,6 +38,7 @@ mod msi_logical_multicast;
 mod msi_physical_fixed;
 mod msi_physical_to_cpu1;
 mod msi_redirection_hint_lowest_priority;
+mod msi_to_absent_id_lost;
 mod timer_current_count_decrements;
 mod timer_divide_readback;
 mod timer_lvt_readback;
@@ -54,6 +57,7 @@ mod vtd_fault_not_present;
 mod vtd_fault_sid_mismatch;
 mod vtd_iec_invalidation_completes;
 mod vtd_invalid_descriptor_iqe;
+mod vtd_ioapic_remapped;
 mod vtd_ire_and_cfi_status;
 mod vtd_irta_latched_by_sirtp;
 mod vtd_irte_change_needs_invalidation;
@@ -70,6 +74,7 @@ mod vtd_version;
 mod vtd_wait_descriptor_writes_status;
 mod x2apic_all_excluding_self;
 mod x2apic_broadcast;
+mod x2apic_cluster_multicast;
 mod x2apic_disable_then_xapic;
 mod x2apic_enable_from_xapic;
 mod x2apic_eoi_nonzero_gp;
@@ -246,4 +251,9 @@ pub const CASES: &[Case] = &[
     vtd_posted_on_set_no_second_notification::CASE,
     vtd_posted_two_vectors_one_notification::CASE,
     vtd_posted_ndst_follows_migration::CASE,
+    ioapic_eoi_register_clears_remote_irr::CASE,
+    ioapic_eoi_register_other_vector::CASE,
+    msi_to_absent_id_lost::CASE,
+    vtd_ioapic_remapped::CASE,
+    x2apic_cluster_multicast::CASE,
 ];

@@ -30,6 +30,8 @@ fn run(ctx: &mut Ctx<'_>) {
     ctx.check_eq("iqh-on-bad-descriptor", head, 0);
     let fsts = vtd::Fsts::from_bits_retain(ctx.read32(Site::Dmar(vtd::FSTS)));
     ctx.check("iqe-set", fsts.contains(vtd::Fsts::IQE));
+    let status = ctx.alloc(8, 8);
+    ctx.mem_write(queue, &Descriptor::wait(status, 1).to_bytes());
     ctx.write32(Site::Dmar(vtd::FSTS), vtd::Fsts::IQE.bits());
     let fsts = vtd::Fsts::from_bits_retain(ctx.read32(Site::Dmar(vtd::FSTS)));
     ctx.check("iqe-cleared", !fsts.contains(vtd::Fsts::IQE));

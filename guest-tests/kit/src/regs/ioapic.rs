@@ -71,6 +71,17 @@ impl Redirection {
     pub const fn with(self, bits: u64) -> Redirection {
         Redirection(self.0 | bits)
     }
+    /// A remappable-format entry naming IRTE `handle`, edge, unmasked (Intel VT-d §5.1.5.1:
+    /// bit 48 = 1, handle bits 14:0 in bits 63:49 and bit 15 in bit 11, delivery mode 000);
+    /// `vector` should equal the IRTE's, which the EOI of a level entry matches on.
+    pub const fn remappable(handle: u16, vector: u8) -> Redirection {
+        Redirection(
+            ((handle as u64) & 0x7fff) << 49
+                | 1 << 48
+                | ((handle as u64) >> 15 & 1) << 11
+                | vector as u64,
+        )
+    }
     /// The low half (indirect register [`redirection_low`]).
     pub const fn low(self) -> u32 {
         self.0 as u32
@@ -104,5 +115,7 @@ mod tests {
         let v = Version(0x0017_0020);
         assert_eq!((v.version(), v.pins()), (0x20, 24));
         assert_eq!(redirection_low(2), 0x14);
+        let r = Redirection::remappable(0x8001, 0x89);
+        assert_eq!((r.high(), r.low()), (0x0003_0000, 0x0000_0889));
     }
 }
