@@ -41,6 +41,7 @@ mod msi_redirection_hint_lowest_priority;
 mod msi_to_absent_id_lost;
 mod timer_current_count_decrements;
 mod timer_divide_readback;
+mod timer_illegal_vector_sets_esr;
 mod timer_lvt_readback;
 mod timer_masked_counts_silently;
 mod timer_one_shot;
@@ -117,6 +118,7 @@ mod xapic_irr_coalesces;
 mod xapic_irr_then_isr;
 mod xapic_ldr_readback;
 mod xapic_lowest_priority_exactly_one;
+mod xapic_lowest_priority_sequence;
 mod xapic_lowest_priority_with_tpr;
 mod xapic_lvt_error_interrupt;
 mod xapic_ppr_follows_isr;
@@ -256,4 +258,6 @@ pub const CASES: &[Case] = &[
     msi_to_absent_id_lost::CASE,
     vtd_ioapic_remapped::CASE,
     x2apic_cluster_multicast::CASE,
+    timer_illegal_vector_sets_esr::CASE,
+    xapic_lowest_priority_sequence::CASE,
 ];
