@@ -178,11 +178,21 @@ pub fn install_irt(ctx: &mut Ctx<'_>, entries: &[vtd::Irte]) -> u64 {
     table
 }
 
-/// Remapping on, compatibility format blocked: queued invalidation enabled over a fresh queue
-/// (the architecture requires it for interrupt remapping on hardware that caches IRTEs), then
-/// IRE. Returns the queue's address.
+/// Remapping on, compatibility format blocked: queued invalidation enabled over a fresh queue,
+/// a global interrupt entry cache invalidation (VT-d §10.4.4: software follows SIRTP with one
+/// before enabling remapping, so no entry of an earlier table stays cached), then IRE. Returns
+/// the queue's address.
 pub fn remapping_on(ctx: &mut Ctx<'_>) -> u64 {
     let queue = queue_on(ctx);
+    let status = ctx.alloc(8, 8);
+    submit(
+        ctx,
+        queue,
+        &[
+            vtd::Descriptor::iec_global(),
+            vtd::Descriptor::wait(status, 1),
+        ],
+    );
     gcmd(ctx, vtd::Global::IRE, vtd::Global::IRE);
     queue
 }

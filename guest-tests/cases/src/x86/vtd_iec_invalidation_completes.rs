@@ -1,15 +1,15 @@
 //! `x86.vtd-iec-invalidation-completes`: a global IEC descriptor, an index-0 IEC descriptor and
-//! a wait descriptor are consumed: IQH reads 0x30, FSTS.IQE is 0 and the status word is
-//! written. Skipped without ECAP.QI/IR.
+//! a wait descriptor are consumed: IQH moves three descriptors on, FSTS.IQE is 0 and the status
+//! word is written. Skipped without ECAP.QI/IR.
 //!
 //! Spec: Intel VT-d specification §6.5.2.7 (interrupt entry cache invalidate descriptor: global
 //! or index granularity), §10.4.9 (FSTS.IQE).
 //!
-//! Expected: IQH 0x30; IQE 0; status 1. Why: every IRTE change a guest makes is followed by
-//! these descriptors.
+//! Expected: IQH three descriptors on; IQE 0; status 1. Why: every IRTE change a guest makes is
+//! followed by these descriptors.
 
 use guest_kit::regs::vtd::{self, Descriptor};
-use guest_kit::{Case, Ctx, Needs, Site};
+use guest_kit::{Case, Ctx, Needs, Site, Width};
 
 use super::util;
 
@@ -37,8 +37,13 @@ fn run(ctx: &mut Ctx<'_>) {
         Descriptor::iec_index(0),
         Descriptor::wait(status, 1),
     ];
+    let tail = ctx
+        .raw()
+        .read(Site::Dmar(vtd::IQT), Width::B64)
+        .unwrap_or(0)
+        >> 4;
     let head = util::submit(ctx, queue, &batch);
-    ctx.check_eq("iqh-past-batch", head, vtd::queue_offset(3));
+    ctx.check_eq("iqh-past-batch", head, vtd::queue_offset(tail + 3));
     let fsts = vtd::Fsts::from_bits_retain(ctx.read32(Site::Dmar(vtd::FSTS)));
     ctx.check("no-queue-error", !fsts.contains(vtd::Fsts::IQE));
     let mut word = [0u8; 4];
