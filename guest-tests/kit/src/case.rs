@@ -126,6 +126,9 @@ impl Needs {
         if missing.contains(crate::inject::Injection::MSI) {
             return Some("needs the host to send a device MSI");
         }
+        if missing.contains(crate::inject::Injection::X86_MSI) {
+            return Some("needs the host to send an MSI as a PCI requester");
+        }
         None
     }
 }
@@ -179,6 +182,7 @@ mod tests {
                 ioapic_pins: 24,
                 x2apic,
                 iommu: false,
+                tsc_deadline: false,
             },
             ..target(GicVersion::V2)
         }

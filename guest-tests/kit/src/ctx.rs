@@ -167,6 +167,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Writes `value` to `site` as [`Ctx::write`] does and returns whether it faulted: for cases
+    /// whose subject is that a write faults (a #GP on WRMSR of a read-only x2APIC register).
+    pub fn try_write(&mut self, site: Site, width: Width, value: u64) -> Result<(), Fault> {
+        let result = self.platform.write(site, width, value);
+        if let Err(fault) = result {
+            self.fault(site, width, fault);
+        }
+        result
+    }
+
     /// Writes a 32-bit register.
     pub fn write32(&mut self, site: Site, value: u32) {
         self.write(site, Width::B32, value.into());

@@ -52,6 +52,17 @@ bitflags::bitflags! {
     }
 }
 
+/// The PCI requester (bus:device.function 00:03.0) whose source-id x86 cases put in their
+/// [`Inject::X86Msi`] requests. The x86 guest serves such requests itself on QEMU through an
+/// `edu` device placed there (`-device edu,addr=3`), so the source-id that VT-d checks is the
+/// same on every backend.
+pub const X86_MSI_REQUESTER: u16 = 0x0018;
+
+/// The GSI x86 cases drive with [`Inject::Line`]: ISA IRQ 3 (COM2) without an override. The x86
+/// guest serves such requests itself on QEMU through a second 16550 UART (`-serial stdio
+/// -serial null`), whose interrupt line is that pin.
+pub const X86_LINE_GSI: u32 = 3;
+
 /// The kernel command-line parameter carrying the backend's [`Injection`] bits.
 pub const PARAM: &str = "irqsuite.inject=";
 

@@ -33,6 +33,9 @@ pub struct X86Info {
     pub x2apic: bool,
     /// Whether the ACPI DMAR table lists a VT-d remapping hardware unit (DRHD).
     pub iommu: bool,
+    /// Whether the local APIC timer has TSC-deadline mode (CPUID.01H:ECX\[24\], SDM vol. 3
+    /// §11.5.4.1).
+    pub tsc_deadline: bool,
 }
 
 impl X86Info {
@@ -41,6 +44,7 @@ impl X86Info {
         ioapic_pins: 0,
         x2apic: false,
         iommu: false,
+        tsc_deadline: false,
     };
 }
 

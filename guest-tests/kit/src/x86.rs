@@ -6,7 +6,7 @@
 //! The handler never EOIs: a case ends what it took with [`Ctx::lapic_eoi`] or
 //! [`Ctx::x2apic_eoi`], as a GIC case ends what it acknowledged.
 
-use crate::regs::{ioapic, lapic};
+use crate::regs::{ioapic, lapic, vtd};
 use crate::{Observation, Platform, Site, Taken, Vector, Width};
 
 /// The spurious-interrupt vector the kit's reset programs into SVR (SDM vol. 3 §11.9: bits 3:0
@@ -85,11 +85,12 @@ impl crate::Ctx<'_> {
     }
 }
 
-/// The x86 reset between cases, untraced: the IOAPIC's pins masked; on every online CPU the
-/// local APIC back in xAPIC mode (through the disabled state when it was in x2APIC mode, SDM
-/// vol. 3 §11.12.5), software-enabled with spurious vector [`SPURIOUS_VECTOR`], TPR 0, its LVT
-/// entries masked and the timer stopped, the ISR emptied by EOIs, the IRR drained through
-/// windows (each vector taken is EOIed) and ESR cleared.
+/// The x86 reset between cases, untraced: the IOAPIC's pins masked; the VT-d unit's remapping
+/// and queued invalidation off and its faults cleared; on every online CPU the local APIC back
+/// in xAPIC mode (through the disabled state when it was in x2APIC mode, SDM vol. 3 §11.12.5),
+/// software-enabled with spurious vector [`SPURIOUS_VECTOR`], TPR 0, its LVT entries masked and
+/// the timer stopped, the flat logical model with LDR 0, the ISR emptied by EOIs, the IRR
+/// drained through windows (each vector taken is EOIed) and ESR cleared.
 pub fn quiesce(p: &mut dyn Platform) {
     let info = p.info();
     for pin in 0..info.x86.ioapic_pins {
@@ -97,10 +98,33 @@ pub fn quiesce(p: &mut dyn Platform) {
         ioapic_set(p, index, ioapic::REDIRECTION_MASKED as u32);
         ioapic_set(p, index + 1, 0);
     }
+    if info.x86.iommu {
+        remapping_off(p);
+    }
     for cpu in 0..info.cpus {
         // A CPU that cannot run the reset fails the case that uses it (`offline`).
         let _ = p.on_cpu(cpu, &mut local_apic);
     }
+}
+
+/// The first VT-d unit with every GCMD command off (interrupt remapping, queued invalidation,
+/// compatibility format; VT-d §10.4.4), its fault recording registers' F bits and the
+/// write-1-to-clear FSTS bits cleared and fault events masked.
+fn remapping_off(p: &mut dyn Platform) {
+    let _ = p.write(Site::Dmar(vtd::GCMD), Width::B32, 0);
+    let cap = p.read(Site::Dmar(vtd::CAP), Width::B64).unwrap_or(0);
+    let records = (cap >> 40 & 0xff) + 1;
+    let first = vtd::fault_record_offset(cap);
+    for n in 0..records.min(256) as u32 {
+        let hi = Site::Dmar(first + 16 * n + 8);
+        let _ = p.write(hi, Width::B64, 1 << 63);
+    }
+    let _ = p.write(
+        Site::Dmar(vtd::FSTS),
+        Width::B32,
+        vtd::Fsts::all().bits().into(),
+    );
+    let _ = p.write(Site::Dmar(vtd::FECTL), Width::B32, vtd::FECTL_IM.into());
 }
 
 fn ioapic_set(p: &mut dyn Platform, index: u32, value: u32) {
@@ -137,6 +161,8 @@ fn local_apic(p: &mut dyn Platform) {
     }
     lapic_set(p, lapic::SVR, lapic::Svr::enabled(SPURIOUS_VECTOR).0);
     lapic_set(p, lapic::TPR, 0);
+    lapic_set(p, lapic::DFR, lapic::DFR_FLAT);
+    lapic_set(p, lapic::LDR, 0);
     for lvt in [
         lapic::LVT_TIMER,
         lapic::LVT_LINT0,

@@ -147,6 +147,11 @@ pub fn has_x2apic() -> bool {
     cpuid(1).2 >> 21 & 1 == 1
 }
 
+/// Whether the local APIC timer has TSC-deadline mode (CPUID.01H:ECX[24]).
+pub fn has_tsc_deadline() -> bool {
+    cpuid(1).2 >> 24 & 1 == 1
+}
+
 /// The time-stamp counter.
 pub fn rdtsc() -> u64 {
     // SAFETY: RDTSC reads a counter; CR4.TSD is clear at CPL 0 anyway.

@@ -22,6 +22,7 @@ mod arena;
 mod boot;
 mod console;
 mod cpu;
+mod devices;
 mod exit;
 mod mmio;
 mod once;

@@ -16,7 +16,7 @@ use guest_kit::{
 
 use crate::acpi::Machine;
 use crate::traps::{self, guarded};
-use crate::{arena, console, cpu, mmio, smp, time};
+use crate::{arena, console, cpu, devices, mmio, smp, time};
 
 /// The local APIC's register page.
 const LAPIC_SIZE: u32 = 0x1000;
@@ -34,6 +34,10 @@ pub struct GuestPlatform {
     lapic: u64,
     ioapic: Option<u64>,
     dmar: Option<u64>,
+    /// The interrupt sources the guest drives itself (COM2's line, the edu device's MSIs).
+    sources: devices::LocalSources,
+    /// The requests the host serves (`irqsuite.inject=`).
+    host_inject: Injection,
 }
 
 impl GuestPlatform {
@@ -55,13 +59,17 @@ impl GuestPlatform {
                     ioapic_pins: 0,
                     x2apic: cpu::has_x2apic(),
                     iommu: machine.dmar.is_some(),
+                    tsc_deadline: cpu::has_tsc_deadline(),
                 },
             },
             lapic: machine.lapic_base,
             ioapic: machine.ioapic.map(|(base, _)| base),
             dmar: machine.dmar,
+            sources: devices::LocalSources::probe(machine),
+            host_inject: Injection::from_bootargs(cmdline),
         };
         platform.info.x86.ioapic_pins = platform.ioapic_pins();
+        platform.info.inject |= platform.sources.injection();
         platform
     }
 
@@ -132,9 +140,16 @@ impl Platform for GuestPlatform {
         })
     }
 
-    /// Prints the request and waits (up to [`REQUEST_TIMEOUT_US`]) for the host's answer on
-    /// COM1.
+    /// Serves the request itself when a device of [`devices`] can (COM2's line, the edu's
+    /// MSIs); otherwise, when the host declared that kind of request, prints it and waits (up
+    /// to [`REQUEST_TIMEOUT_US`]) for the host's answer on COM1; otherwise refuses it.
     fn inject(&mut self, request: Inject) -> Result<(), Refused> {
+        if self.sources.serve(request) {
+            return Ok(());
+        }
+        if !self.host_inject.contains(request_kind(request)) {
+            return Err(request.refusal().1);
+        }
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let id = NEXT.fetch_add(1, Ordering::SeqCst);
         console::emit(&Record::Request { id, request });
@@ -175,5 +190,14 @@ impl Platform for GuestPlatform {
 
     fn take_interrupts(&mut self) -> Taken {
         traps::window()
+    }
+}
+
+/// The [`Injection`] bit a request needs.
+fn request_kind(request: Inject) -> Injection {
+    match request {
+        Inject::Line { .. } => Injection::LINE,
+        Inject::Msi { .. } => Injection::MSI,
+        Inject::X86Msi { .. } => Injection::X86_MSI,
     }
 }

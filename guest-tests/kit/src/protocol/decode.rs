@@ -225,6 +225,7 @@ fn parse_config(rest: &str) -> Result<TargetInfo, DecodeError> {
             "pins" => t.x86.ioapic_pins = num("cfg pins")?,
             "x2apic" => t.x86.x2apic = num("cfg x2apic")? != 0,
             "iommu" => t.x86.iommu = num("cfg iommu")? != 0,
+            "tscdl" => t.x86.tsc_deadline = num("cfg tscdl")? != 0,
             "inject" => {
                 let bits = u8::from_str_radix(v, 16).map_err(|_| bad("cfg inject"))?;
                 t.inject = crate::inject::Injection::from_bits_truncate(bits);

@@ -64,11 +64,12 @@ fn body(record: &Record<'_>, out: &mut LineBuf) -> fmt::Result {
     match *record {
         Record::Config(t) if t.arch == Arch::X86_64 => write!(
             out,
-            "cfg arch=x86_64 cpus={} pins={} x2apic={} iommu={} arena={:#x} inject={:x}",
+            "cfg arch=x86_64 cpus={} pins={} x2apic={} iommu={} tscdl={} arena={:#x} inject={:x}",
             t.cpus,
             t.x86.ioapic_pins,
             t.x86.x2apic as u8,
             t.x86.iommu as u8,
+            t.x86.tsc_deadline as u8,
             t.arena,
             t.inject.bits()
         ),

@@ -36,6 +36,7 @@ fn every_kind() -> Vec<Record<'static>> {
                 ioapic_pins: 240,
                 x2apic: true,
                 iommu: true,
+                tsc_deadline: true,
             },
         }),
         Record::Obs(Observation::X86Fault {

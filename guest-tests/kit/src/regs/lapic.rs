@@ -131,6 +131,10 @@ pub enum Shorthand {
 pub enum DeliveryMode {
     /// Fixed: the vector.
     Fixed = 0b000,
+    /// Lowest priority: one processor of the destination set (SDM vol. 3 §11.6.2.4).
+    LowestPriority = 0b001,
+    /// NMI: vector ignored, delivered through the NMI vector 2.
+    Nmi = 0b100,
     /// INIT.
     Init = 0b101,
     /// Start-up (SIPI): the vector is the 4 KiB page of the entry point.
@@ -165,6 +169,21 @@ impl Icr {
             | (mode as u64) << 8
             | vector as u64)
     }
+    /// Bit 11: logical destination mode (SDM vol. 3 §11.6.2.2).
+    pub const LOGICAL: u64 = 1 << 11;
+    /// Bit 15: level trigger mode.
+    pub const LEVEL: u64 = 1 << 15;
+
+    /// A logical-destination IPI of `mode` and `vector` to xAPIC message destination address
+    /// `mda` (ICR_HIGH bits 31:24, matched against LDR/DFR, §11.6.2.2).
+    pub const fn xapic_logical(mode: DeliveryMode, vector: u8, mda: u8) -> Icr {
+        Icr(Self::xapic(mode, vector, Shorthand::None, mda).0 | Self::LOGICAL)
+    }
+    /// A logical-destination IPI to x2APIC logical destination `dest` (cluster ID in bits
+    /// 31:16, member bitmap in bits 15:0, §11.12.10.2).
+    pub const fn x2apic_logical(mode: DeliveryMode, vector: u8, dest: u32) -> Icr {
+        Icr(Self::x2apic(mode, vector, Shorthand::None, dest).0 | Self::LOGICAL)
+    }
     /// Bits 31:0 (ICR_LOW).
     pub const fn low(self) -> u32 {
         self.0 as u32
@@ -177,6 +196,68 @@ impl Icr {
 
 /// LVT bit 16: masked (SDM vol. 3 §11.5.1).
 pub const LVT_MASKED: u32 = 1 << 16;
+/// LVT bit 12: delivery status (send pending), read only.
+pub const LVT_SEND_PENDING: u32 = 1 << 12;
+/// LVT LINT0/LINT1 bit 13: input pin polarity active low.
+pub const LVT_ACTIVE_LOW: u32 = 1 << 13;
+/// LVT LINT0/LINT1 bit 14: remote IRR, read only.
+pub const LVT_REMOTE_IRR: u32 = 1 << 14;
+/// LVT LINT0/LINT1 bit 15: level trigger mode.
+pub const LVT_LEVEL: u32 = 1 << 15;
+/// LVT timer mode (bits 18:17, SDM vol. 3 §11.5.4, figure 11-8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimerMode {
+    /// 00: one-shot, counts down from the initial count once.
+    OneShot = 0b00,
+    /// 01: periodic, reloads the initial count at zero.
+    Periodic = 0b01,
+    /// 10: TSC-deadline, fires when the TSC reaches IA32_TSC_DEADLINE (§11.5.4.1).
+    TscDeadline = 0b10,
+}
+
+impl TimerMode {
+    /// The LVT timer value for this mode with `vector`, unmasked.
+    pub const fn lvt(self, vector: crate::Vector) -> u32 {
+        (self as u32) << 17 | vector.raw() as u32
+    }
+    /// The mode field of an LVT timer value.
+    pub const fn field(lvt: u32) -> u32 {
+        lvt >> 17 & 0b11
+    }
+}
+
+/// Divide Configuration for divide by 1 (bits 3, 1:0 = 1011b; SDM §11.5.4, figure 11-10).
+pub const DIVIDE_BY_1: u32 = 0b1011;
+/// Divide by 128 (1010b).
+pub const DIVIDE_BY_128: u32 = 0b1010;
+
+/// Error Status Register bits (SDM vol. 3 §11.5.3, figure 11-9).
+pub mod esr {
+    /// Bit 2: send accept error (P6 family and Pentium only).
+    pub const SEND_ACCEPT: u32 = 1 << 2;
+    /// Bit 5: send illegal vector.
+    pub const SEND_ILLEGAL_VECTOR: u32 = 1 << 5;
+    /// Bit 6: receive illegal vector.
+    pub const RECEIVE_ILLEGAL_VECTOR: u32 = 1 << 6;
+    /// Bit 7: illegal register address.
+    pub const ILLEGAL_REGISTER: u32 = 1 << 7;
+}
+
+/// SVR bit 12: suppress EOI broadcasts to the IOAPICs (SDM vol. 3 §11.8.5, when Version bit 24).
+pub const SVR_SUPPRESS_EOI_BROADCAST: u32 = 1 << 12;
+/// DFR value of the flat model (bits 31:28 = 1111b, SDM vol. 3 §11.6.2.2).
+pub const DFR_FLAT: u32 = 0xffff_ffff;
+/// DFR value of the cluster model (bits 31:28 = 0000b).
+pub const DFR_CLUSTER: u32 = 0x0fff_ffff;
+/// The xAPIC LDR value with logical APIC ID `id` (bits 31:24).
+pub const fn ldr(id: u8) -> u32 {
+    (id as u32) << 24
+}
+/// The x2APIC logical ID of x2APIC ID `id`: cluster `id >> 4` in bits 31:16 and bit `id & 15`
+/// (SDM vol. 3 §11.12.10.2).
+pub const fn x2apic_logical_id(id: u32) -> u32 {
+    (id >> 4) << 16 | 1 << (id & 0xf)
+}
 
 /// The name of the xAPIC register at `offset`.
 pub fn name(offset: u32, out: &mut dyn fmt::Write) -> fmt::Result {
@@ -257,6 +338,15 @@ mod tests {
         assert_eq!(init.low(), 0x4500);
         let own = Icr::x2apic(DeliveryMode::Fixed, 0x40, Shorthand::SelfOnly, 0);
         assert_eq!(own.0, 0x4_4040);
+    }
+
+    #[test]
+    fn logical_icr_sets_destination_mode_and_timer_modes_encode() {
+        let icr = Icr::xapic_logical(DeliveryMode::LowestPriority, 0x31, 3);
+        assert_eq!((icr.high(), icr.low()), (0x0300_0000, 0x4931));
+        assert_eq!(x2apic_logical_id(0x23), 0x2_0008);
+        let lvt = TimerMode::Periodic.lvt(crate::Vector::new(0x70));
+        assert_eq!((lvt, TimerMode::field(lvt)), (0x2_0070, 1));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod gits;
 pub mod icc;
 pub mod ioapic;
 pub mod lapic;
+pub mod msi;
 pub mod vtd;
 
 use crate::Site;
