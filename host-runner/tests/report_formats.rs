@@ -164,6 +164,7 @@ fn sample_x86() -> RunReport {
             ioapic_pins: 24,
             x2apic: true,
             iommu: true,
+            tsc_deadline: true,
         },
     };
     let fail = CaseResult::bare(

@@ -35,3 +35,27 @@ const fn concat<const N: usize>(a: &[Case], b: &[Case]) -> [Case; N] {
 pub fn find(id: &str) -> Option<(usize, &'static Case)> {
     CATALOGUE.iter().enumerate().find(|(_, c)| c.id == id)
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use super::CATALOGUE;
+    use guest_kit::protocol::MAX_TOKEN;
+
+    #[test]
+    fn every_case_id_is_unique_and_travels_whole_in_its_start_record() {
+        let mut seen = std::collections::BTreeSet::new();
+        for case in CATALOGUE {
+            assert!(seen.insert(case.id), "{} twice", case.id);
+            assert!(
+                case.id.len() <= MAX_TOKEN,
+                "{} is {} bytes: the case start record cuts ids at {MAX_TOKEN}",
+                case.id,
+                case.id.len()
+            );
+            let wire = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-.".contains(c);
+            assert!(case.id.chars().all(wire), "{}: only [a-z0-9.-]", case.id);
+        }
+    }
+}

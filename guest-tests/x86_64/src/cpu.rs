@@ -7,7 +7,7 @@
 //! index on every CPU without an MSR read.
 
 use core::arch::asm;
-use core::sync::atomic::{AtomicU8, AtomicU32, AtomicUsize};
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicUsize};
 
 use x86_64::instructions::segmentation::{CS, DS, ES, SS, Segment};
 use x86_64::instructions::tables::load_tss;
@@ -39,6 +39,8 @@ pub struct PerCpu {
     pub taken: [AtomicU8; guest_kit::vector::MAX_TAKEN],
     /// How many of `taken` are filled (may exceed its length in a storm).
     pub taken_count: AtomicUsize,
+    /// An interrupt window is open ([`traps::window`]).
+    pub in_window: AtomicBool,
     /// Exception handlers running on this CPU (an exception in one is not survivable).
     pub depth: AtomicU32,
 }
@@ -52,6 +54,7 @@ impl PerCpu {
             guard_error: AtomicU32::new(0),
             taken: [const { AtomicU8::new(0) }; guest_kit::vector::MAX_TAKEN],
             taken_count: AtomicUsize::new(0),
+            in_window: AtomicBool::new(false),
             depth: AtomicU32::new(0),
         }
     }

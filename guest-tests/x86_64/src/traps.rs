@@ -11,6 +11,11 @@
 //!   an `xexc` record (vector, error code, RIP); traps (#DB, #BP, #OF) and NMIs resume, a fault
 //!   cannot (its instruction would fault again), so the guest says so and exits: the host
 //!   reboots it after that case.
+//! - **Vectors 1-31 arriving inside a window** without a guarded access and without an error
+//!   code are deliveries, not exceptions of the window's own code (a spin on the TSC cannot
+//!   raise #BP): an NMI, or an illegal vector (0-15) a local APIC delivered anyway instead of
+//!   rejecting it (SDM vol. 3 §11.5.2). They join the window's list like any vector, so the
+//!   host's replay names them against the model rather than the run dying on an "exception".
 //! - **Interrupts (32-255)** are appended to the CPU's window list ([`window`]) and return
 //!   without an EOI: the case EOIs (the x86 seam, "interrupt delivery is an observation").
 //!   Interrupt gates clear RFLAGS.IF, so a handler is never interrupted; a higher-priority vector
@@ -179,7 +184,11 @@ pub fn load_idt() {
 extern "C" fn trap(frame: &mut Frame) {
     let me = cpu::this();
     let vector = Vector::new(frame.vector as u8);
-    if !vector.is_exception() {
+    let delivered_in_window = vector.is_exception()
+        && !vector.has_error_code()
+        && me.in_window.load(Ordering::SeqCst)
+        && me.guard_len.load(Ordering::SeqCst) == 0;
+    if !vector.is_exception() || delivered_in_window {
         let n = me.taken_count.fetch_add(1, Ordering::SeqCst);
         if let Some(slot) = me.taken.get(n) {
             slot.store(vector.raw(), Ordering::SeqCst);
@@ -238,6 +247,7 @@ pub fn window() -> Taken {
     let me = cpu::this();
     me.taken_count.store(0, Ordering::SeqCst);
     let start = time::now_us();
+    me.in_window.store(true, Ordering::SeqCst);
     x86_64::instructions::interrupts::enable();
     while me.taken_count.load(Ordering::SeqCst) == 0
         && time::now_us().wrapping_sub(start) < WINDOW_TIMEOUT_US
@@ -251,6 +261,7 @@ pub fn window() -> Taken {
         }
     }
     x86_64::instructions::interrupts::disable();
+    me.in_window.store(false, Ordering::SeqCst);
     let count = me.taken_count.load(Ordering::SeqCst);
     let mut taken = Taken::default();
     for slot in me.taken.iter().take(count) {

@@ -88,6 +88,8 @@ pub const fn x86_shape(cpus: u8, x2apic: bool, iommu: bool, inject: Injection) -
             ioapic_pins: 24,
             x2apic,
             iommu,
+            // The model has TSC-deadline mode; a real target says whether its CPU does.
+            tsc_deadline: true,
         },
     }
 }

@@ -163,12 +163,19 @@ impl EventRegs {
     }
 }
 
-/// The primary fault log: the fault recording registers and FSTS.
+/// The primary fault log: the fault recording registers and FSTS (VT-d 7.3.1, primary fault
+/// logging; 11.4.9.1 FSTS).
+///
+/// Hardware keeps an internal index of the record the next fault goes to, apart from
+/// FSTS.FRI: FRI names the record of the *first pending* fault, set when a fault is recorded
+/// while PPF was clear, and left alone by later faults while PPF stays set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FaultLog {
     /// The fault recording registers.
     pub records: [FaultRecord; NUM_FAULT_RECORDS],
     fsts: Fsts,
+    /// The record the next fault is written to (internal, not software-visible).
+    next: usize,
 }
 
 /// Number of fault recording registers (CAP.NFR + 1; irqsuite's choice).
@@ -179,6 +186,7 @@ impl Default for FaultLog {
         FaultLog {
             records: [FaultRecord(0); NUM_FAULT_RECORDS],
             fsts: Fsts(0),
+            next: 0,
         }
     }
 }
@@ -201,16 +209,19 @@ impl FaultLog {
         if self.fsts.pfo() {
             return false;
         }
-        let fri = usize::from(self.fsts.fri()) % NUM_FAULT_RECORDS;
-        if self.records[fri].fault() {
+        let at = self.next;
+        if self.records[at].fault() {
             self.fsts = self.fsts.with_pfo(true);
         } else {
-            self.records[fri] = FaultRecord(0)
+            if !self.fsts().ppf() {
+                self.fsts = self.fsts.with_fri(at as u8);
+            }
+            self.records[at] = FaultRecord(0)
                 .with_interrupt_index(index)
                 .with_source_id(source_id)
                 .with_reason(reason.code())
                 .with_fault(true);
-            self.fsts = self.fsts.with_fri(((fri + 1) % NUM_FAULT_RECORDS) as u8);
+            self.next = (at + 1) % NUM_FAULT_RECORDS;
         }
         !was_pending
     }
@@ -265,12 +276,33 @@ mod tests {
         assert_eq!(log.fsts().fri(), 0);
         assert!(!log.fsts().pfo());
         log.record(FaultReason::IrteNotPresent, 0x10, 99);
-        assert!(log.fsts().pfo(), "the register at FRI is still full");
+        assert!(log.fsts().pfo(), "the next record is still full");
         assert_eq!(
             log.records[0].interrupt_index(),
             1,
             "the overflowing fault is lost"
         );
+    }
+
+    #[test]
+    fn fri_names_the_first_pending_fault_and_moves_only_once_ppf_was_clear() {
+        let mut log = FaultLog::default();
+        log.record(FaultReason::IrteNotPresent, 1, 10);
+        log.record(FaultReason::IrteNotPresent, 1, 11);
+        assert_eq!(
+            log.fsts().fri(),
+            0,
+            "the first pending fault is in record 0"
+        );
+        log.write_record_high(0, 1 << 63);
+        log.write_record_high(1, 1 << 63);
+        log.record(FaultReason::IrteNotPresent, 1, 12);
+        assert_eq!(
+            log.fsts().fri(),
+            2,
+            "recorded at the internal index with PPF clear"
+        );
+        assert_eq!(log.records[2].interrupt_index(), 12);
     }
 
     #[test]

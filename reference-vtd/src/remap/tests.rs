@@ -159,7 +159,11 @@ fn a_not_present_entry_is_fault_22h_recorded_with_index_and_source() {
     );
     let fsts = r.read(FSTS, 4);
     assert_eq!(fsts & 2, 2, "PPF");
-    assert_eq!((fsts >> 8) & 0xff, 1, "FRI advanced");
+    assert_eq!(
+        (fsts >> 8) & 0xff,
+        0,
+        "FRI names the record of the first pending fault"
+    );
     assert_eq!(r.read(FRR, 8) >> 48, 9);
     let high = r.read(FRR + 8, 8);
     assert_eq!(high & 0xffff, 0x00f8);

@@ -1,4 +1,4 @@
-//! `x86.ioapic-eoi-register-clears-remote-irr`: pin 3 level, vector 0x8a: taken with the line
+//! `x86.ioapic-eoi-reg-clears-remote-irr`: pin 3 level, vector 0x8a: taken with the line
 //! held high, remote IRR 1; the line is lowered; writing 0x8a to the IOAPIC EOI register clears
 //! remote IRR while the LAPIC still has 0x8a in service. Skipped below version 0x20.
 //!
@@ -18,7 +18,7 @@ use super::util::{self, LINE_PIN};
 
 /// The case.
 pub const CASE: Case = Case {
-    id: "x86.ioapic-eoi-register-clears-remote-irr",
+    id: "x86.ioapic-eoi-reg-clears-remote-irr",
     title: "the IOAPIC EOI register clears remote IRR of the entries with that vector",
     spec: "82093AA 3.2.4; IOAPIC version 0x20 EOI register",
     needs: Needs {

@@ -1,4 +1,4 @@
-//! `x86.timer-tsc-deadline-ignores-initial-count`: in TSC-deadline mode, initial count written
+//! `x86.timer-tscdl-ignores-initial-count`: in TSC-deadline mode, initial count written
 //! 1000 reads 0 and the current count reads 0. Skipped without TSC-deadline support.
 //!
 //! Spec: Intel SDM vol. 3 §11.5.4.1 (in TSC-deadline mode writes to the initial-count register
@@ -14,7 +14,7 @@ use super::util;
 
 /// The case.
 pub const CASE: Case = Case {
-    id: "x86.timer-tsc-deadline-ignores-initial-count",
+    id: "x86.timer-tscdl-ignores-initial-count",
     title: "in TSC-deadline mode the initial count ignores writes and the current count reads 0",
     spec: "Intel SDM vol. 3 11.5.4.1",
     needs: Needs::X86,

@@ -1,4 +1,4 @@
-//! `x86.vtd-posted-on-set-no-second-notification`: with ON = 1 already, an MSI through a posted
+//! `x86.vtd-posted-on-set-no-second-notify`: with ON = 1 already, an MSI through a posted
 //! IRTE (vector 0x85) sets PIR bit 0x85 and nothing is taken. Skipped without posting.
 //!
 //! Spec: Intel VT-d specification §5.2 (interrupt posting: the vector is recorded in the
@@ -17,7 +17,7 @@ use super::util;
 
 /// The case.
 pub const CASE: Case = Case {
-    id: "x86.vtd-posted-on-set-no-second-notification",
+    id: "x86.vtd-posted-on-set-no-second-notify",
     title: "a post to a descriptor with ON already set records the vector without notifying",
     spec: "Intel VT-d 5.2, 9.11, 9.12",
     needs: Needs {

@@ -1,4 +1,4 @@
-//! `x86.vtd-posted-sn-suppresses-notification`: with SN = 1 in the descriptor and a non-urgent
+//! `x86.vtd-posted-sn-suppresses-notify`: with SN = 1 in the descriptor and a non-urgent
 //! IRTE (vector 0x83), an MSI sets PIR bit 0x83, leaves ON 0 and nothing is taken. Skipped
 //! without posting.
 //!
@@ -18,7 +18,7 @@ use super::util;
 
 /// The case.
 pub const CASE: Case = Case {
-    id: "x86.vtd-posted-sn-suppresses-notification",
+    id: "x86.vtd-posted-sn-suppresses-notify",
     title: "with SN set a non-urgent post records the vector and sends no notification",
     spec: "Intel VT-d 5.2, 9.11, 9.12",
     needs: Needs {

@@ -1,4 +1,4 @@
-//! `x86.vtd-posted-two-vectors-one-notification`: IRTEs 0 and 1 post vectors 0x86 and 0x87 to
+//! `x86.vtd-posted-two-vectors-one-notify`: IRTEs 0 and 1 post vectors 0x86 and 0x87 to
 //! one descriptor (NV 0xf2, CPU 0); MSIs through both set both PIR bits, and CPU 0 takes 0xf2
 //! once.
 //!
@@ -19,7 +19,7 @@ use super::util;
 
 /// The case.
 pub const CASE: Case = Case {
-    id: "x86.vtd-posted-two-vectors-one-notification",
+    id: "x86.vtd-posted-two-vectors-one-notify",
     title: "two posts to one descriptor record both vectors behind one notification",
     spec: "Intel VT-d 5.2, 9.11, 9.12",
     needs: Needs {

@@ -1,4 +1,4 @@
-//! `x86.xapic-shorthand-self-ignores-destination`: a fixed IPI 0x5e with shorthand Self and
+//! `x86.xapic-shorthand-self-ignores-dest`: a fixed IPI 0x5e with shorthand Self and
 //! destination = CPU 1's APIC ID is taken by CPU 0 only.
 //!
 //! Spec: Intel SDM vol. 3 §11.6.1 (shorthand 01b: self; the destination field is not used).
@@ -13,7 +13,7 @@ use super::util;
 
 /// The case.
 pub const CASE: Case = Case {
-    id: "x86.xapic-shorthand-self-ignores-destination",
+    id: "x86.xapic-shorthand-self-ignores-dest",
     title: "the Self shorthand ignores a destination naming another CPU",
     spec: "Intel SDM vol. 3 11.6.1",
     needs: Needs {

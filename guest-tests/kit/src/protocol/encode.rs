@@ -158,9 +158,14 @@ fn observation(obs: &Observation<'_>, out: &mut LineBuf) -> fmt::Result {
     }
 }
 
-/// A label or id: at most 40 bytes, spaces replaced so the record stays tokenizable.
+/// The longest label or case id a record carries whole; a longer one is cut (so every record
+/// stays within [`super::MAX_RECORD`]).
+pub const MAX_TOKEN: usize = 40;
+
+/// A label or id: at most [`MAX_TOKEN`] characters, spaces replaced so the record stays
+/// tokenizable.
 fn token(s: &str, out: &mut LineBuf) -> fmt::Result {
-    for c in s.chars().take(40) {
+    for c in s.chars().take(MAX_TOKEN) {
         out.write_char(if c.is_whitespace() || c == '#' {
             '_'
         } else {

@@ -39,7 +39,7 @@ mod encode;
 
 pub use crc::crc16;
 pub use decode::{DecodeError, decode_line};
-pub use encode::{LineBuf, encode};
+pub use encode::{LineBuf, MAX_TOKEN, encode};
 
 use crate::{Observation, TargetInfo};
 
