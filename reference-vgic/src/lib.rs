@@ -75,6 +75,7 @@
 //!   [`ItsConfig::cpu_device_id`]; a command error stalls the queue by default
 //!   ([`ItsConfig::command_error`]); see `its` for the rest.
 
+#![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 
 extern crate alloc;

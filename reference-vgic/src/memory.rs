@@ -14,8 +14,9 @@
 //!   return zeros without allocating, and writes of zeros to absent pages allocate nothing.
 //! - Nothing here panics on guest-controlled addresses: out-of-range accesses are errors.
 
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use core::fmt::Debug;
-use std::collections::BTreeMap;
 
 /// The pages of a [`SparseMemory`], by page number.
 type PageMap = BTreeMap<u64, Box<[u8; SPARSE_PAGE as usize]>>;
@@ -206,6 +207,8 @@ impl GuestMemory for SparseMemory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec;
+    use alloc::vec::Vec;
 
     #[test]
     fn never_written_memory_reads_zero_and_allocates_nothing() {
