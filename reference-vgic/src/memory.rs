@@ -44,8 +44,9 @@ pub enum MemoryError {
 ///
 /// `Clone` and `Debug` come through [`CloneGuestMemory`] (blanket-implemented for every
 /// `GuestMemory + Clone + Debug + 'static` type), so that a [`crate::Gic`] can be cloned with
-/// its memory.
-pub trait GuestMemory: CloneGuestMemory + Debug {
+/// its memory. `Send`, so that a `Gic` can move between threads and sit behind a lock a
+/// hypervisor shares between its CPUs (refvisor's vGIC, one model for every vCPU).
+pub trait GuestMemory: CloneGuestMemory + Debug + Send {
     /// Fill `buf` with the bytes at `gpa ..`.
     fn read(&self, gpa: u64, buf: &mut [u8]) -> Result<(), MemoryError>;
     /// Store `data` at `gpa ..`.

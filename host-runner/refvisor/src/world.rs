@@ -1,0 +1,303 @@
+//! The vGIC of the machine: `reference-vgic`'s [`Vgic`] over its distributor model, the
+//! physical hardware ([`Hw`]), how many list registers are used, and the LR trace. One lock
+//! around all of it; every vCPU exit that touches interrupt state goes through [`World::exit`]:
+//! fold this vCPU's list registers into the model, do the work on the model, flush the model
+//! back into the list registers (the model's invariant: distributor accesses come after a fold
+//! and before the next flush, `reference_vgic::Vgic`).
+//!
+//! The virtual timer: virtual INTID 27 of each vCPU is hardware-mapped to the physical PPI 27
+//! (`Vgic::map_hw`), so the guest's deactivation deactivates the physical interrupt. Its line
+//! in the model is sampled from CNTV_CTL_EL0 (ENABLE, IMASK, ISTATUS, Arm ARM D11.2.4) at every
+//! exit. The physical interrupt, once refvisor took it, stays active (EOImode 1) while the
+//! model holds it, so a level that stays high does not interrupt refvisor again; when the line
+//! fell and no list register holds it, refvisor deactivates it.
+
+use alloc::vec::Vec;
+
+use reference_vgic::lr::ListRegister;
+use reference_vgic::{CpuId, Effect, FlushResult, Frame, Gic, GicConfig, Sysreg, Version, Vgic};
+use spin::Mutex;
+
+use crate::hw::{self, Hw};
+use crate::stats::LrStats;
+use crate::{stage2, sysreg};
+
+/// CNTV_CTL_EL0: ENABLE [0], IMASK [1], ISTATUS [2].
+const CNTV_ENABLE: u64 = 1 << 0;
+const CNTV_IMASK: u64 = 1 << 1;
+const CNTV_ISTATUS: u64 = 1 << 2;
+
+/// The vGIC and everything refvisor keeps about it.
+pub struct World {
+    vgic: Vgic,
+    hw: Hw,
+    nr_lr: usize,
+    /// Per vCPU: the LR trace since the case started, and since boot.
+    stats: Vec<LrStats>,
+    total: LrStats,
+    /// GICv2: whether the guest's DIR page is unmapped now.
+    dir_trapped: bool,
+    /// Each vCPU's physical CPU affinity (for kicks).
+    mpidr: Vec<u64>,
+    /// Per vCPU: the list registers and timer line of its last flush, while the hardware may
+    /// still hold exactly them (`None` after a fold).
+    loaded: Vec<Option<Loaded>>,
+}
+
+/// What the last flush of a vCPU loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Loaded {
+    lrs: Vec<ListRegister>,
+    timer_line: bool,
+}
+
+static WORLD: Mutex<Option<World>> = Mutex::new(None);
+
+/// What a vCPU exit did to the model, besides the work itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// A maintenance interrupt brought the vCPU out.
+    Maintenance,
+    /// Anything else (a trapped access, another interrupt, a request).
+    Other,
+}
+
+/// Sets the world up: the model shaped like the machine (`cpus` vCPUs, the physical GIC's
+/// interrupt lines, 5 priority bits as QEMU's virtual CPU interface), `nr_lr` list registers.
+pub fn init(hw: Hw, version: Version, cpus: usize, nr_lr: usize, mpidr: &[u64]) {
+    let config = GicConfig::new(version, cpus as u8, hw.it_lines(), 5);
+    let mut vgic = Vgic::new(Gic::new(config));
+    for cpu in 0..cpus {
+        vgic.map_hw(CpuId(cpu as u8), hw::VTIMER, hw::VTIMER);
+    }
+    *WORLD.lock() = Some(World {
+        vgic,
+        hw,
+        nr_lr,
+        stats: alloc::vec![LrStats::default(); cpus],
+        total: LrStats::default(),
+        dir_trapped: false,
+        mpidr: mpidr.to_vec(),
+        loaded: alloc::vec![None; cpus],
+    });
+}
+
+/// Runs `work` on the world of vCPU `cpu` between a fold and a flush.
+pub fn exit<R>(cpu: usize, cause: Cause, work: impl FnOnce(&mut World) -> R) -> R {
+    let mut guard = WORLD.lock();
+    let world = guard
+        .as_mut()
+        .expect("world initialised before any guest runs");
+    if cause == Cause::Maintenance {
+        world.count(cpu, |s| s.mi += 1);
+    }
+    world.fold(cpu);
+    let r = work(world);
+    world.flush(cpu);
+    r
+}
+
+/// Runs `work`, which only reads the model (a distributor or redistributor read: they have no
+/// side effects), on the world of vCPU `cpu`. When the guest has not touched its list
+/// registers since the last flush and the timer line is unchanged, the model is exactly what
+/// the hardware shows, so neither a fold nor a flush is needed; otherwise as [`exit`].
+pub fn read_only<R>(cpu: usize, work: impl FnOnce(&mut World) -> R) -> R {
+    let mut guard = WORLD.lock();
+    let world = guard
+        .as_mut()
+        .expect("world initialised before any guest runs");
+    if world.in_sync(cpu) {
+        return work(world);
+    }
+    world.fold(cpu);
+    let r = work(world);
+    world.flush(cpu);
+    r
+}
+
+/// The physical hardware (no model access).
+pub fn hw() -> Hw {
+    WORLD
+        .lock()
+        .as_ref()
+        .map(|w| w.hw)
+        .expect("world initialised")
+}
+
+/// Takes every vCPU's LR trace since the last call (the case that just ended), summed.
+pub fn take_stats() -> LrStats {
+    let mut guard = WORLD.lock();
+    let Some(world) = guard.as_mut() else {
+        return LrStats::default();
+    };
+    let mut sum = LrStats::default();
+    for s in &mut world.stats {
+        sum.add(&core::mem::take(s));
+    }
+    world.total.add(&sum);
+    sum
+}
+
+/// The LR trace since boot (every case's, and this one's so far).
+pub fn total_stats() -> LrStats {
+    let guard = WORLD.lock();
+    let Some(world) = guard.as_ref() else {
+        return LrStats::default();
+    };
+    let mut total = world.total;
+    for s in &world.stats {
+        total.add(s);
+    }
+    total
+}
+
+impl World {
+    fn count(&mut self, cpu: usize, f: impl FnOnce(&mut LrStats)) {
+        if let Some(s) = self.stats.get_mut(cpu) {
+            f(s);
+        }
+    }
+
+    /// Whether the hardware still holds exactly what the last flush of `cpu` loaded (list
+    /// registers, no EOIcount) and the timer line is as it was: then a fold would replay
+    /// nothing and the model needs no update.
+    fn in_sync(&self, cpu: usize) -> bool {
+        let Some(Some(loaded)) = self.loaded.get(cpu) else {
+            return false;
+        };
+        loaded.timer_line == timer_line()
+            && self.hw.read_hcr().eoi_count == 0
+            && self.hw.read_lrs(self.nr_lr) == loaded.lrs
+    }
+
+    /// Folds `cpu`'s list registers into the model, unless [`World::in_sync`] (then the fold
+    /// would change nothing and is not counted).
+    fn fold(&mut self, cpu: usize) {
+        if self.in_sync(cpu) {
+            return;
+        }
+        if let Some(l) = self.loaded.get_mut(cpu) {
+            *l = None;
+        }
+        let lrs = self.hw.read_lrs(self.nr_lr);
+        let eoi_count = u32::from(self.hw.read_hcr().eoi_count);
+        let effects = self.vgic.fold(CpuId(cpu as u8), &lrs, eoi_count);
+        self.count(cpu, |s| {
+            s.fold += 1;
+            s.eoicount += eoi_count;
+        });
+        self.apply(&effects);
+        let level = timer_line();
+        self.vgic
+            .gic_mut()
+            .set_line(CpuId(cpu as u8), hw::VTIMER, level);
+    }
+
+    fn flush(&mut self, cpu: usize) {
+        let result = self.vgic.flush(CpuId(cpu as u8), self.nr_lr);
+        let overflow = self.vgic.ap_list(CpuId(cpu as u8)).len() > self.nr_lr;
+        self.count(cpu, |s| {
+            s.flush += 1;
+            s.overflow += u32::from(overflow);
+            s.uie += u32::from(result.underflow_requested);
+            s.npie += u32::from(result.npie);
+            s.lrenpie += u32::from(result.lrenpie);
+        });
+        self.hw.write_lrs(&result.lrs);
+        self.hw.write_hcr(&result.hcr());
+        if let Some(l) = self.loaded.get_mut(cpu) {
+            *l = Some(Loaded {
+                lrs: result.lrs.clone(),
+                timer_line: timer_line(),
+            });
+        }
+        self.dir_trap(&result);
+        self.release_timer(&result);
+    }
+
+    /// GICv2 has no TDIR: the DIR page is unmapped while the flush asks for DIR traps.
+    fn dir_trap(&mut self, result: &FlushResult) {
+        if !matches!(self.hw, Hw::V2 { .. }) || result.trap_dir == self.dir_trapped {
+            return;
+        }
+        self.dir_trapped = result.trap_dir;
+        if result.trap_dir {
+            stage2::trap_gicv_dir();
+        } else {
+            stage2::map_gicv_dir();
+        }
+    }
+
+    /// The physical timer interrupt is deactivated once no list register carries it and its
+    /// line is low (the next expiry interrupts refvisor again).
+    fn release_timer(&mut self, result: &FlushResult) {
+        let listed = result
+            .lrs
+            .iter()
+            .any(|lr| lr.is_valid() && lr.vintid == hw::VTIMER);
+        if !listed && !timer_line() && self.hw.ppi_active(hw::VTIMER) {
+            self.hw.deactivate(hw::VTIMER);
+        }
+    }
+
+    fn apply(&mut self, effects: &[Effect]) {
+        for effect in effects {
+            match *effect {
+                Effect::DeactivatePhysical(intid) => self.hw.deactivate(intid),
+            }
+        }
+    }
+
+    /// The guest's MMIO read of the distributor or a redistributor.
+    pub fn mmio_read(&mut self, cpu: usize, frame: Frame, offset: u32, width: u8) -> u64 {
+        self.vgic
+            .gic_mut()
+            .mmio_read(CpuId(cpu as u8), frame, offset, width)
+    }
+
+    /// The guest's MMIO write; other vCPUs whose interrupts it may have changed are kicked.
+    pub fn mmio_write(&mut self, cpu: usize, frame: Frame, offset: u32, width: u8, value: u64) {
+        self.vgic
+            .gic_mut()
+            .mmio_write(CpuId(cpu as u8), frame, offset, width, value);
+        self.kick_others(cpu);
+    }
+
+    /// The guest's ICC_SGI1R_EL1 write (trapped: HCR_EL2.IMO).
+    pub fn sgi1r(&mut self, cpu: usize, value: u64) {
+        self.vgic
+            .gic_mut()
+            .sysreg_write(CpuId(cpu as u8), Sysreg::Sgi1r, value);
+        self.kick_others(cpu);
+    }
+
+    /// The guest's trapped DIR write (ICH_HCR_EL2.TDIR, or the unmapped GICv2 DIR page).
+    pub fn dir(&mut self, cpu: usize, value: u64) {
+        let mode = self.hw.guest_eoi_mode();
+        let effects = self.vgic.emulate_dir(CpuId(cpu as u8), value as u32, mode);
+        self.count(cpu, |s| s.dir_traps += 1);
+        self.apply(&effects);
+    }
+
+    /// A line request of the host's (`req <id> line <intid> <level>`), on behalf of `cpu`.
+    pub fn set_line(&mut self, cpu: usize, intid: u32, high: bool) {
+        self.vgic.gic_mut().set_line(CpuId(cpu as u8), intid, high);
+        self.kick_others(cpu);
+    }
+
+    /// Makes every other vCPU exit and flush: what this one did may have made something
+    /// pending for it.
+    fn kick_others(&self, cpu: usize) {
+        for (other, &mpidr) in self.mpidr.iter().enumerate() {
+            if other != cpu && crate::smp::is_running(other) {
+                self.hw.kick(other, mpidr);
+            }
+        }
+    }
+}
+
+/// The virtual timer's output: enabled, condition met, not masked.
+fn timer_line() -> bool {
+    let ctl = sysreg::read_cntv_ctl_el0();
+    ctl & (CNTV_ENABLE | CNTV_IMASK | CNTV_ISTATUS) == (CNTV_ENABLE | CNTV_ISTATUS)
+}
