@@ -13,7 +13,7 @@
 //! CPU_ON starts the other physical CPUs ([`smp`]).
 //!
 //! Command line (QEMU `-append`, also the guest's): `refvisor.lrs=<n>` list registers used,
-//! 1 to the hardware's number (default: all).
+//! 1 to the hardware's number (default: all); `refvisor.trace=1` prints every fold and flush.
 #![no_std]
 #![no_main]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -95,6 +95,9 @@ fn main(x0: u64, _x1: u64, _x2: u64, _x3: u64) -> ! {
         stage2::GUEST_RAM.base,
         stage2::GUEST_RAM.size
     );
+    if dt::arg(machine.bootargs, "refvisor.trace") == Some("1") {
+        world::trace_every_exit();
+    }
     hw.init_distributor();
     smp::init(machine.cpus, &machine.mpidr);
     world::init(

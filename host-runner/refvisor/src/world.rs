@@ -15,7 +15,9 @@
 use alloc::vec::Vec;
 
 use reference_vgic::lr::ListRegister;
-use reference_vgic::{CpuId, Effect, FlushResult, Frame, Gic, GicConfig, Sysreg, Version, Vgic};
+use reference_vgic::{
+    CpuId, Effect, EoiMode, FlushResult, Frame, Gic, GicConfig, Sysreg, Version, Vgic,
+};
 use spin::Mutex;
 
 use crate::hw::{self, Hw};
@@ -52,6 +54,18 @@ struct Loaded {
 }
 
 static WORLD: Mutex<Option<World>> = Mutex::new(None);
+
+/// `refvisor.trace=1`: print every fold and flush with its list registers.
+static TRACE: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+/// Prints every fold and flush from now on.
+pub fn trace_every_exit() {
+    TRACE.store(true, core::sync::atomic::Ordering::Relaxed);
+}
+
+fn tracing() -> bool {
+    TRACE.load(core::sync::atomic::Ordering::Relaxed)
+}
 
 /// What a vCPU exit did to the model, besides the work itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,7 +194,19 @@ impl World {
             *l = None;
         }
         let lrs = self.hw.read_lrs(self.nr_lr);
-        let eoi_count = u32::from(self.hw.read_hcr().eoi_count);
+        let eoi_count = match self.hw.guest_eoi_mode() {
+            EoiMode::Combined => u32::from(self.hw.read_hcr().eoi_count),
+            // With EOImode 1 every DIR of an interrupt the flush left out traps (TDIR, or the
+            // unmapped GICv2 DIR page), so EOIcount can only have counted EOIR writes, which
+            // only drop the priority: nothing to deactivate. QEMU's virtual CPU interface
+            // counts them (IHI 0069H §12.4 ICH_HCR_EL2.EOIcount counts an EOIR without a list
+            // register only when EOImode is 0), and GICv2's GICH_HCR.EOICount counts every
+            // EOI without one (IHI 0048B §5.3.2).
+            EoiMode::Split => 0,
+        };
+        if tracing() {
+            crate::console::say!("fold cpu={cpu} eoicount={eoi_count} lrs={lrs:x?}");
+        }
         let effects = self.vgic.fold(CpuId(cpu as u8), &lrs, eoi_count);
         self.count(cpu, |s| {
             s.fold += 1;
@@ -195,6 +221,22 @@ impl World {
 
     fn flush(&mut self, cpu: usize) {
         let result = self.vgic.flush(CpuId(cpu as u8), self.nr_lr);
+        if tracing() {
+            crate::console::say!(
+                "flush cpu={cpu} ap_list={:x?} lrs={:x?} hcr={:?}",
+                self.vgic
+                    .ap_list(CpuId(cpu as u8))
+                    .iter()
+                    .map(|e| (e.intid, e.active))
+                    .collect::<Vec<_>>(),
+                result
+                    .lrs
+                    .iter()
+                    .map(|l| (l.vintid, l.state))
+                    .collect::<Vec<_>>(),
+                result.hcr()
+            );
+        }
         let overflow = self.vgic.ap_list(CpuId(cpu as u8)).len() > self.nr_lr;
         self.count(cpu, |s| {
             s.flush += 1;
@@ -274,6 +316,9 @@ impl World {
     /// The guest's trapped DIR write (ICH_HCR_EL2.TDIR, or the unmapped GICv2 DIR page).
     pub fn dir(&mut self, cpu: usize, value: u64) {
         let mode = self.hw.guest_eoi_mode();
+        if tracing() {
+            crate::console::say!("dir cpu={cpu} value={value:#x} mode={mode:?}");
+        }
         let effects = self.vgic.emulate_dir(CpuId(cpu as u8), value as u32, mode);
         self.count(cpu, |s| s.dir_traps += 1);
         self.apply(&effects);

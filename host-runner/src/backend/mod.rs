@@ -5,6 +5,7 @@ pub mod console;
 pub mod kvm;
 pub mod qemu;
 pub mod reference;
+pub mod refvisor;
 pub mod xen;
 
 use std::time::Duration;
@@ -118,6 +119,7 @@ pub fn all() -> &'static [&'static dyn Backend] {
         &qemu::QemuTcg,
         &xen::XenDom0less,
         &kvm::KvmArm64,
+        &refvisor::Refvisor,
     ]
 }
 

@@ -1,0 +1,159 @@
+//! `refvisor`: irqsuite's own EL2 hypervisor (`host-runner/refvisor`) under QEMU TCG
+//! (`-machine virt,virtualization=on`), running the test guest at EL1 on `reference-vgic`'s
+//! list-register layer: the reference vGIC itself on real (emulated) list registers. One boot
+//! per target; the `-lr1` targets make refvisor use one list register
+//! (`refvisor.lrs=1`), so overflow, underflow maintenance and re-queueing happen for real.
+//!
+//! refvisor emulates the guest's UART on the physical one and passes the guest's lines
+//! through unchanged; its own lines start with `refvisor: ` (the list-register trace of each
+//! case among them) and are not records. It drives an interrupt line itself when it sees the
+//! guest's line request go by, so the host only acknowledges it.
+
+use std::io;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Mutex;
+
+use guest_kit::GicVersion;
+use guest_kit::inject::{Inject, Injection, Refused};
+
+use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
+use crate::events::TargetName;
+use crate::{build, tools};
+
+/// The refvisor backend.
+pub struct Refvisor;
+
+const QEMU: &str = "qemu-system-aarch64";
+
+/// Where the guest Image is loaded: RAM base + its text_offset, identity-mapped in refvisor's
+/// stage 2.
+const GUEST_ADDR: &str = "0x40200000";
+
+/// One vCPU (refvisor runs vCPU n on physical CPU n; multi-CPU targets come later), line
+/// requests served (refvisor drives the line in its model), no ITS.
+const fn shape(gic: GicVersion) -> guest_kit::TargetInfo {
+    super::aarch64_shape(gic, 1, false, Injection::LINE)
+}
+
+const TARGETS: [TargetSpec; 4] = [
+    TargetSpec {
+        name: "gicv2",
+        shape: shape(GicVersion::V2),
+    },
+    TargetSpec {
+        name: "gicv2-lr1",
+        shape: shape(GicVersion::V2),
+    },
+    TargetSpec {
+        name: "gicv3",
+        shape: shape(GicVersion::V3),
+    },
+    TargetSpec {
+        name: "gicv3-lr1",
+        shape: shape(GicVersion::V3),
+    },
+];
+
+/// The list registers refvisor uses on `target`: one on the `-lr1` targets, else all the
+/// hardware has (QEMU: 4).
+pub fn list_registers(target: &TargetSpec) -> Option<u8> {
+    target.name.ends_with("-lr1").then_some(1)
+}
+
+/// The hypervisor image, built once per process.
+fn refvisor_image() -> Result<std::path::PathBuf, String> {
+    static IMAGE: Mutex<Option<Result<std::path::PathBuf, String>>> = Mutex::new(None);
+    let mut slot = IMAGE.lock().unwrap_or_else(|e| e.into_inner());
+    slot.get_or_insert_with(|| {
+        build::refvisor::refvisor_image(&crate::workspace_root()).map_err(|e| e.to_string())
+    })
+    .clone()
+}
+
+/// The QEMU command line booting refvisor with `guest` running `cases` on `target`.
+pub fn command(target: &TargetSpec, refvisor: &Path, guest: &Path, cases: &[usize]) -> Command {
+    let gic = match target.shape.gic {
+        GicVersion::V2 => "2",
+        _ => "3,its=off",
+    };
+    let mut append = console::guest_bootargs(target, cases);
+    if let Some(n) = list_registers(target) {
+        append.push_str(&format!(" refvisor.lrs={n}"));
+    }
+    let mut loader = std::ffi::OsString::from("loader,file=");
+    loader.push(guest);
+    loader.push(format!(",addr={GUEST_ADDR},force-raw=on"));
+    let mut cmd = Command::new(QEMU);
+    cmd.args([
+        "-machine",
+        &format!("virt,virtualization=on,gic-version={gic}"),
+    ])
+    .args([
+        "-cpu",
+        "max",
+        "-smp",
+        &target.shape.cpus.to_string(),
+        "-m",
+        "512M",
+    ])
+    .args([
+        "-nodefaults",
+        "-display",
+        "none",
+        "-monitor",
+        "none",
+        "-serial",
+        "stdio",
+        "-no-reboot",
+    ])
+    .arg("-kernel")
+    .arg(refvisor)
+    .arg("-device")
+    .arg(loader)
+    .args(["-append", &append]);
+    cmd
+}
+
+/// Line requests are served by refvisor itself (it drives the line in its model when the
+/// request passes its UART, before the answer can reach the guest); MSIs are refused (no ITS).
+fn serve(request: Inject) -> Result<(), Refused> {
+    match request {
+        Inject::Line { .. } => Ok(()),
+        Inject::Msi { .. } => Err(request.refusal().1),
+    }
+}
+
+impl Backend for Refvisor {
+    fn name(&self) -> &'static str {
+        "refvisor"
+    }
+    fn describe(&self) -> &'static str {
+        "irqsuite's own EL2 hypervisor on reference-vgic's list-register layer, under QEMU TCG"
+    }
+    fn targets(&self) -> &'static [TargetSpec] {
+        &TARGETS
+    }
+    fn availability(&self) -> Result<(), Unavailable> {
+        tools::require(QEMU, "irqsuite setup --backend refvisor")
+    }
+    fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>) {
+        let name = TargetName {
+            backend: self.name(),
+            target: target.name,
+        };
+        let launch = |cases: &[usize]| -> io::Result<Command> {
+            let refvisor = refvisor_image()
+                .map_err(|e| io::Error::other(format!("refvisor build failed: {e}")))?;
+            let guest = super::qemu::guest_image()
+                .map_err(|e| io::Error::other(format!("guest build failed: {e}")))?;
+            Ok(command(target, &refvisor, &guest, cases))
+        };
+        let hooks = console::Hooks {
+            launch: &launch,
+            serve: &serve,
+            farewell: &[],
+        };
+        console::run(name, cases, limits, hooks, sink);
+    }
+}
