@@ -14,7 +14,7 @@ use spin::Mutex;
 
 use crate::console::{raw_line, say};
 use crate::dt::MAX_CPUS;
-use crate::world::{self, Cause};
+use crate::world;
 
 /// The PL011's size: one page.
 pub const SIZE: usize = 0x1000;
@@ -111,7 +111,7 @@ fn line_done(lines: &mut Lines, cpu: usize, line: &[u8]) {
                 && let Ok(intid) = intid.parse::<u32>()
             {
                 let high = level == "1";
-                world::exit(cpu, Cause::Other, |w| w.set_line(cpu, intid, high));
+                world::exit(cpu, |w| w.set_line(cpu, intid, high));
             }
         }
         _ => {}

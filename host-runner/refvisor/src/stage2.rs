@@ -6,10 +6,11 @@
 //! - Everything else is unmapped, so the guest's accesses to the GIC distributor and
 //!   redistributors, the UART and any other device trap (a stage-2 data abort with the access
 //!   decoded in ESR_EL2) and refvisor emulates them.
-//! - GICv2 only: the guest's GICC pages are the GICV pages (IHI 0048B §5.5, "The virtual CPU
-//!   interface"): the guest acknowledges and ends interrupts in hardware through the list
-//!   registers. The DIR page can be unmapped ([`trap_gicv_dir`]) so that a DIR write traps
-//!   (the GICv2 equivalent of ICH_HCR_EL2.TDIR, see `reference_vgic::lr::maintenance::Hcr`).
+//! - GICv2 only: the guest's first GICC page is the first GICV page (IHI 0048B §5.5, "The
+//!   virtual CPU interface"): the guest acknowledges and ends interrupts in hardware through the
+//!   list registers. The DIR page (0x1000) stays unmapped, so every DIR write traps (the GICv2
+//!   equivalent of ICH_HCR_EL2.TDIR, see `reference_vgic::lr::maintenance::Hcr`, which refvisor
+//!   always sets: see `world`).
 
 use core::cell::UnsafeCell;
 
@@ -43,8 +44,8 @@ const VTCR: u64 = 0x8000_3560;
 #[repr(C, align(4096))]
 struct Table(UnsafeCell<[u64; 512]>);
 
-// SAFETY: the tables are written by CPU 0 before any guest runs, and afterwards only under the
-// vGIC lock (`trap_gicv_dir` / `map_gicv_dir`); the MMU reads them as a device would.
+// SAFETY: the tables are written by CPU 0 before any guest runs and never after; the MMU reads
+// them as a device would.
 unsafe impl Sync for Table {}
 
 impl Table {
@@ -65,11 +66,8 @@ static L2_LOW: Table = Table::new();
 static L2_RAM: Table = Table::new();
 static L3_GICC: Table = Table::new();
 
-/// The GICV page behind the guest's DIR page (GICv2), and where it sits in `L3_GICC`.
-static GICV_DIR: spin::Mutex<Option<(usize, u64)>> = spin::Mutex::new(None);
-
 /// Builds the tables; with `gicv` (GICv2: the guest's GICC region and the GICV frame), maps the
-/// two GICC pages to GICV.
+/// first GICC page to the first GICV page.
 pub fn build(gicv: Option<(Region, Region)>) {
     L1.set(0, L2_LOW.addr() | TABLE_OR_PAGE);
     L1.set(1, L2_RAM.addr() | TABLE_OR_PAGE);
@@ -81,14 +79,7 @@ pub fn build(gicv: Option<(Region, Region)>) {
     if let Some((gicc, gicv)) = gicv {
         L2_LOW.set(gicc.base / BLOCK_2M, L3_GICC.addr() | TABLE_OR_PAGE);
         let first = (gicc.base % BLOCK_2M) / PAGE;
-        for page in 0..2 {
-            let pa = (gicv.base + page * PAGE) as u64;
-            L3_GICC.set(first + page, pa | DEVICE | TABLE_OR_PAGE);
-        }
-        *GICV_DIR.lock() = Some((
-            first + 1,
-            (gicv.base + PAGE) as u64 | DEVICE | TABLE_OR_PAGE,
-        ));
+        L3_GICC.set(first, gicv.base as u64 | DEVICE | TABLE_OR_PAGE);
     }
 }
 
@@ -97,20 +88,4 @@ pub fn install() {
     sysreg::write_vtcr_el2(VTCR);
     sysreg::write_vttbr_el2(L1.addr());
     sysreg::flush_guest_tlb();
-}
-
-/// GICv2: unmap the guest's GICC_DIR page, so a DIR write traps to refvisor.
-pub fn trap_gicv_dir() {
-    if let Some((i, _)) = *GICV_DIR.lock() {
-        L3_GICC.set(i, 0);
-        sysreg::flush_guest_tlb();
-    }
-}
-
-/// GICv2: map the guest's GICC_DIR page to GICV_DIR again.
-pub fn map_gicv_dir() {
-    if let Some((i, desc)) = *GICV_DIR.lock() {
-        L3_GICC.set(i, desc);
-        sysreg::flush_guest_tlb();
-    }
 }

@@ -27,6 +27,10 @@ pub struct LrStats {
     pub eoicount: u32,
     /// Trapped DIR writes emulated.
     pub dir_traps: u32,
+    /// Other vCPUs made to fold before an access (kicked and waited for).
+    pub remote_folds: u32,
+    /// Of those, how many did not answer in time (the model went on without their fold).
+    pub remote_timeouts: u32,
 }
 
 impl LrStats {
@@ -41,15 +45,19 @@ impl LrStats {
         self.lrenpie += other.lrenpie;
         self.eoicount += other.eoicount;
         self.dir_traps += other.dir_traps;
+        self.remote_folds += other.remote_folds;
+        self.remote_timeouts += other.remote_timeouts;
     }
 }
 
 impl fmt::Display for LrStats {
-    /// `flush=N fold=N mi=N overflow=N uie=N npie=N lrenpie=N eoicount=N dir=N`.
+    /// `flush=N fold=N mi=N overflow=N uie=N npie=N lrenpie=N eoicount=N dir=N remote=N
+    /// stale=N`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "flush={} fold={} mi={} overflow={} uie={} npie={} lrenpie={} eoicount={} dir={}",
+            "flush={} fold={} mi={} overflow={} uie={} npie={} lrenpie={} eoicount={} dir={} \
+             remote={} stale={}",
             self.flush,
             self.fold,
             self.mi,
@@ -58,7 +66,9 @@ impl fmt::Display for LrStats {
             self.npie,
             self.lrenpie,
             self.eoicount,
-            self.dir_traps
+            self.dir_traps,
+            self.remote_folds,
+            self.remote_timeouts
         )
     }
 }

@@ -187,7 +187,7 @@ fn target(cpu: usize, ipa: usize) -> Target {
             if gicd.contains(ipa) {
                 return Target::Gic(GicFrame::Distributor, (ipa - gicd.base) as u32);
             }
-            // The DIR page, unmapped while the flush asks for DIR traps (stage2::trap_gicv_dir).
+            // The DIR page, never mapped: every DIR traps (stage2, world).
             if ipa == gicc.base + 0x1000 {
                 return Target::GicvDir;
             }
@@ -209,7 +209,7 @@ fn mmio(cpu: usize, frame: &mut Frame, ipa: usize, access: Access) {
         Target::Gic(gic_frame, offset) => {
             if access.write {
                 let value = frame.get(access.reg);
-                world::exit(cpu, Cause::Other, |w| {
+                world::exit(cpu, |w| {
                     w.mmio_write(cpu, gic_frame, offset, access.width, value)
                 });
             } else {
@@ -221,7 +221,7 @@ fn mmio(cpu: usize, frame: &mut Frame, ipa: usize, access: Access) {
         Target::GicvDir => {
             if access.write {
                 let value = frame.get(access.reg);
-                world::exit(cpu, Cause::Other, |w| w.dir(cpu, value));
+                world::exit(cpu, |w| w.dir(cpu, value));
             } else {
                 frame.set(access.reg, 0);
             }
@@ -238,8 +238,8 @@ fn mmio(cpu: usize, frame: &mut Frame, ipa: usize, access: Access) {
 fn sysreg_trap(cpu: usize, frame: &mut Frame, access: SysregAccess) {
     let value = frame.get(access.reg);
     match (access.encoding, access.read) {
-        (ICC_SGI1R_EL1, false) => world::exit(cpu, Cause::Other, |w| w.sgi1r(cpu, value)),
-        (ICC_DIR_EL1, false) => world::exit(cpu, Cause::Other, |w| w.dir(cpu, value)),
+        (ICC_SGI1R_EL1, false) => world::exit(cpu, |w| w.sgi1r(cpu, value)),
+        (ICC_DIR_EL1, false) => world::exit(cpu, |w| w.dir(cpu, value)),
         (encoding, read) => {
             say!("cpu {cpu}: trapped system register {encoding:?} read={read} (RAZ/WI)");
             if read {
@@ -258,18 +258,18 @@ fn irq(cpu: usize) {
         hw::MAINTENANCE => {
             hw.priority_drop(intid);
             hw.deactivate(intid);
-            world::exit(cpu, Cause::Maintenance, |_| ());
+            world::interrupted(cpu, Cause::Maintenance);
         }
         // Stays active (EOImode 1) until the guest deactivates the virtual one, or refvisor
         // releases it (world).
         hw::VTIMER => {
             hw.priority_drop(intid);
-            world::exit(cpu, Cause::Other, |_| ());
+            world::interrupted(cpu, Cause::Other);
         }
         _ => {
             hw.priority_drop(intid);
             hw.deactivate(intid);
-            world::exit(cpu, Cause::Other, |_| ());
+            world::interrupted(cpu, Cause::Other);
         }
     }
 }

@@ -14,15 +14,19 @@
 
 use alloc::vec::Vec;
 
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use reference_vgic::lr::ListRegister;
+use reference_vgic::lr::maintenance::Hcr;
 use reference_vgic::{
     CpuId, Effect, EoiMode, FlushResult, Frame, Gic, GicConfig, Sysreg, Version, Vgic,
 };
+
 use spin::Mutex;
 
+use crate::dt::MAX_CPUS;
 use crate::hw::{self, Hw};
 use crate::stats::LrStats;
-use crate::{stage2, sysreg};
+use crate::sysreg;
 
 /// CNTV_CTL_EL0: ENABLE [0], IMASK [1], ISTATUS [2].
 const CNTV_ENABLE: u64 = 1 << 0;
@@ -37,8 +41,6 @@ pub struct World {
     /// Per vCPU: the LR trace since the case started, and since boot.
     stats: Vec<LrStats>,
     total: LrStats,
-    /// GICv2: whether the guest's DIR page is unmapped now.
-    dir_trapped: bool,
     /// Each vCPU's physical CPU affinity (for kicks).
     mpidr: Vec<u64>,
     /// Per vCPU: the list registers and timer line of its last flush, while the hardware may
@@ -72,7 +74,7 @@ fn tracing() -> bool {
 pub enum Cause {
     /// A maintenance interrupt brought the vCPU out.
     Maintenance,
-    /// Anything else (a trapped access, another interrupt, a request).
+    /// Anything else (a trapped access, another interrupt, a kick).
     Other,
 }
 
@@ -90,32 +92,36 @@ pub fn init(hw: Hw, version: Version, cpus: usize, nr_lr: usize, mpidr: &[u64]) 
         nr_lr,
         stats: alloc::vec![LrStats::default(); cpus],
         total: LrStats::default(),
-        dir_trapped: false,
         mpidr: mpidr.to_vec(),
         loaded: alloc::vec![None; cpus],
     });
 }
 
-/// Runs `work` on the world of vCPU `cpu` between a fold and a flush.
-pub fn exit<R>(cpu: usize, cause: Cause, work: impl FnOnce(&mut World) -> R) -> R {
-    let mut guard = WORLD.lock();
-    let world = guard
-        .as_mut()
-        .expect("world initialised before any guest runs");
-    if cause == Cause::Maintenance {
-        world.count(cpu, |s| s.mi += 1);
-    }
-    world.fold(cpu);
-    let r = work(world);
-    world.flush(cpu);
-    r
+/// Per vCPU: how many times its list registers were folded and flushed (a completed exit).
+static EXITS: [AtomicU32; MAX_CPUS] = [const { AtomicU32::new(0) }; MAX_CPUS];
+/// Per vCPU: another vCPU asks it to fold (and flush) now.
+static FOLD_REQUESTED: [AtomicBool; MAX_CPUS] = [const { AtomicBool::new(false) }; MAX_CPUS];
+
+/// How long a vCPU waits for another to fold before it goes on with the model as it is
+/// (a vCPU that does not answer: its list registers may then be stale).
+const FOLD_WAIT_US: u64 = 100_000;
+
+/// Runs `work`, a trapped access of vCPU `cpu`'s guest to interrupt state, between a fold and
+/// a flush of `cpu`. Every other running vCPU whose list registers hold something is first made
+/// to fold (kicked, and waited for): the distributor model is the authority only after a fold,
+/// and a guest on another vCPU may have acknowledged or deactivated an interrupt in its list
+/// registers since its last exit (a read here would see the model without that step).
+pub fn exit<R>(cpu: usize, work: impl FnOnce(&mut World) -> R) -> R {
+    fold_others(cpu);
+    locked_exit(cpu, Cause::Other, work)
 }
 
-/// Runs `work`, which only reads the model (a distributor or redistributor read: they have no
-/// side effects), on the world of vCPU `cpu`. When the guest has not touched its list
-/// registers since the last flush and the timer line is unchanged, the model is exactly what
-/// the hardware shows, so neither a fold nor a flush is needed; otherwise as [`exit`].
+/// As [`exit`] for `work` that only reads the model (a distributor or redistributor read: they
+/// have no side effects). When the guest has not touched its list registers since the last
+/// flush and the timer line is unchanged, the model is exactly what the hardware shows, so
+/// neither a fold nor a flush of `cpu` is needed.
 pub fn read_only<R>(cpu: usize, work: impl FnOnce(&mut World) -> R) -> R {
+    fold_others(cpu);
     let mut guard = WORLD.lock();
     let world = guard
         .as_mut()
@@ -127,6 +133,81 @@ pub fn read_only<R>(cpu: usize, work: impl FnOnce(&mut World) -> R) -> R {
     let r = work(world);
     world.flush(cpu);
     r
+}
+
+/// A physical interrupt of vCPU `cpu` (`cause`): fold and flush this vCPU only.
+pub fn interrupted(cpu: usize, cause: Cause) {
+    if let Some(r) = FOLD_REQUESTED.get(cpu) {
+        r.store(false, Ordering::SeqCst);
+    }
+    locked_exit(cpu, cause, |_| ());
+}
+
+fn locked_exit<R>(cpu: usize, cause: Cause, work: impl FnOnce(&mut World) -> R) -> R {
+    let mut guard = WORLD.lock();
+    let world = guard
+        .as_mut()
+        .expect("world initialised before any guest runs");
+    if cause == Cause::Maintenance {
+        world.count(cpu, |s| s.mi += 1);
+    }
+    world.fold(cpu);
+    let r = work(world);
+    world.flush(cpu);
+    drop(guard);
+    if let Some(n) = EXITS.get(cpu) {
+        n.fetch_add(1, Ordering::SeqCst);
+    }
+    r
+}
+
+/// Makes every other running vCPU whose list registers hold an interrupt fold, and waits for
+/// it (kick SGI, then its exit count moves). While waiting, answers the same request from
+/// others, so two vCPUs asking each other at once both go on.
+fn fold_others(cpu: usize) {
+    let (hw, pending): (Hw, Vec<(usize, u64)>) = {
+        let guard = WORLD.lock();
+        let Some(world) = guard.as_ref() else {
+            return;
+        };
+        let pending = (0..world.mpidr.len())
+            .filter(|&o| o != cpu && crate::smp::is_running(o))
+            .filter(|&o| {
+                world.loaded[o]
+                    .as_ref()
+                    .is_some_and(|l| l.lrs.iter().any(|lr| lr.is_valid()))
+            })
+            .map(|o| (o, world.mpidr[o]))
+            .collect();
+        (world.hw, pending)
+    };
+    let mut timeouts = 0;
+    let asked = pending.len() as u32;
+    for (other, mpidr) in pending {
+        let before = EXITS[other].load(Ordering::SeqCst);
+        FOLD_REQUESTED[other].store(true, Ordering::SeqCst);
+        hw.kick(other, mpidr);
+        let start = sysreg::read_cntpct_el0();
+        let limit = FOLD_WAIT_US * sysreg::read_cntfrq_el0() / 1_000_000;
+        while EXITS[other].load(Ordering::SeqCst) == before {
+            if FOLD_REQUESTED[cpu].swap(false, Ordering::SeqCst) {
+                locked_exit(cpu, Cause::Other, |_| ());
+            }
+            if sysreg::read_cntpct_el0() - start > limit {
+                timeouts += 1;
+                break;
+            }
+            core::hint::spin_loop();
+        }
+    }
+    if asked > 0
+        && let Some(world) = WORLD.lock().as_mut()
+    {
+        world.count(cpu, |s| {
+            s.remote_folds += asked;
+            s.remote_timeouts += timeouts;
+        });
+    }
 }
 
 /// The physical hardware (no model access).
@@ -246,28 +327,21 @@ impl World {
             s.lrenpie += u32::from(result.lrenpie);
         });
         self.hw.write_lrs(&result.lrs);
-        self.hw.write_hcr(&result.hcr());
+        // Every DIR traps, not only when the flush asks (an active entry left out): a guest
+        // may deactivate an SPI that is active in another vCPU's list registers (IHI 0069H
+        // §4.1.1 and §12.2 ICC_DIR_EL1, IHI 0048B §4.4.15 GICC_DIR), which only the model
+        // sees whole. On GICv2 the DIR page is never mapped (stage2).
+        self.hw.write_hcr(&Hcr {
+            tdir: true,
+            ..result.hcr()
+        });
         if let Some(l) = self.loaded.get_mut(cpu) {
             *l = Some(Loaded {
                 lrs: result.lrs.clone(),
                 timer_line: timer_line(),
             });
         }
-        self.dir_trap(&result);
         self.release_timer(&result);
-    }
-
-    /// GICv2 has no TDIR: the DIR page is unmapped while the flush asks for DIR traps.
-    fn dir_trap(&mut self, result: &FlushResult) {
-        if !matches!(self.hw, Hw::V2 { .. }) || result.trap_dir == self.dir_trapped {
-            return;
-        }
-        self.dir_trapped = result.trap_dir;
-        if result.trap_dir {
-            stage2::trap_gicv_dir();
-        } else {
-            stage2::map_gicv_dir();
-        }
     }
 
     /// The physical timer interrupt is deactivated once no list register carries it and its

@@ -30,10 +30,10 @@ const QEMU: &str = "qemu-system-aarch64";
 /// stage 2.
 const GUEST_ADDR: &str = "0x40200000";
 
-/// One vCPU (refvisor runs vCPU n on physical CPU n; multi-CPU targets come later), line
-/// requests served (refvisor drives the line in its model), no ITS.
+/// Two vCPUs (refvisor runs vCPU n on physical CPU n), line requests served (refvisor drives
+/// the line in its model), no ITS.
 const fn shape(gic: GicVersion) -> guest_kit::TargetInfo {
-    super::aarch64_shape(gic, 1, false, Injection::LINE)
+    super::aarch64_shape(gic, 2, false, Injection::LINE)
 }
 
 const TARGETS: [TargetSpec; 4] = [
