@@ -196,6 +196,7 @@ fn run(fault: Fault, cases: &[usize], tag: &str) -> Run {
         launch: &launch,
         serve: &console::refuse,
         farewell: &[],
+        property: &console::no_property,
     };
     console::run(name, cases, LIMITS, hooks, &sink);
     let mut results = vec![];
@@ -413,6 +414,7 @@ fn a_guest_request_is_answered_on_the_console_input() {
         launch: &launch,
         serve: &console::refuse,
         farewell: &[],
+        property: &console::no_property,
     };
     let sink = |_: RunEvent| {};
     let name = TargetName {
@@ -447,6 +449,7 @@ fn a_machine_that_stays_up_after_the_final_record_is_ended_by_the_farewell_it_he
         launch: &launch,
         serve: &console::refuse,
         farewell: &["R"],
+        property: &console::no_property,
     };
     let elapsed = Mutex::new(None);
     let outcomes = Mutex::new(Vec::new());

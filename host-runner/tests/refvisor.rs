@@ -2,9 +2,9 @@
 //! real QEMU for `gicv2`, `gicv2-lr1`, `gicv3` and `gicv3-lr1`, one boot per target, and every
 //! case gets the outcome pinned in the snapshot (a change of outcome is a reviewed snapshot
 //! change, never silent), with the committed baseline of the emulated hardware's known
-//! departures applied (they show as `waived`). The console of each target holds refvisor's
-//! list-register trace of every case; with one list register the ap_list overflows and
-//! maintenance interrupts arrive. Ignored where QEMU is missing; failed instead when
+//! departures applied (they show as `waived`). Every case carries refvisor's list-register
+//! trace as its `lr` property; with one list register the ap_list overflows and maintenance
+//! interrupts arrive. Ignored where QEMU is missing; failed instead when
 //! `IRQSUITE_REQUIRE=1` (CI).
 
 use std::path::PathBuf;
@@ -43,6 +43,7 @@ fn whole_catalogue_one_boot_per_target() -> Result<(), Failed> {
         if run["boots"] != 1 {
             return Err(format!("{target}: {} boots, expected one\n{stdout}", run["boots"]).into());
         }
+        lr_trace_is_reported(run, target)?;
         for case in run["cases"].as_array().ok_or("no cases")? {
             let (id, outcome) = (
                 case["id"].as_str().unwrap_or("?"),
@@ -64,9 +65,6 @@ fn whole_catalogue_one_boot_per_target() -> Result<(), Failed> {
             .into());
         }
     }
-    for target in ["gicv2", "gicv2-lr1", "gicv3", "gicv3-lr1"] {
-        lr_trace_is_reported(&dir.join("results").join("refvisor").join(target), target)?;
-    }
     std::fs::remove_dir_all(&dir)?;
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"));
@@ -75,21 +73,18 @@ fn whole_catalogue_one_boot_per_target() -> Result<(), Failed> {
     Ok(())
 }
 
-/// The target's console holds one `refvisor: lr case=<id> ...` line per case the guest ran,
-/// and on a one-register target the ap_list overflowed and maintenance interrupts arrived.
-fn lr_trace_is_reported(results: &std::path::Path, target: &str) -> Result<(), Failed> {
-    let console = std::fs::read_dir(results)?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains("console"))
-        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-        .collect::<String>();
-    let traces: Vec<&str> = console
-        .lines()
-        .filter(|l| l.starts_with("refvisor: lr case="))
+/// Every case of the target carries refvisor's list-register trace as its `lr` property, and
+/// on a one-register target the ap_list overflowed and maintenance interrupts arrived.
+fn lr_trace_is_reported(run: &serde_json::Value, target: &str) -> Result<(), Failed> {
+    let traces: Vec<&str> = run["cases"]
+        .as_array()
+        .ok_or("no cases")?
+        .iter()
+        .filter_map(|c| c["properties"]["lr"].as_str())
         .collect();
     if traces.len() != irq_cases::CATALOGUE.len() {
         return Err(format!(
-            "{target}: {} LR trace lines, expected one per case",
+            "{target}: {} cases with an lr trace, expected all",
             traces.len()
         )
         .into());
@@ -101,6 +96,9 @@ fn lr_trace_is_reported(results: &std::path::Path, target: &str) -> Result<(), F
             .filter_map(|w| w.strip_prefix(key)?.parse::<u64>().ok())
             .sum()
     };
+    if sum("flush=") == 0 {
+        return Err(format!("{target}: no flush at all").into());
+    }
     if target.ends_with("-lr1") && (sum("overflow=") == 0 || sum("mi=") == 0) {
         return Err(format!("{target}: one list register but no overflow or maintenance").into());
     }

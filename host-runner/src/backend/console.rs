@@ -26,8 +26,17 @@ pub type Launch<'a> = &'a dyn Fn(&[usize]) -> io::Result<Command>;
 /// Serves a guest's request to the host (drive a line, send an MSI), or says why it cannot.
 pub type Serve<'a> = &'a dyn Fn(Inject) -> Result<(), Refused>;
 
-/// What a console backend provides: how to boot, how to serve requests, and what to type once
-/// the guest has finished.
+/// Reads a backend's own console line (not a guest record) that describes the case in
+/// progress: `Some((name, value))` becomes a property of that case's result.
+pub type CaseProperty<'a> = &'a dyn Fn(&str) -> Option<(String, String)>;
+
+/// The [`CaseProperty`] of a backend that prints nothing about cases.
+pub fn no_property(_line: &str) -> Option<(String, String)> {
+    None
+}
+
+/// What a console backend provides: how to boot, how to serve requests, what to type once
+/// the guest has finished, and what its own lines say about a case.
 #[derive(Clone, Copy)]
 pub struct Hooks<'a> {
     /// Boots the guest.
@@ -38,6 +47,8 @@ pub struct Hooks<'a> {
     /// not power off with its guest ends by itself (Xen's debug key `R`); none for a machine
     /// that does.
     pub farewell: &'a [&'a str],
+    /// Reads the backend's own lines about the case in progress.
+    pub property: CaseProperty<'a>,
 }
 
 /// The id of catalogue case `index`.
@@ -159,11 +170,15 @@ fn one_boot(
 ) -> Boot {
     let mut session = Session::new();
     let mut judged = HashSet::new();
+    let mut properties = std::collections::BTreeMap::new();
     let mut deadline = Instant::now() + limits.boot;
     let mut waiting = limits.boot;
     let ending = loop {
         match machine.next_line(deadline) {
             Next::Line(line) => {
+                if let Some((name, value)) = (hooks.property)(&line) {
+                    properties.insert(name, value);
+                }
                 let progress = session.feed(&line, &catalogue_id);
                 console.push(line);
                 match progress {
@@ -177,7 +192,9 @@ fn one_boot(
                     }
                     Progress::CaseEnded(_) => {
                         if let Some(printed) = session.cases.last() {
-                            finish(judge_printed(printed, session.info, None));
+                            let mut result = judge_printed(printed, session.info, None);
+                            result.properties = std::mem::take(&mut properties);
+                            finish(result);
                             judged.insert(printed.index);
                         }
                     }
@@ -189,7 +206,8 @@ fn one_boot(
                         // A guest that cannot hear the answer times out, as for a hang.
                         let _ = machine.send_line(&answer);
                     }
-                    Progress::Configured | Progress::CaseStarted(_) => {}
+                    Progress::CaseStarted(_) => properties.clear(),
+                    Progress::Configured => {}
                 }
                 deadline = Instant::now() + limits.case;
                 waiting = limits.case;

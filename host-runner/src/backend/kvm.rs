@@ -134,6 +134,7 @@ impl Backend for KvmArm64 {
             serve: &console::refuse,
             // The VMM powers the machine off when the guest does.
             farewell: &[],
+            property: &console::no_property,
         };
         console::run(name, cases, limits, hooks, sink);
     }

@@ -132,6 +132,7 @@ impl Backend for QemuTcg {
             launch: &launch,
             serve: &console::refuse,
             farewell: &[],
+            property: &console::no_property,
         };
         console::run(name, cases, limits, hooks, sink);
     }

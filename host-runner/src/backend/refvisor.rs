@@ -124,6 +124,15 @@ fn serve(request: Inject) -> Result<(), Refused> {
     }
 }
 
+/// refvisor's list-register trace of a case, `refvisor: lr case=<id> flush=N fold=N ...`
+/// (printed before the case's end record), as the case's `lr` property: the counters after the
+/// id.
+pub fn lr_trace(line: &str) -> Option<(String, String)> {
+    let rest = line.strip_prefix("refvisor: lr case=")?;
+    let (_id, counters) = rest.split_once(' ')?;
+    Some(("lr".to_owned(), counters.trim().to_owned()))
+}
+
 impl Backend for Refvisor {
     fn name(&self) -> &'static str {
         "refvisor"
@@ -153,7 +162,45 @@ impl Backend for Refvisor {
             launch: &launch,
             serve: &serve,
             farewell: &[],
+            property: &lr_trace,
         };
         console::run(name, cases, limits, hooks, sink);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lr_trace_line_becomes_the_lr_property_with_the_counters() {
+        let line = "refvisor: lr case=gic.sgi-self flush=9 fold=3 mi=1 overflow=0";
+        assert_eq!(
+            lr_trace(line),
+            Some(("lr".to_owned(), "flush=9 fold=3 mi=1 overflow=0".to_owned()))
+        );
+    }
+
+    #[test]
+    fn other_lines_are_no_property() {
+        assert_eq!(lr_trace("@@irq 4 end 0 #ea90"), None);
+        assert_eq!(lr_trace("refvisor: guest powered off"), None);
+    }
+
+    #[test]
+    fn only_the_lr1_targets_restrict_the_list_registers() {
+        let lrs: Vec<_> = TARGETS
+            .iter()
+            .map(|t| (t.name, list_registers(t)))
+            .collect();
+        assert_eq!(
+            lrs,
+            [
+                ("gicv2", None),
+                ("gicv2-lr1", Some(1)),
+                ("gicv3", None),
+                ("gicv3-lr1", Some(1))
+            ]
+        );
     }
 }

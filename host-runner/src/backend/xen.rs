@@ -178,6 +178,7 @@ impl Backend for XenDom0less {
             launch: &launch,
             serve: &console::refuse,
             farewell: &[RESET_KEY],
+            property: &console::no_property,
         };
         console::run(name, cases, limits, hooks, sink);
     }
