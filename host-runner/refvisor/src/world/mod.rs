@@ -1,9 +1,10 @@
 //! The vGIC of the machine: `reference-vgic`'s [`Vgic`] over its distributor model, the
 //! physical hardware ([`Hw`]), how many list registers are used, and the LR trace. One lock
-//! around all of it; every vCPU exit that touches interrupt state goes through [`World::exit`]:
-//! fold this vCPU's list registers into the model, do the work on the model, flush the model
-//! back into the list registers (the model's invariant: distributor accesses come after a fold
-//! and before the next flush, `reference_vgic::Vgic`).
+//! around all of it; every vCPU exit that touches interrupt state goes through [`exit`] (a trap,
+//! after the other vCPUs folded: [`remote`]), [`read_only`] or [`interrupted`] (a physical
+//! interrupt): fold this vCPU's list registers into the model, do the work on the model, flush
+//! the model back into the list registers (the model's invariant: distributor accesses come
+//! after a fold and before the next flush, `reference_vgic::Vgic`).
 //!
 //! The virtual timer: virtual INTID 27 of each vCPU is hardware-mapped to the physical PPI 27
 //! (`Vgic::map_hw`), so the guest's deactivation deactivates the physical interrupt. Its line
@@ -14,7 +15,6 @@
 
 use alloc::vec::Vec;
 
-use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use reference_vgic::lr::ListRegister;
 use reference_vgic::lr::maintenance::Hcr;
 use reference_vgic::{
@@ -23,10 +23,11 @@ use reference_vgic::{
 
 use spin::Mutex;
 
-use crate::dt::MAX_CPUS;
 use crate::hw::{self, Hw};
 use crate::stats::LrStats;
 use crate::sysreg;
+
+mod remote;
 
 /// CNTV_CTL_EL0: ENABLE [0], IMASK [1], ISTATUS [2].
 const CNTV_ENABLE: u64 = 1 << 0;
@@ -97,23 +98,14 @@ pub fn init(hw: Hw, version: Version, cpus: usize, nr_lr: usize, mpidr: &[u64]) 
     });
 }
 
-/// Per vCPU: how many times its list registers were folded and flushed (a completed exit).
-static EXITS: [AtomicU32; MAX_CPUS] = [const { AtomicU32::new(0) }; MAX_CPUS];
-/// Per vCPU: another vCPU asks it to fold (and flush) now.
-static FOLD_REQUESTED: [AtomicBool; MAX_CPUS] = [const { AtomicBool::new(false) }; MAX_CPUS];
-
-/// How long a vCPU waits for another to fold before it goes on with the model as it is
-/// (a vCPU that does not answer: its list registers may then be stale).
-const FOLD_WAIT_US: u64 = 100_000;
-
 /// Runs `work`, a trapped access of vCPU `cpu`'s guest to interrupt state, between a fold and
 /// a flush of `cpu`. Every other running vCPU whose list registers hold something is first made
 /// to fold (kicked, and waited for): the distributor model is the authority only after a fold,
 /// and a guest on another vCPU may have acknowledged or deactivated an interrupt in its list
 /// registers since its last exit (a read here would see the model without that step).
 pub fn exit<R>(cpu: usize, work: impl FnOnce(&mut World) -> R) -> R {
-    fold_others(cpu);
-    locked_exit(cpu, Cause::Other, work)
+    remote::fold_others(cpu);
+    locked_exit_of(cpu, Cause::Other, work)
 }
 
 /// As [`exit`] for `work` that only reads the model (a distributor or redistributor read: they
@@ -121,7 +113,7 @@ pub fn exit<R>(cpu: usize, work: impl FnOnce(&mut World) -> R) -> R {
 /// flush and the timer line is unchanged, the model is exactly what the hardware shows, so
 /// neither a fold nor a flush of `cpu` is needed.
 pub fn read_only<R>(cpu: usize, work: impl FnOnce(&mut World) -> R) -> R {
-    fold_others(cpu);
+    remote::fold_others(cpu);
     let mut guard = WORLD.lock();
     let world = guard
         .as_mut()
@@ -137,13 +129,11 @@ pub fn read_only<R>(cpu: usize, work: impl FnOnce(&mut World) -> R) -> R {
 
 /// A physical interrupt of vCPU `cpu` (`cause`): fold and flush this vCPU only.
 pub fn interrupted(cpu: usize, cause: Cause) {
-    if let Some(r) = FOLD_REQUESTED.get(cpu) {
-        r.store(false, Ordering::SeqCst);
-    }
-    locked_exit(cpu, cause, |_| ());
+    remote::answered(cpu);
+    locked_exit_of(cpu, cause, |_| ());
 }
 
-fn locked_exit<R>(cpu: usize, cause: Cause, work: impl FnOnce(&mut World) -> R) -> R {
+pub(super) fn locked_exit_of<R>(cpu: usize, cause: Cause, work: impl FnOnce(&mut World) -> R) -> R {
     let mut guard = WORLD.lock();
     let world = guard
         .as_mut()
@@ -155,59 +145,8 @@ fn locked_exit<R>(cpu: usize, cause: Cause, work: impl FnOnce(&mut World) -> R) 
     let r = work(world);
     world.flush(cpu);
     drop(guard);
-    if let Some(n) = EXITS.get(cpu) {
-        n.fetch_add(1, Ordering::SeqCst);
-    }
+    remote::exited(cpu);
     r
-}
-
-/// Makes every other running vCPU whose list registers hold an interrupt fold, and waits for
-/// it (kick SGI, then its exit count moves). While waiting, answers the same request from
-/// others, so two vCPUs asking each other at once both go on.
-fn fold_others(cpu: usize) {
-    let (hw, pending): (Hw, Vec<(usize, u64)>) = {
-        let guard = WORLD.lock();
-        let Some(world) = guard.as_ref() else {
-            return;
-        };
-        let pending = (0..world.mpidr.len())
-            .filter(|&o| o != cpu && crate::smp::is_running(o))
-            .filter(|&o| {
-                world.loaded[o]
-                    .as_ref()
-                    .is_some_and(|l| l.lrs.iter().any(|lr| lr.is_valid()))
-            })
-            .map(|o| (o, world.mpidr[o]))
-            .collect();
-        (world.hw, pending)
-    };
-    let mut timeouts = 0;
-    let asked = pending.len() as u32;
-    for (other, mpidr) in pending {
-        let before = EXITS[other].load(Ordering::SeqCst);
-        FOLD_REQUESTED[other].store(true, Ordering::SeqCst);
-        hw.kick(other, mpidr);
-        let start = sysreg::read_cntpct_el0();
-        let limit = FOLD_WAIT_US * sysreg::read_cntfrq_el0() / 1_000_000;
-        while EXITS[other].load(Ordering::SeqCst) == before {
-            if FOLD_REQUESTED[cpu].swap(false, Ordering::SeqCst) {
-                locked_exit(cpu, Cause::Other, |_| ());
-            }
-            if sysreg::read_cntpct_el0() - start > limit {
-                timeouts += 1;
-                break;
-            }
-            core::hint::spin_loop();
-        }
-    }
-    if asked > 0
-        && let Some(world) = WORLD.lock().as_mut()
-    {
-        world.count(cpu, |s| {
-            s.remote_folds += asked;
-            s.remote_timeouts += timeouts;
-        });
-    }
 }
 
 /// The physical hardware (no model access).
