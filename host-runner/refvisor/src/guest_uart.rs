@@ -67,7 +67,14 @@ pub fn write(cpu: usize, offset: u32, value: u64) {
         let len = lines.len[cpu];
         lines.len[cpu] = 0;
         let line = lines.buf[cpu];
-        line_done(&mut lines, cpu, &line[..len]);
+        let request = line_done(&mut lines, &line[..len]);
+        // Not under the lock: driving a line waits for the other vCPUs to fold, and one of
+        // them may be writing to its UART.
+        drop(lines);
+        if let Some((intid, high)) = request {
+            world::exit(cpu, |w| w.set_line(cpu, intid, high));
+        }
+        raw_line(&line[..len]);
         return;
     }
     let len = lines.len[cpu];
@@ -80,8 +87,9 @@ pub fn write(cpu: usize, offset: u32, value: u64) {
     }
 }
 
-/// A whole guest line: act on the records refvisor follows, then pass it on.
-fn line_done(lines: &mut Lines, cpu: usize, line: &[u8]) {
+/// A whole guest line: follow the case records (the LR trace), and return a line request's
+/// interrupt and level, which the caller drives before passing the line on.
+fn line_done(lines: &mut Lines, line: &[u8]) -> Option<(u32, bool)> {
     let text = core::str::from_utf8(line).unwrap_or("");
     let mut words = text.split_ascii_whitespace();
     let body = match (words.next(), words.next()) {
@@ -110,11 +118,10 @@ fn line_done(lines: &mut Lines, cpu: usize, line: &[u8]) {
                 (words.next(), words.next(), words.next())
                 && let Ok(intid) = intid.parse::<u32>()
             {
-                let high = level == "1";
-                world::exit(cpu, |w| w.set_line(cpu, intid, high));
+                return Some((intid, level == "1"));
             }
         }
         _ => {}
     }
-    raw_line(line);
+    None
 }
