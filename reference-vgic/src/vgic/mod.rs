@@ -171,6 +171,11 @@ impl Vgic {
             }
         }
         for intid in 0..seam::nr_irqs(&self.gic) {
+            // Neither active nor pending (latch or line): no vCPU owns it (`owner`), and most
+            // INTIDs are in that state, so look no further (a hypervisor flushes on every exit).
+            if !seam::active_or_pending(&self.gic, vcpu, intid) {
+                continue;
+            }
             if self.owner(vcpu, intid) != Some(vcpu) {
                 continue;
             }
