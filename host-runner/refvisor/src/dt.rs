@@ -141,6 +141,37 @@ fn cpus(fdt: &Fdt<'static>) -> (usize, [u64; MAX_CPUS]) {
     (n.clamp(1, MAX_CPUS), mpidr)
 }
 
+/// Where, in the tree at `dtb`, the size cell(s) of `/memory`'s first `reg` entry are: their
+/// byte offset from the tree's start and their length (4 or 8), so a copy of the tree can be
+/// given another RAM size in place. `None` when the tree has no such property.
+///
+/// # Safety
+///
+/// As for [`discover`].
+pub unsafe fn memory_size_cells(dtb: usize) -> Option<(usize, usize)> {
+    // SAFETY: as the caller vouches.
+    let fdt: Fdt<'static> = unsafe { Fdt::from_ptr(dtb as *const u8) }.ok()?;
+    let node = fdt.find_node("/memory").or_else(|| {
+        fdt.all_nodes()
+            .find(|n| n.name.split('@').next() == Some("memory"))
+    })?;
+    let root = fdt.find_node("/")?;
+    let cells = |name: &str| {
+        root.property(name)
+            .and_then(|p| p.value.get(..4))
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_be_bytes)
+            .unwrap_or(if name == "#address-cells" { 2 } else { 1 }) as usize
+    };
+    let (address, size) = (cells("#address-cells") * 4, cells("#size-cells") * 4);
+    let value = node.property("reg")?.value;
+    if !(size == 4 || size == 8) || value.len() < address + size {
+        return None;
+    }
+    let offset = value.as_ptr() as usize - dtb + address;
+    Some((offset, size))
+}
+
 /// The value of `key=` on the command line, if present.
 pub fn arg<'a>(bootargs: &'a str, key: &str) -> Option<&'a str> {
     bootargs

@@ -9,8 +9,8 @@
 //!
 //! Boot (CPU 0): heap, QEMU's device tree ([`dt`]), console, the physical distributor, the
 //! model ([`world`]), stage 2 ([`stage2`]), the guest's device tree (QEMU's, copied into guest
-//! RAM: the guest finds the same GIC, UART and PSCI in it), then [`vcpu::start`]. The guest's
-//! CPU_ON starts the other physical CPUs ([`smp`]).
+//! RAM with `/memory` cut to the guest's RAM: the guest finds the same GIC, UART and PSCI in
+//! it), then [`vcpu::start`]. The guest's CPU_ON starts the other physical CPUs ([`smp`]).
 //!
 //! Command line (QEMU `-append`, also the guest's): `refvisor.lrs=<n>` list registers used,
 //! 1 to the hardware's number (default: all); `refvisor.trace=1` prints every fold and flush.
@@ -116,6 +116,24 @@ fn main(x0: u64, _x1: u64, _x2: u64, _x3: u64) -> ! {
     // the guest Image, which nothing else uses; they do not overlap (refvisor's RAM is above).
     unsafe {
         core::ptr::copy_nonoverlapping(x0 as *const u8, GUEST_DTB as *mut u8, machine.size);
+    }
+    // The guest's tree tells the truth about its RAM: only `GUEST_RAM` is in its stage 2.
+    // SAFETY: QEMU's tree, as above.
+    match unsafe { dt::memory_size_cells(x0 as usize) } {
+        Some((offset, cells)) => {
+            let size = stage2::GUEST_RAM.size as u64;
+            let bytes = size.to_be_bytes();
+            // SAFETY: `offset .. offset + cells` lies inside the copied tree (its `/memory`
+            // reg property), in guest RAM that nothing else uses yet.
+            unsafe {
+                core::ptr::copy_nonoverlapping(
+                    bytes[8 - cells..].as_ptr(),
+                    (GUEST_DTB + offset) as *mut u8,
+                    cells,
+                );
+            }
+        }
+        None => say!("no /memory reg in the device tree: the guest's RAM size is QEMU's"),
     }
     // SAFETY: guest RAM, where QEMU's loader put the Image.
     let magic = unsafe { core::ptr::read_volatile((GUEST_ENTRY + 0x38) as *const u32) };
