@@ -84,9 +84,9 @@ fn main(x0: u64, _x1: u64, _x2: u64, _x3: u64) -> ! {
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(hw_lrs)
         .clamp(1, hw_lrs);
-    let (version, gicv) = match machine.gic {
-        dt::Gic::V3 { .. } => (Version::V3, None),
-        dt::Gic::V2 { gicc, gicv, .. } => (Version::V2, Some((gicc, gicv))),
+    let version = match machine.gic {
+        dt::Gic::V3 { .. } => Version::V3,
+        dt::Gic::V2 { .. } => Version::V2,
     };
     say!(
         "EL2, {version:?}, {} vCPUs, {nr_lr} of {} list registers, guest RAM {:#x}+{:#x}",
@@ -107,7 +107,10 @@ fn main(x0: u64, _x1: u64, _x2: u64, _x3: u64) -> ! {
         nr_lr,
         &machine.mpidr[..machine.cpus],
     );
-    stage2::build(gicv);
+    stage2::build();
+    if let dt::Gic::V2 { gicc, gicv, .. } = machine.gic {
+        stage2::map_gicv(gicc, gicv);
+    }
     if machine.size > GUEST_DTB_MAX {
         say!("device tree of {} bytes too large", machine.size);
         psci::system_off();

@@ -66,9 +66,8 @@ static L2_LOW: Table = Table::new();
 static L2_RAM: Table = Table::new();
 static L3_GICC: Table = Table::new();
 
-/// Builds the tables; with `gicv` (GICv2: the guest's GICC region and the GICV frame), maps the
-/// first GICC page to the first GICV page.
-pub fn build(gicv: Option<(Region, Region)>) {
+/// Builds the tables: guest RAM mapped, everything else trapped.
+pub fn build() {
     L1.set(0, L2_LOW.addr() | TABLE_OR_PAGE);
     L1.set(1, L2_RAM.addr() | TABLE_OR_PAGE);
     let ram_offset = GUEST_RAM.base - (1 << 30);
@@ -76,11 +75,14 @@ pub fn build(gicv: Option<(Region, Region)>) {
         let pa = (GUEST_RAM.base + i * BLOCK_2M) as u64;
         L2_RAM.set(ram_offset / BLOCK_2M + i, pa | NORMAL | BLOCK);
     }
-    if let Some((gicc, gicv)) = gicv {
-        L2_LOW.set(gicc.base / BLOCK_2M, L3_GICC.addr() | TABLE_OR_PAGE);
-        let first = (gicc.base % BLOCK_2M) / PAGE;
-        L3_GICC.set(first, gicv.base as u64 | DEVICE | TABLE_OR_PAGE);
-    }
+}
+
+/// GICv2: maps the first page of the guest's GICC region (`gicc`, its IPA) to the first page
+/// of the GICV frame `gicv`; the DIR page stays unmapped. Call after [`build`].
+pub fn map_gicv(gicc: Region, gicv: Region) {
+    L2_LOW.set(gicc.base / BLOCK_2M, L3_GICC.addr() | TABLE_OR_PAGE);
+    let first = (gicc.base % BLOCK_2M) / PAGE;
+    L3_GICC.set(first, gicv.base as u64 | DEVICE | TABLE_OR_PAGE);
 }
 
 /// Turns stage 2 on for this CPU's guest (VMID 0): VTCR_EL2, VTTBR_EL2.

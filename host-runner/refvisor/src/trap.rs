@@ -133,9 +133,7 @@ fn sync(cpu: usize, frame: &mut Frame) {
                     Kind::LowerSync,
                 )
             };
-            let ipa = ((sysreg::read_hpfar_el2() & !0xf) << 8) as usize
-                | (sysreg::read_far_el2() & 0xfff) as usize;
-            mmio(cpu, frame, ipa, access);
+            mmio(cpu, frame, Ipa::of_abort(), access);
             skip_instruction();
         }
         EC_SYSREG => {
@@ -160,7 +158,20 @@ enum Target {
     Nothing,
 }
 
-fn target(cpu: usize, ipa: usize) -> Target {
+/// A guest physical (intermediate physical) address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Ipa(usize);
+
+impl Ipa {
+    /// The faulting IPA of a stage-2 abort: HPFAR_EL2.FIPA \[43:4\] is IPA \[51:12\], FAR_EL2
+    /// gives the offset in the page (Arm ARM D19.2 HPFAR_EL2).
+    fn of_abort() -> Ipa {
+        Ipa(((sysreg::read_hpfar_el2() & !0xf) << 8) as usize
+            | (sysreg::read_far_el2() & 0xfff) as usize)
+    }
+}
+
+fn target(Ipa(ipa): Ipa) -> Target {
     let machine = crate::machine();
     let uart = machine.uart;
     if ipa >= uart && ipa < uart + guest_uart::SIZE {
@@ -193,12 +204,11 @@ fn target(cpu: usize, ipa: usize) -> Target {
             }
         }
     }
-    let _ = cpu;
     Target::Nothing
 }
 
-fn mmio(cpu: usize, frame: &mut Frame, ipa: usize, access: Access) {
-    match target(cpu, ipa) {
+fn mmio(cpu: usize, frame: &mut Frame, ipa: Ipa, access: Access) {
+    match target(ipa) {
         Target::Uart(offset) => {
             if access.write {
                 guest_uart::write(cpu, offset, frame.get(access.reg));
@@ -227,7 +237,10 @@ fn mmio(cpu: usize, frame: &mut Frame, ipa: usize, access: Access) {
             }
         }
         Target::Nothing => {
-            say!("cpu {cpu}: guest access to unmapped IPA {ipa:#x} (RAZ/WI)");
+            say!(
+                "cpu {cpu}: guest access to unmapped IPA {:#x} (RAZ/WI)",
+                ipa.0
+            );
             if !access.write {
                 frame.set(access.reg, 0);
             }
