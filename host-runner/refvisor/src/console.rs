@@ -29,9 +29,20 @@ pub fn base() -> Option<Reg> {
     *UART.lock()
 }
 
+/// How long to wait between two looks at a full transmit FIFO.
+const TXFF_BACKOFF_US: u64 = 20;
+
+/// Writes one byte once the transmit FIFO has room. While it is full (the host has not drained
+/// the console yet), UARTFR is read only every [`TXFF_BACKOFF_US`]: under QEMU every UARTFR read
+/// takes the emulator's global lock, which the thread draining the console and the other
+/// vCPUs' GIC accesses need too, so a tight poll would hold up the very drain it waits for.
 fn put(uart: Reg, byte: u8) {
     while uart.at(FR).read32() & FR_TXFF != 0 {
-        core::hint::spin_loop();
+        let start = crate::sysreg::read_cntpct_el0();
+        let ticks = TXFF_BACKOFF_US * crate::sysreg::read_cntfrq_el0() / 1_000_000;
+        while crate::sysreg::read_cntpct_el0() - start < ticks {
+            core::hint::spin_loop();
+        }
     }
     uart.at(DR).write8(byte);
 }

@@ -70,9 +70,13 @@ pub fn cpu_on(target: u64, entry: u64, context: u64) -> i64 {
     let stack = unsafe { &raw mut STACKS[cpu] };
     set_running(cpu);
     let top = stack.wrapping_add(1) as u64;
+    let asked = sysreg::read_cntpct_el0();
     // SAFETY: the stack is reserved for this CPU (above) and mapped by `mmu` for every CPU.
     let started = unsafe {
         start_core::<Smc, _, STACK_PAGES>(mpidr[cpu], stack, move || {
+            let us =
+                (sysreg::read_cntpct_el0() - asked) * 1_000_000 / sysreg::read_cntfrq_el0().max(1);
+            say!("cpu {cpu} up {us} us after the guest's CPU_ON");
             vcpu::start(cpu, entry, context, top)
         })
     };

@@ -20,8 +20,12 @@ static FOLD_REQUESTED: [AtomicBool; MAX_CPUS] = [const { AtomicBool::new(false) 
 
 /// How long a vCPU waits for another to fold before it goes on with the model as it is (a
 /// vCPU that does not answer: its list registers may then be stale, counted as `stale`). Far
-/// above an answer's time on a loaded host, far below a case's timeout.
-const FOLD_WAIT_US: u64 = 2_000_000;
+/// above an answer's time (a few ms on a loaded host), below the guest kit's 1 s limits on
+/// another CPU taking and running a job, so a slow answer never costs a case its CPU.
+const FOLD_WAIT_US: u64 = 500_000;
+
+/// A wait for another vCPU's fold longer than this is reported on refvisor's console.
+const SLOW_US: u64 = 50_000;
 
 /// vCPU `cpu` completed an exit (fold and flush).
 pub(super) fn exited(cpu: usize) {
@@ -74,6 +78,11 @@ pub(super) fn fold_others(cpu: usize) {
                 break;
             }
             core::hint::spin_loop();
+        }
+        let waited_us =
+            (sysreg::read_cntpct_el0() - start) * 1_000_000 / sysreg::read_cntfrq_el0().max(1);
+        if waited_us > SLOW_US {
+            crate::console::say!("cpu {cpu} waited {waited_us} us for cpu {other} to fold");
         }
     }
     if asked > 0
