@@ -54,6 +54,16 @@ const GICH_LR0: usize = 0x100;
 /// VMCR.VEOIM / GICH_VMCR.VEM: bit 9 in both (IHI 0069H §12.4 ICH_VMCR_EL2, IHI 0048B §5.3.4).
 const VMCR_EOIMODE: u64 = 1 << 9;
 
+/// An acknowledged physical interrupt: its INTID, and the value to end it with (on GICv2 an
+/// SGI's EOIR and DIR writes must repeat the source CPU its GICC_IAR read gave, IHI 0048B
+/// §4.4.4 and §4.4.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Acked {
+    /// The INTID.
+    pub intid: u32,
+    raw: u32,
+}
+
 /// The physical GIC of this machine.
 #[derive(Clone, Copy, Debug)]
 pub enum Hw {
@@ -191,18 +201,31 @@ impl Hw {
     }
 
     /// Acknowledges the highest-priority physical interrupt (ICC_IAR1_EL1 / GICC_IAR).
-    pub fn acknowledge(&self) -> u32 {
-        match *self {
+    pub fn acknowledge(&self) -> Acked {
+        let raw = match *self {
             Hw::V3 { .. } => sr::read_icc_iar1_el1() as u32 & 0xff_ffff,
-            Hw::V2 { gicc, .. } => gicc.at(GICC_IAR).read32() & 0x3ff,
+            Hw::V2 { gicc, .. } => gicc.at(GICC_IAR).read32() & 0x1fff,
+        };
+        let intid = match *self {
+            Hw::V3 { .. } => raw,
+            Hw::V2 { .. } => raw & 0x3ff,
+        };
+        Acked { intid, raw }
+    }
+
+    /// Drops the running priority of `acked` (EOImode 1: it stays active).
+    pub fn priority_drop(&self, acked: &Acked) {
+        match *self {
+            Hw::V3 { .. } => sr::write_icc_eoir1_el1(acked.raw.into()),
+            Hw::V2 { gicc, .. } => gicc.at(GICC_EOIR).write32(acked.raw),
         }
     }
 
-    /// Drops the running priority of `intid` (EOImode 1: it stays active).
-    pub fn priority_drop(&self, intid: u32) {
+    /// Deactivates `acked` (with its GICv2 source CPU, as acknowledged).
+    pub fn deactivate_acked(&self, acked: &Acked) {
         match *self {
-            Hw::V3 { .. } => sr::write_icc_eoir1_el1(intid.into()),
-            Hw::V2 { gicc, .. } => gicc.at(GICC_EOIR).write32(intid),
+            Hw::V3 { .. } => sr::write_icc_dir_el1(acked.raw.into()),
+            Hw::V2 { gicc, .. } => gicc.at(GICC_DIR).write32(acked.raw),
         }
     }
 

@@ -265,23 +265,23 @@ fn sysreg_trap(cpu: usize, frame: &mut Frame, access: SysregAccess) {
 /// A physical interrupt while the guest ran.
 fn irq(cpu: usize) {
     let hw: Hw = world::hw();
-    let intid = hw.acknowledge();
-    match intid {
+    let acked = hw.acknowledge();
+    match acked.intid {
         i if i >= hw::SPURIOUS - 3 => {}
         hw::MAINTENANCE => {
-            hw.priority_drop(intid);
-            hw.deactivate(intid);
+            hw.priority_drop(&acked);
+            hw.deactivate_acked(&acked);
             world::interrupted(cpu, Cause::Maintenance);
         }
         // Stays active (EOImode 1) until the guest deactivates the virtual one, or refvisor
         // releases it (world).
         hw::VTIMER => {
-            hw.priority_drop(intid);
+            hw.priority_drop(&acked);
             world::interrupted(cpu, Cause::Other);
         }
         _ => {
-            hw.priority_drop(intid);
-            hw.deactivate(intid);
+            hw.priority_drop(&acked);
+            hw.deactivate_acked(&acked);
             world::interrupted(cpu, Cause::Other);
         }
     }

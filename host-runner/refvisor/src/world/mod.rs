@@ -343,11 +343,19 @@ impl World {
         self.kick_others(cpu);
     }
 
-    /// Makes every other vCPU exit and flush: what this one did may have made something
-    /// pending for it.
+    /// Makes every other vCPU that has something for its list registers, or holds something
+    /// in them, exit and flush: what this one did may have changed what it must show. One with
+    /// neither is left alone (its next flush would load nothing): a guest's burst of
+    /// distributor writes (the kit's reset between cases) then costs the idle vCPU no exits.
     fn kick_others(&self, cpu: usize) {
         for (other, &mpidr) in self.mpidr.iter().enumerate() {
-            if other != cpu && crate::smp::is_running(other) {
+            if other == cpu || !crate::smp::is_running(other) {
+                continue;
+            }
+            let holds = self.loaded[other]
+                .as_ref()
+                .is_none_or(|l| l.lrs.iter().any(|lr| lr.is_valid()));
+            if holds || self.vgic.has_work(CpuId(other as u8)) {
                 self.hw.kick(other, mpidr);
             }
         }
