@@ -45,7 +45,8 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
-    /// Install or fetch what a backend needs (idempotent).
+    /// Install or fetch what a backend needs (idempotent); `all` also installs Chromium for
+    /// the matrix's HTML check.
     Setup {
         /// The backend to set up, or `all`.
         #[arg(long, default_value = "all")]
@@ -212,6 +213,16 @@ fn setup_cmd(name: &str) -> Result<ExitCode, Failure> {
             Ok(done) => println!("{}: {done}", b.name()),
             Err(e) => {
                 eprintln!("irqsuite setup {}: {e}", b.name());
+                ok = false;
+            }
+        }
+    }
+    // `all` also sets up the matrix's HTML check (a browser, not a backend).
+    if name == "all" {
+        match setup::ensure_chromium() {
+            Ok(version) => println!("matrix check: {version}"),
+            Err(e) => {
+                eprintln!("irqsuite setup (matrix check): {e}");
                 ok = false;
             }
         }

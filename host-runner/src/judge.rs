@@ -6,7 +6,7 @@ use guest_kit::protocol::{Record, decode_line};
 use guest_kit::{Case, Observation, Outcome, TargetInfo};
 
 use crate::observed::Observed;
-use crate::replay::{Recorder, Replay, run_case};
+use crate::replay::{Recorder, lockstep, run_case};
 use crate::session::TargetCase;
 use crate::verdict::{CaseResult, Evidence, ImplDifference};
 
@@ -83,7 +83,9 @@ fn judge_trace(case: &Case, info: TargetInfo, target: &[Observation<'_>]) -> Cas
     if let Some(exc) = target.iter().find(|o| {
         matches!(
             o,
-            Observation::Exception { .. } | Observation::CpuOffline { .. }
+            Observation::Exception { .. }
+                | Observation::X86Exception { .. }
+                | Observation::CpuOffline { .. }
         )
     }) {
         let exception = Observed::from(exc);
@@ -100,9 +102,7 @@ fn judge_trace(case: &Case, info: TargetInfo, target: &[Observation<'_>]) -> Cas
     if let Some(check) = first_failed_check(target) {
         return failed_check(case, check);
     }
-    let mut replay = Replay::new(target);
-    run_case(case, info, &mut replay);
-    replay.finish();
+    let (replay, adopted) = lockstep(case, info, target);
     if let Some(d) = replay.divergence {
         let (t, m) = (
             d.target.as_ref().map(Observed::from),
@@ -120,6 +120,10 @@ fn judge_trace(case: &Case, info: TargetInfo, target: &[Observation<'_>]) -> Cas
             ),
             (None, None) => format!("observation {}", d.index),
         };
+        let reason = match window_at(target, d.index, &d.target, &d.model) {
+            Some(window) => format!("{reason} ({window})"),
+            None => reason,
+        };
         return CaseResult::bare(
             case.id,
             Outcome::Fail,
@@ -131,10 +135,7 @@ fn judge_trace(case: &Case, info: TargetInfo, target: &[Observation<'_>]) -> Cas
             },
         );
     }
-    if replay.impl_choices.is_empty() {
-        return CaseResult::bare(case.id, Outcome::Pass, "", Evidence::None);
-    }
-    let differences: Vec<ImplDifference> = replay
+    let mut differences: Vec<ImplDifference> = replay
         .impl_choices
         .iter()
         .map(|c| ImplDifference {
@@ -143,6 +144,14 @@ fn judge_trace(case: &Case, info: TargetInfo, target: &[Observation<'_>]) -> Cas
             model: format!("{:#x}", c.model),
         })
         .collect();
+    differences.extend(adopted.map(|a| ImplDifference {
+        label: a.label.to_owned(),
+        target: a.target,
+        model: a.model,
+    }));
+    if differences.is_empty() {
+        return CaseResult::bare(case.id, Outcome::Pass, "", Evidence::None);
+    }
     let reason = differences
         .iter()
         .map(|d| format!("{} = {} (model {})", d.label, d.target, d.model))
@@ -154,6 +163,38 @@ fn judge_trace(case: &Case, info: TargetInfo, target: &[Observation<'_>]) -> Cas
         reason,
         Evidence::ImplDefined { differences },
     )
+}
+
+/// Which interrupt window a divergence at `index` is in, when either side's observation there
+/// is a window's (`vec`, `novec`): `interrupt window <n> on CPU <c>`, counting the windows of
+/// the trace before it from 1. A window is a `novec`, or a run of `vec`s (two windows in a row
+/// that both took vectors count as one).
+fn window_at(
+    target: &[Observation<'_>],
+    index: usize,
+    t: &Option<Observation<'_>>,
+    m: &Option<Observation<'_>>,
+) -> Option<String> {
+    let is_window = |o: &Option<Observation<'_>>| {
+        matches!(o, Some(Observation::Vector(_) | Observation::NoVector))
+    };
+    if !is_window(t) && !is_window(m) {
+        return None;
+    }
+    let before = &target[..index.min(target.len())];
+    let (mut windows, mut cpu, mut in_window) = (0, 0, false);
+    for o in before {
+        match o {
+            Observation::Vector(_) if in_window => {}
+            Observation::Vector(_) => (windows, in_window) = (windows + 1, true),
+            Observation::NoVector => (windows, in_window) = (windows + 1, false),
+            Observation::Cpu { cpu: c } => (cpu, in_window) = (*c, false),
+            _ => in_window = false,
+        }
+    }
+    let continues = in_window && matches!(t, Some(Observation::Vector(_)));
+    let n = if continues { windows } else { windows + 1 };
+    Some(format!("interrupt window {n} on CPU {cpu}"))
 }
 
 fn observation(line: &str) -> Option<Observation<'_>> {
@@ -176,3 +217,6 @@ fn failed_check(case: &Case, check: &Observation<'_>) -> CaseResult {
         Evidence::FailedCheck { check },
     )
 }
+
+#[cfg(test)]
+mod tests;

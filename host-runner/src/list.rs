@@ -18,10 +18,15 @@ struct Entry {
 
 #[derive(Serialize)]
 struct Needs {
+    arch: &'static str,
     gic_min: String,
     gic_max: String,
     cpus: u8,
     its: bool,
+    /// x86: x2APIC mode, an IOAPIC, a VT-d unit.
+    x2apic: bool,
+    ioapic: bool,
+    iommu: bool,
 }
 
 fn targets(case: &Case, backends: &[&'static dyn Backend]) -> Vec<String> {
@@ -43,10 +48,14 @@ fn entries(backends: &[&'static dyn Backend]) -> Vec<Entry> {
             title: c.title,
             spec: c.spec,
             needs: Needs {
+                arch: c.needs.arch.wire(),
                 gic_min: v(c.needs.gic_min),
                 gic_max: v(c.needs.gic_max),
                 cpus: c.needs.cpus,
                 its: c.needs.its,
+                x2apic: c.needs.x2apic,
+                ioapic: c.needs.ioapic,
+                iommu: c.needs.iommu,
             },
             targets: targets(c, backends),
         })

@@ -1,6 +1,8 @@
 //! `irqsuite matrix`: the committed results of every backend/target as one table — cases as
 //! rows, backend/targets as columns, each cell the outcome with its reason (the divergence) on
-//! hover — written as `matrix.md` and `matrix.html` (DESIGN.md, "Command line").
+//! hover — written as `matrix.md` and `matrix.html` ([`html`]) (DESIGN.md, "Command line").
+
+mod html;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -9,6 +11,8 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::report::json::SCHEMA;
+
+pub use html::html;
 
 #[derive(Deserialize)]
 struct Document {
@@ -137,6 +141,7 @@ pub fn markdown(m: &Matrix) -> String {
     out
 }
 
+/// Per column, the count of each outcome (`3 pass, 1 skip`).
 fn totals(m: &Matrix) -> Vec<String> {
     (0..m.columns.len())
         .map(|c| {
@@ -156,55 +161,6 @@ fn totals(m: &Matrix) -> Vec<String> {
                 .join(", ")
         })
         .collect()
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// The matrix as a self-contained HTML page: each cell coloured by outcome, its reason in the
-/// cell's `title` (hover) and in a `<details>` (expand) when there is one.
-pub fn html(m: &Matrix) -> String {
-    let mut out = String::from(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>irqsuite matrix</title>\n<style>\n\
-         body{font-family:sans-serif;font-size:13px}table{border-collapse:collapse}\
-         td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top}th{position:sticky;top:0;background:#eee}\
-         .pass{background:#c8f0c8}.diverge{background:#fff3b0}.waived{background:#e0e0ff}\
-         .skip{background:#f0f0f0;color:#888}.fail{background:#f8c0c0}.error{background:#f0a0f0}\
-         details{max-width:28em}\n</style></head><body>\n<h1>irqsuite matrix</h1>\n<table>\n<tr><th>case</th>",
-    );
-    for c in &m.columns {
-        let _ = write!(out, "<th>{}</th>", escape(c));
-    }
-    out.push_str("</tr>\n");
-    for (r, id) in m.rows.iter().enumerate() {
-        let _ = write!(out, "<tr><td><code>{}</code></td>", escape(id));
-        for c in 0..m.columns.len() {
-            match m.cells.get(&(r, c)) {
-                None => out.push_str("<td></td>"),
-                Some(cell) if cell.reason.is_empty() => {
-                    let _ = write!(out, "<td class=\"{0}\">{0}</td>", escape(&cell.outcome));
-                }
-                Some(cell) => {
-                    let (o, why) = (escape(&cell.outcome), escape(&cell.reason));
-                    let _ = write!(
-                        out,
-                        "<td class=\"{o}\" title=\"{why}\"><details><summary>{o}</summary>{why}</details></td>"
-                    );
-                }
-            }
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("<tr><th>totals</th>");
-    for t in totals(m) {
-        let _ = write!(out, "<th>{}</th>", escape(&t));
-    }
-    out.push_str("</tr>\n</table>\n</body></html>\n");
-    out
 }
 
 #[cfg(test)]

@@ -32,6 +32,35 @@ pub enum Observed {
         /// FAR.
         far: String,
     },
+    /// An x86 access that raised an exception.
+    X86Fault {
+        /// Wire form.
+        site: String,
+        /// Spec name.
+        register: String,
+        /// Access width in bytes.
+        width: u8,
+        /// Exception vector.
+        vector: String,
+        /// Error code.
+        error_code: String,
+    },
+    /// An x86 interrupt window delivered this vector.
+    Vector {
+        /// The vector.
+        vector: String,
+    },
+    /// An x86 interrupt window closed without a delivery.
+    NoVector,
+    /// An unexpected x86 exception.
+    X86Exception {
+        /// Exception vector.
+        vector: String,
+        /// Error code.
+        error_code: String,
+        /// RIP.
+        rip: String,
+    },
     /// An implementation-defined value.
     ImplDefined {
         /// What it is.
@@ -104,6 +133,31 @@ impl From<&Observation<'_>> for Observed {
                 esr: hex(esr),
                 far: hex(far),
             },
+            Observation::X86Fault {
+                site,
+                width,
+                vector,
+                error_code,
+            } => Observed::X86Fault {
+                site: site.to_string(),
+                register: register_name(site),
+                width: width.bytes(),
+                vector: vector.to_string(),
+                error_code: hex(error_code.into()),
+            },
+            Observation::Vector(vector) => Observed::Vector {
+                vector: vector.to_string(),
+            },
+            Observation::NoVector => Observed::NoVector,
+            Observation::X86Exception {
+                vector,
+                error_code,
+                rip,
+            } => Observed::X86Exception {
+                vector: vector.to_string(),
+                error_code: hex(error_code.into()),
+                rip: hex(rip),
+            },
             Observation::ImplDefined { label, value } => Observed::ImplDefined {
                 label: label.to_owned(),
                 value: hex(value),
@@ -145,6 +199,25 @@ impl std::fmt::Display for Observed {
             } => {
                 write!(f, "access to {register} faulted (ESR {esr}, FAR {far})")
             }
+            Observed::X86Fault {
+                register,
+                vector,
+                error_code,
+                ..
+            } => write!(
+                f,
+                "access to {register} raised vector {vector} (error code {error_code})"
+            ),
+            Observed::Vector { vector } => write!(f, "took vector {vector}"),
+            Observed::NoVector => f.write_str("took no vector"),
+            Observed::X86Exception {
+                vector,
+                error_code,
+                rip,
+            } => write!(
+                f,
+                "exception vector {vector} error code {error_code} RIP {rip}"
+            ),
             Observed::ImplDefined { label, value } => write!(f, "{label} = {value}"),
             Observed::Check {
                 label,

@@ -91,14 +91,13 @@ pub fn plan(
     }
     let mut planned = Vec::new();
     for &backend in backends {
-        let unavailable = backend.availability().err();
         for spec in backend.targets() {
             if targets.is_empty() || targets.iter().any(|t| t == spec.name) {
                 planned.push(PlannedTarget {
                     backend,
                     target: *spec,
                     cases: cases.clone(),
-                    unavailable: unavailable.clone(),
+                    unavailable: backend.target_availability(spec).err(),
                 });
             }
         }
@@ -145,6 +144,65 @@ mod tests {
     fn unknown_backend_names_the_known_ones() {
         let err = backends(&["kvm-nope".into()]).err().unwrap();
         assert!(err.0.contains("reference"), "{err}");
+    }
+
+    /// A backend whose `x86` target needs a tool this machine lacks.
+    struct HalfInstalled;
+
+    const HALF_TARGETS: [TargetSpec; 2] = [
+        TargetSpec {
+            name: "arm",
+            shape: backend::aarch64_shape(
+                guest_kit::GicVersion::V3,
+                1,
+                false,
+                guest_kit::inject::Injection::empty(),
+            ),
+        },
+        TargetSpec {
+            name: "x86",
+            shape: backend::x86_shape(1, true, false, guest_kit::inject::Injection::empty()),
+        },
+    ];
+
+    impl Backend for HalfInstalled {
+        fn name(&self) -> &'static str {
+            "half"
+        }
+        fn describe(&self) -> &'static str {
+            "test"
+        }
+        fn targets(&self) -> &'static [TargetSpec] {
+            &HALF_TARGETS
+        }
+        fn availability(&self) -> Result<(), Unavailable> {
+            Ok(())
+        }
+        fn target_availability(&self, target: &TargetSpec) -> Result<(), Unavailable> {
+            match target.name {
+                "x86" => Err(Unavailable {
+                    reason: "no x86 emulator".into(),
+                    fix: "install it".into(),
+                }),
+                _ => Ok(()),
+            }
+        }
+        fn run(&self, _: &TargetSpec, _: &[usize], _: backend::Limits, _: backend::Sink<'_>) {}
+    }
+
+    #[test]
+    fn a_target_whose_tools_are_missing_is_unavailable_alone() {
+        let planned = plan(&[&HalfInstalled], &[], None).unwrap();
+        let unavailable: Vec<_> = planned
+            .iter()
+            .map(|p| {
+                (
+                    p.target.name,
+                    p.unavailable.as_ref().map(|u| u.fix.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(unavailable, [("arm", None), ("x86", Some("install it"))]);
     }
 
     #[test]

@@ -6,9 +6,11 @@
 //! value (noting a difference), so the case follows the path the target took. The first
 //! architectural mismatch is the divergence; comparison stops there.
 
-use guest_kit::{Case, Ctx, Observation, TargetInfo, Trace, reset};
+use guest_kit::regs::vtd;
+use guest_kit::{Arch, Case, Ctx, Observation, Platform, Site, TargetInfo, Trace, reset};
+use reference_vtd::{Posting, allowed_lowest_priority_choices};
 
-use crate::model::ModelPlatform;
+use crate::model::{self, X86Choices, X86Model};
 
 /// Collects the model's observations.
 #[derive(Default)]
@@ -159,11 +161,111 @@ impl Trace for Replay<'_> {
     }
 }
 
-/// Runs `case` on a fresh model shaped like `info`, from the kit's reset state, into `trace`.
+/// Runs `case` on a fresh model shaped like `info` (of its architecture), from the kit's reset
+/// state, into `trace`.
 pub fn run_case(case: &Case, info: TargetInfo, trace: &mut dyn Trace) {
-    let mut model = ModelPlatform::new(info);
-    reset::quiesce(&mut model);
-    let mut ctx = Ctx::new(&mut model, trace);
+    run_case_on(case, model::for_target(info).as_mut(), trace);
+}
+
+/// Runs `case` on `model`, from the kit's reset state, into `trace`.
+pub fn run_case_on(case: &Case, model: &mut dyn Platform, trace: &mut dyn Trace) {
+    reset::quiesce(model);
+    let mut ctx = Ctx::new(model, trace);
     (case.run)(&mut ctx);
     ctx.finish();
+}
+
+/// A choice of the model's configuration the replay took from the target, because the
+/// target's trace follows it and not the model's default (e.g. the CPU lowest-priority
+/// messages go to, SDM vol. 3 §11.6.2.4: an implementation-defined choice among the allowed
+/// ones).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Adopted {
+    /// What was chosen.
+    pub label: &'static str,
+    /// The target's choice.
+    pub target: String,
+    /// The model's default.
+    pub model: String,
+}
+
+/// Replays `target` (the trace of `case` on a machine shaped like `info`) through the model in
+/// lockstep, finished.
+///
+/// On x86 the model first takes the target's posting capability: CAP.PI of the first VT-d
+/// CAP_REG value in the trace (the `vtd-cap` implementation-defined value, or a read of
+/// `dmar:0x8`), so a posted-format IRTE means on the model what it meant on the target. Then,
+/// when the replay with irqsuite's lowest-priority choice diverges and one with another allowed
+/// choice ([`allowed_lowest_priority_choices`]) does not, that one is the target's: its replay
+/// is returned with the choice adopted.
+pub fn lockstep<'t>(
+    case: &Case,
+    info: TargetInfo,
+    target: &'t [Observation<'t>],
+) -> (Replay<'t>, Option<Adopted>) {
+    if info.arch != Arch::X86_64 {
+        let mut replay = Replay::new(target);
+        run_case(case, info, &mut replay);
+        replay.finish();
+        return (replay, None);
+    }
+    let choices = X86Choices {
+        posting: target_posting(target).unwrap_or(X86Choices::default().posting),
+        ..X86Choices::default()
+    };
+    let replay_with = |choices: X86Choices| {
+        let mut replay = Replay::new(target);
+        run_case_on(
+            case,
+            &mut X86Model::with_choices(info, choices),
+            &mut replay,
+        );
+        replay.finish();
+        replay
+    };
+    let replay = replay_with(choices);
+    if replay.divergence.is_none() {
+        return (replay, None);
+    }
+    for &lowest_priority in allowed_lowest_priority_choices() {
+        if lowest_priority == choices.lowest_priority {
+            continue;
+        }
+        let other = replay_with(X86Choices {
+            lowest_priority,
+            ..choices
+        });
+        if other.divergence.is_none() {
+            let adopted = Adopted {
+                label: "lowest-priority",
+                target: format!("{lowest_priority:?}"),
+                model: format!("{:?}", choices.lowest_priority),
+            };
+            return (other, Some(adopted));
+        }
+    }
+    (replay, None)
+}
+
+/// CAP_REG.PI, bit 59: posted interrupts supported (VT-d §10.4.2).
+const CAP_PI: u64 = 1 << 59;
+
+/// The target's posting capability, from the first CAP_REG value its trace holds.
+fn target_posting(target: &[Observation<'_>]) -> Option<Posting> {
+    let cap = target.iter().find_map(|o| match *o {
+        Observation::ImplDefined {
+            label: "vtd-cap",
+            value,
+        } => Some(value),
+        Observation::Read {
+            site: Site::Dmar(vtd::CAP),
+            value,
+            ..
+        } => Some(value),
+        _ => None,
+    })?;
+    Some(match cap & CAP_PI {
+        0 => Posting::Unsupported,
+        _ => Posting::Supported,
+    })
 }

@@ -65,7 +65,7 @@ pub fn execute(
         targets: plan.len(),
     });
 
-    let queue = Mutex::new(plan.into_iter().collect::<VecDeque<_>>());
+    let queue = Mutex::new(boots(plan));
     let (tx, rx) = channel::<RunEvent>();
     thread::scope(|scope| {
         for _ in 0..jobs.max(1) {
@@ -77,7 +77,7 @@ pub fn execute(
                     let _ = tx.send(e);
                 };
                 while let Some(job) = next(queue) {
-                    run_target(job, limits, missing, &sink);
+                    run_boot(job, limits, missing, &sink);
                 }
             });
         }
@@ -91,8 +91,60 @@ pub fn execute(
     report
 }
 
-fn next(queue: &Mutex<VecDeque<PlannedTarget>>) -> Option<PlannedTarget> {
+/// The plan's targets grouped into boots: targets of one backend that can run here and share a
+/// [`Backend::shared_boot`] key go together (in plan order); every other target alone.
+fn boots(plan: Vec<PlannedTarget>) -> VecDeque<Vec<PlannedTarget>> {
+    let mut boots: VecDeque<Vec<PlannedTarget>> = VecDeque::new();
+    for job in plan {
+        let key = match job.unavailable {
+            None => job.backend.shared_boot(&job.target),
+            Some(_) => None,
+        };
+        let together = key.and_then(|key| {
+            boots.iter_mut().find(|boot| {
+                let first = &boot[0];
+                first.backend.name() == job.backend.name()
+                    && first.unavailable.is_none()
+                    && first.backend.shared_boot(&first.target) == Some(key)
+            })
+        });
+        match together {
+            Some(boot) => boot.push(job),
+            None => boots.push_back(vec![job]),
+        }
+    }
+    boots
+}
+
+fn next(queue: &Mutex<VecDeque<Vec<PlannedTarget>>>) -> Option<Vec<PlannedTarget>> {
     queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
+}
+
+/// Runs the targets of one boot (one target, or several sharing a boot).
+fn run_boot(
+    mut boot: Vec<PlannedTarget>,
+    limits: Limits,
+    missing: Missing,
+    sink: &(dyn Fn(RunEvent) + Sync),
+) {
+    if boot.len() == 1 {
+        if let Some(job) = boot.pop() {
+            run_target(job, limits, missing, sink);
+        }
+        return;
+    }
+    for job in &boot {
+        sink(RunEvent::TargetStarted {
+            name: TargetName {
+                backend: job.backend.name(),
+                target: job.target.name,
+            },
+            cases: job.cases.len(),
+        });
+    }
+    let backend = boot[0].backend;
+    let legs: Vec<_> = boot.into_iter().map(|j| (j.target, j.cases)).collect();
+    backend.run_shared(&legs, limits, sink);
 }
 
 fn run_target(

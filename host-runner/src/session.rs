@@ -208,6 +208,7 @@ mod tests {
         arena: 0,
         lpi_clearable: false,
         inject: guest_kit::inject::Injection::empty(),
+        x86: guest_kit::X86Info::NONE,
     };
 
     fn catalogue(index: usize) -> Option<&'static str> {

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::backend::xen;
+use crate::backend::{xen, xl};
 use crate::{build, debian_arm64, tools};
 
 /// The deb822 source this setup adds for QEMU 10 on Debian bookworm.
@@ -15,10 +15,17 @@ pub fn setup(backend: &str) -> Result<String, String> {
     match backend {
         "qemu-tcg" => {
             let qemu = ensure_qemu()?;
+            let qemu_x86 = ensure_qemu_x86()?;
             ensure_rust_target("aarch64-unknown-none")?;
-            let image =
-                build::aarch64_guest_image(&crate::workspace_root()).map_err(|e| e.to_string())?;
-            Ok(format!("{qemu}; guest image {}", image.display()))
+            ensure_rust_target(build::X86_64_TARGET)?;
+            let root = crate::workspace_root();
+            let image = build::aarch64_guest_image(&root).map_err(|e| e.to_string())?;
+            let x86 = build::x86_64_guest_image(&root).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{qemu}; {qemu_x86}; guest images {} and {}",
+                image.display(),
+                x86.display()
+            ))
         }
         "xen-dom0less" => {
             let qemu = ensure_qemu()?;
@@ -52,7 +59,52 @@ pub fn setup(backend: &str) -> Result<String, String> {
                 image.display()
             ))
         }
+        xl::NAME => setup_xl(),
         _ => Ok("nothing to install".into()),
+    }
+}
+
+/// The browser the matrix's HTML is checked in (`tests/matrix_html.rs`).
+pub const CHROMIUM: &str = "chromium";
+
+/// The command that installs it.
+pub const CHROMIUM_FIX: &str = "irqsuite setup (as root on Debian: apt-get install chromium)";
+
+/// Installs Chromium (Debian's `chromium`), which renders `matrix.html` headless in the
+/// matrix's test, when it is missing; returns its version.
+pub fn ensure_chromium() -> Result<String, String> {
+    if tools::find(CHROMIUM).is_none() {
+        if !nix::unistd::geteuid().is_root() || tools::find("apt-get").is_none() {
+            return Err(format!("{CHROMIUM} is missing; {CHROMIUM_FIX}"));
+        }
+        run(Command::new("apt-get").args(["update", "-qq"]))?;
+        run(Command::new("apt-get")
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .arg(CHROMIUM))?;
+    }
+    let out = Command::new(CHROMIUM)
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("{CHROMIUM} --version: {e}"))?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// The xl backend installs nothing: it needs a Xen host, which no package makes of this
+/// machine. On one, it builds the guest image; elsewhere it says what is missing.
+fn setup_xl() -> Result<String, String> {
+    match xl::host::check(&xl::host::Facts::probe()) {
+        Ok(path) => {
+            ensure_rust_target("aarch64-unknown-none")?;
+            let image =
+                build::aarch64_guest_image(&crate::workspace_root()).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{}; guest image {}",
+                path.display(),
+                image.display()
+            ))
+        }
+        Err(u) => Ok(format!("nothing installed: {} (fix: {})", u.reason, u.fix)),
     }
 }
 
@@ -104,11 +156,8 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-fn qemu_version() -> Option<String> {
-    let out = Command::new("qemu-system-aarch64")
-        .arg("--version")
-        .output()
-        .ok()?;
+fn qemu_version(program: &str) -> Option<String> {
+    let out = Command::new(program).arg("--version").output().ok()?;
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .next()
@@ -146,24 +195,35 @@ fn debian_mirror() -> String {
 }
 
 fn ensure_qemu() -> Result<String, String> {
-    if tools::find("qemu-system-aarch64").is_none() {
-        install_qemu()?;
-    }
-    qemu_version().ok_or_else(|| "qemu-system-aarch64 is installed but does not run".to_owned())
+    ensure_qemu_program("qemu-system-aarch64", "qemu-system-arm")
 }
 
-fn install_qemu() -> Result<(), String> {
+/// `qemu-system-x86_64` (Debian's `qemu-system-x86`), for qemu-tcg's x86 targets.
+fn ensure_qemu_x86() -> Result<String, String> {
+    ensure_qemu_program("qemu-system-x86_64", "qemu-system-x86")
+}
+
+/// Installs Debian package `package` (from bookworm-backports on bookworm, for QEMU 10) when
+/// `program` is missing; returns its version line.
+fn ensure_qemu_program(program: &str, package: &str) -> Result<String, String> {
+    if tools::find(program).is_none() {
+        install_qemu(program, package)?;
+    }
+    qemu_version(program).ok_or_else(|| format!("{program} is installed but does not run"))
+}
+
+fn install_qemu(program: &str, package: &str) -> Result<(), String> {
     let codename = os_codename().unwrap_or_default();
     let backports = codename == "bookworm";
     let manual = if backports {
-        "add bookworm-backports to apt's sources, then apt-get install -t bookworm-backports qemu-system-arm"
+        format!(
+            "add bookworm-backports to apt's sources, then apt-get install -t bookworm-backports {package}"
+        )
     } else {
-        "apt-get install qemu-system-arm"
+        format!("apt-get install {package}")
     };
     if !nix::unistd::geteuid().is_root() || tools::find("apt-get").is_none() {
-        return Err(format!(
-            "qemu-system-aarch64 is missing; as root on Debian: {manual}"
-        ));
+        return Err(format!("{program} is missing; as root on Debian: {manual}"));
     }
     if backports && !Path::new(BACKPORTS_SOURCE).exists() {
         let source = format!(
@@ -185,7 +245,7 @@ fn install_qemu() -> Result<(), String> {
     if backports {
         install.args(["-t", "bookworm-backports"]);
     }
-    run(install.arg("qemu-system-arm"))
+    run(install.arg(package))
 }
 
 fn ensure_rust_target(target: &str) -> Result<(), String> {

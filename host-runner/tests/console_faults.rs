@@ -28,6 +28,7 @@ const INFO: TargetInfo = TargetInfo {
     arena: 0,
     lpi_clearable: false,
     inject: guest_kit::inject::Injection::empty(),
+    x86: guest_kit::X86Info::NONE,
 };
 
 const LIMITS: Limits = Limits {
@@ -194,7 +195,7 @@ fn run(fault: Fault, cases: &[usize], tag: &str) -> Run {
     let launch = |c: &[usize]| guest.launch(c);
     let hooks = console::Hooks {
         launch: &launch,
-        serve: &console::refuse,
+        requests: console::Requests::Refused,
         farewell: &[],
         property: &console::no_property,
     };
@@ -412,7 +413,7 @@ fn a_guest_request_is_answered_on_the_console_input() {
     };
     let hooks = console::Hooks {
         launch: &launch,
-        serve: &console::refuse,
+        requests: console::Requests::Refused,
         farewell: &[],
         property: &console::no_property,
     };
@@ -447,7 +448,7 @@ fn a_machine_that_stays_up_after_the_final_record_is_ended_by_the_farewell_it_he
     };
     let hooks = console::Hooks {
         launch: &launch,
-        serve: &console::refuse,
+        requests: console::Requests::Refused,
         farewell: &["R"],
         property: &console::no_property,
     };
@@ -470,4 +471,129 @@ fn a_machine_that_stays_up_after_the_final_record_is_ended_by_the_farewell_it_he
     let elapsed = elapsed.into_inner().unwrap().unwrap();
     // Killed after the power-off grace (3 s) had it not heard the key.
     assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+}
+
+/// A launcher for a machine that runs several targets one after another (kvm-arm64's VMs in one
+/// kernel): each boot prints the script of every leg it is given, in order; `fault` hits leg
+/// `faulty` in the first boot only.
+struct SharedGuest {
+    guest: Guest,
+    faulty: usize,
+}
+
+impl SharedGuest {
+    fn launch(&self, legs: &[console::Leg<'_>]) -> io::Result<Command> {
+        let boot = *self.guest.boots.lock().unwrap() + 1;
+        let mut lines = Vec::new();
+        for leg in legs {
+            let index = if leg.target == "gicv3" { 0 } else { 1 };
+            let fault = if boot == 1 && index == self.faulty {
+                self.guest.fault
+            } else {
+                Fault::None
+            };
+            lines.extend(script(leg.cases, fault));
+        }
+        *self.guest.boots.lock().unwrap() += 1;
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let path = self.guest.dir.join(format!("boot{boot}.txt"));
+        let (body, hang) = match text.split_once("HANG\n") {
+            Some((body, _)) => (body.to_owned(), true),
+            None => (text, false),
+        };
+        std::fs::write(&path, body)?;
+        let tail = if hang { "; exec sleep 60" } else { "" };
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(format!("cat '{}'{tail}", path.display()));
+        Ok(cmd)
+    }
+}
+
+/// Runs two targets, `gicv3` then `gicv3-its` (both the GICv3 script), in shared boots.
+fn run_shared(fault: Fault, faulty: usize, cases: &[usize], tag: &str) -> [Run; 2] {
+    let guest = SharedGuest {
+        guest: Guest::new(fault, tag),
+        faulty,
+    };
+    let events = Mutex::new(Vec::new());
+    let sink = |e: RunEvent| events.lock().unwrap().push(e);
+    let name = |target| TargetName {
+        backend: "fake",
+        target,
+    };
+    let legs = [(name("gicv3"), cases), (name("gicv3-its"), cases)];
+    let launch = |legs: &[console::Leg<'_>]| guest.launch(legs);
+    let hooks = console::SharedHooks {
+        launch: &launch,
+        requests: console::Requests::Refused,
+        farewell: &[],
+        property: &console::no_property,
+    };
+    console::run_shared(&legs, LIMITS, hooks, &sink);
+    let mut runs = [
+        Run {
+            results: vec![],
+            boots: 0,
+        },
+        Run {
+            results: vec![],
+            boots: 0,
+        },
+    ];
+    for e in events.into_inner().unwrap() {
+        let (target, run) = match &e {
+            RunEvent::CaseFinished { name, .. } | RunEvent::TargetFinished { name, .. } => {
+                (name.target, e)
+            }
+            _ => continue,
+        };
+        let leg = &mut runs[usize::from(target != "gicv3")];
+        match run {
+            RunEvent::CaseFinished { result, .. } => leg.results.push(*result),
+            RunEvent::TargetFinished { boots, .. } => leg.boots = boots,
+            _ => {}
+        }
+    }
+    runs
+}
+
+#[test]
+fn targets_sharing_a_boot_run_one_after_another_in_one_boot() {
+    let cases = three_cases();
+    let [first, second] = run_shared(Fault::None, 0, &cases, "shared-ok");
+    assert_eq!(outcomes(&first), [Outcome::Pass; 3]);
+    assert_eq!(outcomes(&second), [Outcome::Pass; 3]);
+    assert_eq!((first.boots, second.boots), (1, 1));
+}
+
+#[test]
+fn a_hang_in_the_first_of_two_shared_targets_costs_one_reboot_for_the_rest_of_both() {
+    let cases = three_cases();
+    let [first, second] = run_shared(Fault::HangIn(cases[1]), 0, &cases, "shared-hang");
+    assert_eq!(
+        outcomes(&first),
+        [Outcome::Pass, Outcome::Error, Outcome::Pass]
+    );
+    assert_eq!(outcomes(&second), [Outcome::Pass; 3]);
+    assert_eq!(
+        (first.boots, second.boots),
+        (2, 1),
+        "the second target first runs in the reboot"
+    );
+}
+
+#[test]
+fn a_machine_dying_in_the_second_shared_target_reboots_for_that_target_only() {
+    let cases = three_cases();
+    let [first, second] = run_shared(Fault::ExitIn(cases[2]), 1, &cases, "shared-exit");
+    assert_eq!(outcomes(&first), [Outcome::Pass; 3]);
+    assert_eq!(
+        outcomes(&second),
+        [Outcome::Pass, Outcome::Pass, Outcome::Error]
+    );
+    assert_eq!(
+        (first.boots, second.boots),
+        (1, 1),
+        "nothing was left to reboot for"
+    );
 }

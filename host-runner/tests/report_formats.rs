@@ -28,6 +28,7 @@ fn sample() -> RunReport {
         arena: 0,
         lpi_clearable: false,
         inject: guest_kit::inject::Injection::empty(),
+        x86: guest_kit::X86Info::NONE,
     };
     let pass = CaseResult {
         observations: vec![read("GICD_ISPENDR1", "gicd:0x204", "0x4")],
@@ -143,5 +144,76 @@ fn json_report_follows_schema_1() {
     assert_eq!(
         run["cases"][0]["observations"][0]["register"],
         "GICD_ISPENDR1"
+    );
+}
+
+/// An x86 target's run: its shape is the APICs' and the IOMMU's, not a GIC's; a departure in
+/// an interrupt window names the vectors.
+fn sample_x86() -> RunReport {
+    let info = TargetInfo {
+        arch: Arch::X86_64,
+        gic: GicVersion::V2,
+        cpus: 2,
+        it_lines: 0,
+        pri_bits: 0,
+        its: false,
+        arena: 0x18_0000,
+        lpi_clearable: false,
+        inject: guest_kit::inject::Injection::empty(),
+        x86: guest_kit::X86Info {
+            ioapic_pins: 24,
+            x2apic: true,
+            iommu: true,
+            tsc_deadline: true,
+        },
+    };
+    let fail = CaseResult::bare(
+        "x86.x2apic-self-ipi",
+        Outcome::Fail,
+        "observation 3: target took vector 0x40; model took no vector (interrupt window 2 on CPU 0)",
+        Evidence::Divergence {
+            index: 3,
+            target: Some(Observed::Vector {
+                vector: "0x40".into(),
+            }),
+            model: Some(Observed::NoVector),
+        },
+    );
+    RunReport {
+        targets: vec![TargetReport {
+            name: TargetName {
+                backend: "qemu-tcg",
+                target: "x2apic-intremap",
+            },
+            info: Some(info),
+            boots: 1,
+            elapsed: Duration::from_millis(750),
+            cases: vec![fail],
+            console: vec![],
+        }],
+        stale_baseline: vec![],
+    }
+}
+
+#[test]
+fn json_report_x86_shape() {
+    insta::assert_snapshot!(json::render(&sample_x86()));
+}
+
+#[test]
+fn an_x86_target_reports_its_apics_in_junit_and_no_gic() {
+    let xml = junit::render(&sample_x86());
+    let report = quick_junit::Report::deserialize_from_str(&xml).expect("valid JUnit");
+    let properties: Vec<(String, String)> = report.test_suites[0]
+        .properties
+        .iter()
+        .map(|p| (p.name.to_string(), p.value.to_string()))
+        .collect();
+    let has = |name: &str, value: &str| properties.contains(&(name.into(), value.into()));
+    assert!(has("arch", "x86_64") && has("x2apic", "true") && has("iommu", "true"));
+    assert!(has("ioapic_pins", "24"));
+    assert!(
+        !properties.iter().any(|(n, _)| n == "gic"),
+        "{properties:?}"
     );
 }

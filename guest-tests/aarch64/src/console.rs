@@ -5,6 +5,12 @@
 //! boot, counted from 0, and a `\n` after it. The exception handlers print too, so the state is
 //! global. Only one CPU runs case code at a time (the others wait in [`crate::smp`]), but a line
 //! is still written under a lock ([`LineLock`]), so two CPUs can never tear or reorder lines.
+//!
+//! Under a hypervisor every UART access is a trap, so a line goes out in bursts: with the PL011's
+//! FIFOs enabled (UARTLCR_H.FEN, PL011 TRM 3.3.7) the guest waits for an empty transmit FIFO
+//! (UARTFR.TXFE) and then writes [`FIFO_DEPTH`] bytes without looking again; otherwise (FIFOs
+//! off: a one-character holding register; or the SBSA UART, which has no UARTLCR_H) it checks
+//! UARTFR.TXFF before every byte.
 
 use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
@@ -17,6 +23,14 @@ use crate::mmio;
 const DR: usize = 0x00;
 /// UARTFR, the flag register.
 const FR: usize = 0x18;
+/// UARTLCR_H, the line control register (not in the SBSA UART).
+const LCR_H: usize = 0x2c;
+/// UARTLCR_H.FEN: FIFOs enabled.
+const LCR_H_FEN: u64 = 1 << 4;
+/// UARTFR.TXFE: the transmit FIFO is empty.
+const FR_TXFE: u64 = 1 << 7;
+/// The transmit FIFO's depth: 16 bytes up to PL011 r1p4 (32 from r1p5), so 16 is always safe.
+const FIFO_DEPTH: usize = 16;
 /// UARTFR.TXFF: the transmit FIFO is full.
 const FR_TXFF: u64 = 1 << 5;
 /// UARTFR.RXFE: the receive FIFO is empty.
@@ -29,6 +43,8 @@ const TXFF_POLLS: u32 = 1_000_000;
 
 /// The UART base address; 0 while there is none (output is dropped).
 static UART: AtomicUsize = AtomicUsize::new(0);
+/// Bytes written per wait for room: [`FIFO_DEPTH`] with FIFOs on, else 1.
+static BURST: AtomicUsize = AtomicUsize::new(1);
 /// The sequence number of the next record.
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
@@ -79,9 +95,18 @@ impl Drop for LineLock {
     }
 }
 
-/// Sends output to the UART at `base` (from the device tree).
-pub fn init(base: usize) {
-    UART.store(base, Ordering::SeqCst);
+/// Sends output to `uart` (from the device tree).
+pub fn init(uart: crate::dt::Uart) {
+    let burst = if uart.full_pl011 {
+        // SAFETY: `base` is the PL011 from the device tree, mapped as device memory by `mmu`;
+        // UARTLCR_H reads have no side effect.
+        let lcr_h = unsafe { mmio::read(uart.base + LCR_H, Width::B32) };
+        if lcr_h & LCR_H_FEN != 0 { FIFO_DEPTH } else { 1 }
+    } else {
+        1
+    };
+    BURST.store(burst, Ordering::SeqCst);
+    UART.store(uart.base, Ordering::SeqCst);
 }
 
 /// Prints `record` as one line with the next sequence number.
@@ -104,27 +129,41 @@ pub fn emit(record: &Record<'_>) {
 
 /// Writes `text` and a newline.
 fn write_line(text: &str) {
-    for &b in text.as_bytes() {
-        put(b);
-    }
-    put(b'\n');
-}
-
-/// Writes one byte, waiting (bounded) for room in the FIFO.
-fn put(byte: u8) {
     let base = UART.load(Ordering::SeqCst);
     if base == 0 {
         return;
     }
+    let burst = BURST.load(Ordering::SeqCst);
+    let bytes = text.as_bytes().iter().chain(b"\n");
+    let mut room = 0;
+    for &byte in bytes {
+        if room == 0 {
+            wait_for_room(base, burst);
+            room = burst;
+        }
+        // SAFETY: `base` is the PL011 from the device tree, mapped as device memory by `mmu`;
+        // a write to UARTDR sends one character, and there is room for it.
+        unsafe { mmio::write(base + DR, Width::B32, byte.into()) };
+        room -= 1;
+    }
+}
+
+/// Waits (bounded) until the transmit FIFO can take `burst` bytes: empty for a burst, not
+/// full for one byte.
+fn wait_for_room(base: usize, burst: usize) {
     for _ in 0..TXFF_POLLS {
         // SAFETY: `base` is the PL011 from the device tree, mapped as device memory by `mmu`;
         // UARTFR reads have no side effect.
-        if unsafe { mmio::read(base + FR, Width::B32) } & FR_TXFF == 0 {
-            break;
+        let fr = unsafe { mmio::read(base + FR, Width::B32) };
+        let ready = if burst > 1 {
+            fr & FR_TXFE != 0
+        } else {
+            fr & FR_TXFF == 0
+        };
+        if ready {
+            return;
         }
     }
-    // SAFETY: as above; a write to UARTDR sends one character.
-    unsafe { mmio::write(base + DR, Width::B32, byte.into()) };
 }
 
 /// Reads one line of console input (the host's answer to a request) into `buf`, polling the

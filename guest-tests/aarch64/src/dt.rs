@@ -63,8 +63,8 @@ pub struct Machine {
     pub gic: Gic,
     /// The ITS (`arm,gic-v3-its`): its control and translation frames.
     pub its: Option<Region>,
-    /// The console UART's base, if there is one.
-    pub uart: Option<usize>,
+    /// The console UART, if there is one.
+    pub uart: Option<Uart>,
     /// How to call PSCI, if the tree has a `/psci` node.
     pub psci: Option<Conduit>,
     /// The number of `/cpus/cpu@*` nodes (at most 255).
@@ -146,15 +146,31 @@ fn u32_property(node: FdtNode<'_, '_>, name: &str) -> Option<u32> {
     Some(u32::from_be_bytes(value.get(..4)?.try_into().ok()?))
 }
 
+/// A console UART.
+#[derive(Clone, Copy, Debug)]
+pub struct Uart {
+    /// Its registers.
+    pub base: usize,
+    /// A full PL011 (`arm,pl011`, with UARTLCR_H), or the SBSA generic UART subset
+    /// (`arm,sbsa-uart`: DR, FR and the interrupt registers only; Xen's vpl011).
+    pub full_pl011: bool,
+}
+
 /// Whether `node` is a PL011 or its SBSA subset.
 fn is_uart(node: FdtNode<'_, '_>) -> bool {
     node.compatible()
         .is_some_and(|c| c.all().any(|s| s == "arm,pl011" || s == "arm,sbsa-uart"))
 }
 
+/// Whether `node` is a full PL011.
+fn is_pl011(node: FdtNode<'_, '_>) -> bool {
+    node.compatible()
+        .is_some_and(|c| c.all().any(|s| s == "arm,pl011"))
+}
+
 /// The UART `/chosen/stdout-path` names (`path[:options]`, path possibly an alias) when it is a
 /// PL011, else the first PL011 in the tree.
-fn uart(fdt: &Fdt<'static>) -> Option<usize> {
+fn uart(fdt: &Fdt<'static>) -> Option<Uart> {
     let chosen = fdt
         .find_node("/chosen")
         .and_then(|c| c.property("stdout-path"))
@@ -166,7 +182,10 @@ fn uart(fdt: &Fdt<'static>) -> Option<usize> {
         .filter(|&n| is_uart(n))
         .or_else(|| fdt.all_nodes().find(|&n| is_uart(n)))?;
     let base = node.reg()?.next()?.starting_address as usize;
-    Some(base)
+    Some(Uart {
+        base,
+        full_pl011: is_pl011(node),
+    })
 }
 
 fn psci(fdt: &Fdt<'static>) -> Option<Conduit> {

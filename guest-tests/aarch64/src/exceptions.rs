@@ -76,7 +76,7 @@ pub fn guarded<T>(access: impl FnOnce() -> T) -> Result<T, Fault> {
     compiler_fence(Ordering::SeqCst);
     slot.in_access.store(false, Ordering::SeqCst);
     if slot.faulted.load(Ordering::SeqCst) {
-        Err(Fault {
+        Err(Fault::Abort {
             esr: slot.esr.load(Ordering::SeqCst),
             far: slot.far.load(Ordering::SeqCst),
         })

@@ -82,6 +82,7 @@ impl GuestPlatform {
                 lpi_clearable: false,
                 inject: Injection::from_bootargs(machine.bootargs),
                 arena: arena::base(),
+                x86: guest_kit::X86Info::NONE,
             },
             gicd: Region::default(),
             gits: machine.its.map_or(Region::default(), |r| Region {
@@ -275,14 +276,19 @@ impl GuestPlatform {
                 )
             }
             Site::Gits(offset) => within(self.gits, offset),
-            Site::Icc(_) | Site::Timer(_) => None,
+            Site::Icc(_)
+            | Site::Timer(_)
+            | Site::Lapic(_)
+            | Site::Msr(_)
+            | Site::Ioapic(_)
+            | Site::Dmar(_) => None,
         }
     }
 }
 
 /// The fault reported for a site this machine does not have (a GICC frame on GICv3, a
 /// redistributor beyond the last): no access was made, so there is no syndrome.
-const NO_SUCH_FRAME: Fault = Fault { esr: 0, far: 0 };
+const NO_SUCH_FRAME: Fault = Fault::Absent;
 
 impl Platform for GuestPlatform {
     fn info(&self) -> TargetInfo {
@@ -334,11 +340,11 @@ impl Platform for GuestPlatform {
     }
 
     fn mem_write(&mut self, gpa: u64, data: &[u8]) -> Result<(), Fault> {
-        arena::write(gpa, data).ok_or(Fault { esr: 0, far: gpa })
+        arena::write(gpa, data).ok_or(Fault::Abort { esr: 0, far: gpa })
     }
 
     fn mem_read(&mut self, gpa: u64, buf: &mut [u8]) -> Result<(), Fault> {
-        arena::read(gpa, buf).ok_or(Fault { esr: 0, far: gpa })
+        arena::read(gpa, buf).ok_or(Fault::Abort { esr: 0, far: gpa })
     }
 
     /// `dsb sy; isb`, then about a microsecond on the virtual counter.

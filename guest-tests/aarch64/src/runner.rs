@@ -18,8 +18,8 @@ pub fn run(dtb: usize) -> ! {
         Ok(machine) => machine,
         Err(why) => fail_discovery(why),
     };
-    if let Some(base) = machine.uart {
-        console::init(base);
+    if let Some(uart) = machine.uart {
+        console::init(uart);
     }
     if let Some(conduit) = machine.psci {
         psci::set_conduit(conduit);

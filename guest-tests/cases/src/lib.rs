@@ -11,10 +11,14 @@ use guest_kit::Case;
 
 pub mod gic;
 pub mod its;
+pub mod x86;
 
-/// Every case, in run order: the GIC cases, then the ITS cases.
-pub static CATALOGUE: &[Case] =
-    &concat::<{ gic::CASES.len() + its::CASES.len() }>(gic::CASES, its::CASES);
+/// The Arm cases: the GIC cases, then the ITS cases.
+const ARM: [Case; gic::CASES.len() + its::CASES.len()] = concat(gic::CASES, its::CASES);
+
+/// Every case, in run order: the GIC cases, the ITS cases, then the x86 cases (appended, so the
+/// index of every earlier case stays what it was).
+pub static CATALOGUE: &[Case] = &concat::<{ ARM.len() + x86::CASES.len() }>(&ARM, x86::CASES);
 
 /// `a` followed by `b`, as an array of `N = a.len() + b.len()` cases (a compile-time catalogue).
 const fn concat<const N: usize>(a: &[Case], b: &[Case]) -> [Case; N] {

@@ -143,6 +143,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Reads `site`, recording the value or the fault as [`Ctx::read`] does, and returns which
+    /// it was: for cases whose subject is that an access faults (a #GP on a reserved MSR).
+    pub fn try_read(&mut self, site: Site, width: Width) -> Result<u64, Fault> {
+        match self.platform.read(site, width) {
+            Ok(value) => Ok(self.trace.record(Observation::Read { site, width, value })),
+            Err(fault) => {
+                self.fault(site, width, fault);
+                Err(fault)
+            }
+        }
+    }
+
     /// Reads a 32-bit register.
     pub fn read32(&mut self, site: Site) -> u32 {
         self.read(site, Width::B32) as u32
@@ -153,6 +165,16 @@ impl<'a> Ctx<'a> {
         if let Err(fault) = self.platform.write(site, width, value) {
             self.fault(site, width, fault);
         }
+    }
+
+    /// Writes `value` to `site` as [`Ctx::write`] does and returns whether it faulted: for cases
+    /// whose subject is that a write faults (a #GP on WRMSR of a read-only x2APIC register).
+    pub fn try_write(&mut self, site: Site, width: Width, value: u64) -> Result<(), Fault> {
+        let result = self.platform.write(site, width, value);
+        if let Err(fault) = result {
+            self.fault(site, width, fault);
+        }
+        result
     }
 
     /// Writes a 32-bit register.
@@ -237,12 +259,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn fault(&mut self, site: Site, width: Width, fault: Fault) -> u64 {
-        self.trace.record(Observation::Fault {
-            site,
-            width,
-            esr: fault.esr,
-            far: fault.far,
-        });
+        self.trace.record(fault.observation(site, width));
         0
     }
 }

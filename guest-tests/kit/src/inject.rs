@@ -24,6 +24,17 @@ pub enum Inject {
         /// EventID.
         event: u32,
     },
+    /// An x86 MSI: the 32-bit write of `data` to `address` (0xFEEx_xxxx, compatibility or
+    /// remappable format, Intel SDM vol. 3 11.11.1 / VT-d 5.1.2) by PCI requester `source_id`
+    /// (bus:device.function, the source-id that interrupt remapping checks, VT-d 5.1.1).
+    X86Msi {
+        /// The MSI address (low 32 bits; the high half is 0).
+        address: u32,
+        /// The MSI data.
+        data: u32,
+        /// The requester's source-id.
+        source_id: u16,
+    },
 }
 
 bitflags::bitflags! {
@@ -36,8 +47,21 @@ bitflags::bitflags! {
         const LINE = 1 << 0;
         /// Send an MSI as a device ([`Inject::Msi`]).
         const MSI = 1 << 1;
+        /// Send an x86 MSI as a PCI requester ([`Inject::X86Msi`]).
+        const X86_MSI = 1 << 2;
     }
 }
+
+/// The PCI requester (bus:device.function 00:03.0) whose source-id x86 cases put in their
+/// [`Inject::X86Msi`] requests. The x86 guest serves such requests itself on QEMU through an
+/// `edu` device placed there (`-device edu,addr=3`), so the source-id that VT-d checks is the
+/// same on every backend.
+pub const X86_MSI_REQUESTER: u16 = 0x0018;
+
+/// The GSI x86 cases drive with [`Inject::Line`]: ISA IRQ 3 (COM2) without an override. The x86
+/// guest serves such requests itself on QEMU through a second 16550 UART (`-serial stdio
+/// -serial null`), whose interrupt line is that pin.
+pub const X86_LINE_GSI: u32 = 3;
 
 /// The kernel command-line parameter carrying the backend's [`Injection`] bits.
 pub const PARAM: &str = "irqsuite.inject=";
@@ -66,16 +90,26 @@ impl Inject {
                 Refused("the backend cannot drive an interrupt line"),
             ),
             Inject::Msi { .. } => ("msi", Refused("the backend cannot send a device MSI")),
+            Inject::X86Msi { .. } => (
+                "xmsi",
+                Refused("the backend cannot send an MSI as a PCI device"),
+            ),
         }
     }
 }
 
 impl fmt::Display for Inject {
-    /// The request's wire form: `line <intid> <0|1>` or `msi <device> <event>`.
+    /// The request's wire form: `line <intid> <0|1>`, `msi <device> <event>` or
+    /// `xmsi <address> <data> <source-id>` (bare hex).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Inject::Line { intid, high } => write!(f, "line {intid} {}", high as u8),
             Inject::Msi { device, event } => write!(f, "msi {device} {event}"),
+            Inject::X86Msi {
+                address,
+                data,
+                source_id,
+            } => write!(f, "xmsi {address:x} {data:x} {source_id:x}"),
         }
     }
 }

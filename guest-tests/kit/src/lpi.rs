@@ -170,8 +170,12 @@ impl Ctx<'_> {
     /// problem, recorded as an exception (an `error` for the case) with the address as FAR.
     pub fn mem_write(&mut self, gpa: u64, data: &[u8]) {
         if let Err(f) = self.raw().mem_write(gpa, data) {
+            let esr = match f {
+                crate::Fault::Abort { esr, .. } => esr,
+                crate::Fault::X86 { .. } | crate::Fault::Absent => 0,
+            };
             self.observe(Observation::Exception {
-                esr: f.esr,
+                esr,
                 far: gpa,
                 elr: 0,
             });

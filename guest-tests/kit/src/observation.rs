@@ -54,6 +54,32 @@ pub enum Observation<'a> {
         /// CPU index in discovery order.
         cpu: u8,
     },
+    /// An x86 register access (RDMSR, WRMSR, an MMIO load or store) that raised an exception
+    /// instead of completing, e.g. #GP on a reserved x2APIC MSR (Intel SDM vol. 3 §11.12.1.2).
+    X86Fault {
+        /// Which register.
+        site: crate::Site,
+        /// Access width.
+        width: crate::Width,
+        /// The exception vector (13 for #GP).
+        vector: crate::Vector,
+        /// The error code the CPU pushed (0 for exceptions without one).
+        error_code: u32,
+    },
+    /// An interrupt window ([`crate::Ctx::take_interrupts`]) delivered `vector`: the CPU took it
+    /// through the IDT (SDM vol. 3 §11.8.4). One observation per delivery, in order.
+    Vector(crate::Vector),
+    /// An interrupt window closed without the CPU taking any vector.
+    NoVector,
+    /// An x86 exception the case did not ask for, reported (and survived where possible).
+    X86Exception {
+        /// The exception vector.
+        vector: crate::Vector,
+        /// The error code (0 for exceptions without one).
+        error_code: u32,
+        /// The RIP the exception frame holds.
+        rip: u64,
+    },
     /// An exception the case did not ask for, reported and survived.
     Exception {
         /// Exception syndrome.

@@ -4,13 +4,53 @@
 use crate::{Observation, Site, TargetInfo, Width};
 
 /// A register access that took a synchronous exception (e.g. a data abort on a hole in the
-/// distributor, an UNDEFINED system register).
+/// distributor, an UNDEFINED system register, a #GP on RDMSR of a reserved x2APIC MSR), or that
+/// was not made at all because the machine has no such register.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Fault {
-    /// Exception syndrome (ESR_EL1).
-    pub esr: u64,
-    /// Faulting address (FAR_EL1).
-    pub far: u64,
+pub enum Fault {
+    /// An Arm synchronous exception.
+    Abort {
+        /// Exception syndrome (ESR_EL1).
+        esr: u64,
+        /// Faulting address (FAR_EL1).
+        far: u64,
+    },
+    /// An x86 exception (Intel SDM vol. 3 §6.15).
+    X86 {
+        /// The vector (13: #GP).
+        vector: crate::Vector,
+        /// The error code pushed (0 when the exception has none).
+        error_code: u32,
+    },
+    /// No access was made: this machine has no such frame or register (recorded as an Arm-style
+    /// fault with syndrome 0 and address 0).
+    Absent,
+}
+
+impl Fault {
+    /// The observation of this fault on `site`.
+    pub fn observation(self, site: Site, width: Width) -> Observation<'static> {
+        match self {
+            Fault::Abort { esr, far } => Observation::Fault {
+                site,
+                width,
+                esr,
+                far,
+            },
+            Fault::Absent => Observation::Fault {
+                site,
+                width,
+                esr: 0,
+                far: 0,
+            },
+            Fault::X86 { vector, error_code } => Observation::X86Fault {
+                site,
+                width,
+                vector,
+                error_code,
+            },
+        }
+    }
 }
 
 /// Raw, untraced access to the interrupt controller and timer of one machine.
@@ -41,6 +81,13 @@ pub trait Platform {
     /// finish: inside `f`, the CPU interface, the banked distributor registers and the timer are
     /// that CPU's. `Err` when the CPU is not online.
     fn on_cpu(&mut self, cpu: u8, f: &mut dyn FnMut(&mut dyn Platform)) -> Result<(), CpuOffline>;
+    /// x86: opens an interrupt window on the calling CPU (RFLAGS.IF = 1), waits until it has
+    /// taken at least one vector or a bounded time has passed, closes it and returns the vectors
+    /// taken, in order. The handler records each vector and returns without an EOI. The default,
+    /// for machines that deliver nothing asynchronously (the GIC is polled), takes nothing.
+    fn take_interrupts(&mut self) -> crate::vector::Taken {
+        crate::vector::Taken::default()
+    }
 }
 
 /// A CPU that [`Platform::on_cpu`] could not run code on.
@@ -60,12 +107,17 @@ pub trait Trace {
 }
 
 impl Observation<'_> {
-    /// The value carried by an observation (0 for faults and exceptions).
+    /// The value carried by an observation (the vector number for a delivery; 0 for faults,
+    /// exceptions and empty windows).
     pub fn value(&self) -> u64 {
         match *self {
             Observation::Read { value, .. } | Observation::ImplDefined { value, .. } => value,
             Observation::Check { got, .. } => got,
+            Observation::Vector(v) => v.raw().into(),
             Observation::Fault { .. }
+            | Observation::X86Fault { .. }
+            | Observation::NoVector
+            | Observation::X86Exception { .. }
             | Observation::Exception { .. }
             | Observation::Cpu { .. }
             | Observation::CpuOffline { .. } => 0,

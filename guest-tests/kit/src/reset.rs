@@ -8,6 +8,8 @@
 //! CPU interface enabled with the priority mask open, EOImode 0, binary point 0, the virtual timer
 //! off; the distributor enabled; with an ITS, LPIs and the ITS as [`crate::lpi`] lays them out,
 //! every LPI disabled and unmapped.
+//!
+//! On x86_64 the reset is [`crate::x86::quiesce`] (local APICs and the IOAPIC).
 
 use crate::regs::{IrqBank, gicc, gicd, gicr};
 use crate::{IccReg, Platform, RdFrame, Site, TimerReg, Width};
@@ -29,6 +31,9 @@ fn w32(p: &mut dyn Platform, site: Site, value: u64) {
 /// describes.
 pub fn quiesce(p: &mut dyn Platform) {
     let info = p.info();
+    if info.arch == crate::Arch::X86_64 {
+        return crate::x86::quiesce(p);
+    }
     let v3 = info.gic.has_sysregs();
     let ctlr = gicd::Ctlr::ARE | gicd::Ctlr::ENABLE_GRP1;
     if v3 {

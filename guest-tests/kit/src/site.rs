@@ -192,11 +192,23 @@ pub enum Site {
     Timer(TimerReg),
     /// The ITS: its control frame (GITS_*) at `offset`, and GITS_TRANSLATER 64 KiB above.
     Gits(u32),
+    /// An xAPIC register of the accessing CPU, at byte offset 0x000..0x3f0 of its 4 KiB MMIO
+    /// page (Intel SDM vol. 3 §11.4.1, table 11-1). Accesses are 32-bit.
+    Lapic(u32),
+    /// A model-specific register of the accessing CPU: the x2APIC registers 0x800..0x8ff (SDM
+    /// vol. 3 §11.12.1.2), IA32_APIC_BASE 0x1b, IA32_TSC_DEADLINE 0x6e0. 64-bit.
+    Msr(u32),
+    /// The first IOAPIC's MMIO window at byte offset: IOREGSEL 0x00, IOWIN 0x10, EOI 0x40
+    /// (82093AA datasheet §3.0).
+    Ioapic(u32),
+    /// A register of the first VT-d remapping hardware unit at byte offset (VT-d spec §10.4),
+    /// 32- or 64-bit.
+    Dmar(u32),
 }
 
 impl fmt::Display for Site {
     /// The wire form: `gicd:0x104`, `gicr0:0x14`, `sgi0:0x100`, `gicc:0xc`, `icc:iar1`,
-    /// `cntv:ctl`.
+    /// `cntv:ctl`, `lapic:0x300`, `msr:0x80b`, `ioapic:0x10`, `dmar:0x34`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Site::Gicd(o) => write!(f, "gicd:{o:#x}"),
@@ -214,6 +226,10 @@ impl fmt::Display for Site {
             Site::Icc(r) => write!(f, "icc:{}", r.wire()),
             Site::Timer(r) => write!(f, "cntv:{}", r.wire()),
             Site::Gits(o) => write!(f, "gits:{o:#x}"),
+            Site::Lapic(o) => write!(f, "lapic:{o:#x}"),
+            Site::Msr(o) => write!(f, "msr:{o:#x}"),
+            Site::Ioapic(o) => write!(f, "ioapic:{o:#x}"),
+            Site::Dmar(o) => write!(f, "dmar:{o:#x}"),
         }
     }
 }
@@ -231,6 +247,10 @@ impl Site {
             "gicd" => Site::Gicd(offset()?),
             "gicc" => Site::Gicc(offset()?),
             "gits" => Site::Gits(offset()?),
+            "lapic" => Site::Lapic(offset()?),
+            "msr" => Site::Msr(offset()?),
+            "ioapic" => Site::Ioapic(offset()?),
+            "dmar" => Site::Dmar(offset()?),
             "icc" => Site::Icc(*IccReg::ALL.iter().find(|r| r.wire() == rest)?),
             "cntv" => Site::Timer(
                 *[
@@ -284,6 +304,10 @@ mod tests {
             Site::Icc(IccReg::Iar1),
             Site::Timer(TimerReg::Ctl),
             Site::Gits(0x1_0040),
+            Site::Lapic(0x300),
+            Site::Msr(0x80b),
+            Site::Ioapic(0x10),
+            Site::Dmar(0x34),
         ];
         for site in sites {
             assert_eq!(Site::parse(&site.to_string()), Some(site), "{site}");
@@ -292,9 +316,27 @@ mod tests {
 
     #[test]
     fn malformed_sites_are_rejected() {
-        for bad in ["", "gicd", "gicd:104", "icc:nope", "gicrX:0x1", "foo:0x1"] {
+        for bad in [
+            "",
+            "gicd",
+            "gicd:104",
+            "icc:nope",
+            "gicrX:0x1",
+            "foo:0x1",
+            "lapic:300",
+            "msr:0x",
+            "dmar:0xg",
+        ] {
             assert_eq!(Site::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn x86_sites_have_the_wire_forms_of_the_seam() {
+        assert_eq!(Site::Lapic(0x300).to_string(), "lapic:0x300");
+        assert_eq!(Site::Msr(0x80b).to_string(), "msr:0x80b");
+        assert_eq!(Site::Ioapic(0x10).to_string(), "ioapic:0x10");
+        assert_eq!(Site::Dmar(0x34).to_string(), "dmar:0x34");
     }
 
     #[test]

@@ -12,6 +12,42 @@ pub enum Arch {
     X86_64,
 }
 
+impl Arch {
+    /// The wire name (`arch=` in `cfg`).
+    pub const fn wire(self) -> &'static str {
+        match self {
+            Arch::Aarch64 => "aarch64",
+            Arch::X86_64 => "x86_64",
+        }
+    }
+}
+
+/// What x86 discovery (ACPI MADT and DMAR, CPUID, the IOAPIC's version register) found.
+/// All zero on Arm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct X86Info {
+    /// Redirection entries of the first IOAPIC (IOAPICVER.MaximumRedirectionEntry + 1,
+    /// 82093AA §3.2.2); 0 without an IOAPIC.
+    pub ioapic_pins: u8,
+    /// Whether the CPU supports x2APIC mode (CPUID.01H:ECX\[21\], SDM vol. 3 §11.12.1).
+    pub x2apic: bool,
+    /// Whether the ACPI DMAR table lists a VT-d remapping hardware unit (DRHD).
+    pub iommu: bool,
+    /// Whether the local APIC timer has TSC-deadline mode (CPUID.01H:ECX\[24\], SDM vol. 3
+    /// §11.5.4.1).
+    pub tsc_deadline: bool,
+}
+
+impl X86Info {
+    /// Nothing (an Arm machine).
+    pub const NONE: X86Info = X86Info {
+        ioapic_pins: 0,
+        x2apic: false,
+        iommu: false,
+        tsc_deadline: false,
+    };
+}
+
 /// The GIC architecture version the guest sees.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum GicVersion {
@@ -41,6 +77,10 @@ impl fmt::Display for GicVersion {
 }
 
 /// The machine as discovered by the guest (device tree or ACPI), reported in the `cfg` record.
+///
+/// The GIC fields (`gic`, `it_lines`, `pri_bits`, `its`, `lpi_clearable`) describe an Arm
+/// machine and are `V2`/0/false on x86_64; [`TargetInfo::x86`] describes an x86 one and is
+/// [`X86Info::NONE`] on Arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TargetInfo {
     /// Guest architecture.
@@ -64,6 +104,8 @@ pub struct TargetInfo {
     /// interrupt controller's tables (0: none). Reported so that the model lays its tables out at
     /// the same addresses and register values that hold addresses compare equal.
     pub arena: u64,
+    /// What x86 discovery found.
+    pub x86: X86Info,
 }
 
 impl TargetInfo {
@@ -93,6 +135,7 @@ mod tests {
             arena: 0,
             lpi_clearable: false,
             inject: crate::inject::Injection::empty(),
+            x86: X86Info::NONE,
         }
     }
 

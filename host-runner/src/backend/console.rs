@@ -26,6 +26,21 @@ pub type Launch<'a> = &'a dyn Fn(&[usize]) -> io::Result<Command>;
 /// Serves a guest's request to the host (drive a line, send an MSI), or says why it cannot.
 pub type Serve<'a> = &'a dyn Fn(Inject) -> Result<(), Refused>;
 
+/// Who answers the guest's requests to the host (`guest_kit::inject`).
+#[derive(Clone, Copy)]
+pub enum Requests<'a> {
+    /// Nobody on the host: each is refused with the reason. Either the backend's targets
+    /// declare `Injection::empty()` and the guest never asks (this is the safety net), or what
+    /// they declare is served inside the machine and only what that cannot serve reaches the
+    /// host (qemu-tcg's x86 targets).
+    Refused,
+    /// The host, through this function; the answer goes to the console input.
+    Host(Serve<'a>),
+    /// Something inside the machine (kvm-arm64's VMM) reads the request, acts and answers on
+    /// the guest's console input itself; the host stays silent.
+    InMachine,
+}
+
 /// Reads a backend's own console line (not a guest record) that describes the case in
 /// progress: `Some((name, value))` becomes a property of that case's result.
 pub type CaseProperty<'a> = &'a dyn Fn(&str) -> Option<(String, String)>;
@@ -41,8 +56,8 @@ pub fn no_property(_line: &str) -> Option<(String, String)> {
 pub struct Hooks<'a> {
     /// Boots the guest.
     pub launch: Launch<'a>,
-    /// Serves the guest's requests.
-    pub serve: Serve<'a>,
+    /// Who serves the guest's requests.
+    pub requests: Requests<'a>,
     /// Lines typed on the console input after the final record, so that a machine that does
     /// not power off with its guest ends by itself (Xen's debug key `R`); none for a machine
     /// that does.
@@ -76,87 +91,177 @@ pub fn guest_bootargs(target: &TargetSpec, cases: &[usize]) -> String {
     )
 }
 
-/// The [`Serve`] of a backend that serves no host-side request: every one is refused with
-/// the reason (its targets declare `Injection::empty()`, so this is only a safety net).
-pub fn refuse(request: Inject) -> Result<(), Refused> {
-    Err(request.refusal().1)
-}
-
 /// Runs `cases` on target `name`, booting with `hooks.launch` as often as needed.
 pub fn run(name: TargetName, cases: &[usize], limits: Limits, hooks: Hooks<'_>, sink: Sink<'_>) {
-    let start = Instant::now();
-    let mut remaining = cases.to_vec();
-    let mut console = Vec::new();
-    let mut info = None;
-    let mut boots = 0;
-    let finish = |result: CaseResult| {
-        sink(RunEvent::CaseFinished {
-            name: name.clone(),
-            result: Box::new(result),
-        })
+    let launch = |legs: &[Leg<'_>]| (hooks.launch)(legs[0].cases);
+    let shared = SharedHooks {
+        launch: &launch,
+        requests: hooks.requests,
+        farewell: hooks.farewell,
+        property: hooks.property,
     };
-    while !remaining.is_empty() {
-        boots += 1;
-        sink(RunEvent::Booting {
-            name: name.clone(),
-            attempt: boots,
+    run_shared(&[(name, cases)], limits, shared, sink);
+}
+
+/// One target's share of a boot that runs several targets one after another (one VM each).
+#[derive(Clone, Copy, Debug)]
+pub struct Leg<'a> {
+    /// The target (its name in the backend's table).
+    pub target: &'static str,
+    /// The cases still to run on it.
+    pub cases: &'a [usize],
+}
+
+/// Builds the command that boots a machine running `legs` in that order.
+pub type LaunchShared<'a> = &'a dyn Fn(&[Leg<'_>]) -> io::Result<Command>;
+
+/// [`Hooks`] for a machine that runs several targets in one boot.
+#[derive(Clone, Copy)]
+pub struct SharedHooks<'a> {
+    /// Boots the machine for the legs still to run.
+    pub launch: LaunchShared<'a>,
+    /// Who serves the guests' requests.
+    pub requests: Requests<'a>,
+    /// Typed after the last leg's final record (see [`Hooks::farewell`]).
+    pub farewell: &'a [&'a str],
+    /// Reads the backend's own lines about the case in progress (see [`Hooks::property`]).
+    pub property: CaseProperty<'a>,
+}
+
+/// What the run knows of one target.
+struct Target {
+    name: TargetName,
+    remaining: Vec<usize>,
+    console: Vec<String>,
+    info: Option<TargetInfo>,
+    boots: u32,
+    start: Option<Instant>,
+}
+
+impl Target {
+    fn finished(&self, sink: Sink<'_>) {
+        sink(RunEvent::TargetFinished {
+            name: self.name.clone(),
+            info: self.info,
+            boots: self.boots,
+            elapsed: self.start.map_or(Duration::ZERO, |s| s.elapsed()),
+            console: self.console.clone(),
         });
-        let boot = match (hooks.launch)(&remaining).and_then(Machine::start) {
-            Ok(machine) => one_boot(machine, limits, hooks, &finish, &mut console),
+    }
+}
+
+/// Runs every target of `legs` (name, cases) in one boot, one guest after another, in the order
+/// given; when a guest dies or hangs, boots again for what is left, resuming after the case that
+/// killed it. Every case gets its `CaseFinished`, every target its `TargetFinished`.
+///
+/// Each boot either judges at least one case of its first leg or gives that leg up (a guest
+/// that runs no case will not run one on the next boot either), so the loop ends.
+pub fn run_shared(
+    legs: &[(TargetName, &[usize])],
+    limits: Limits,
+    hooks: SharedHooks<'_>,
+    sink: Sink<'_>,
+) {
+    let mut targets: Vec<Target> = legs
+        .iter()
+        .map(|(name, cases)| Target {
+            name: name.clone(),
+            remaining: cases.to_vec(),
+            console: Vec::new(),
+            info: None,
+            boots: 0,
+            start: None,
+        })
+        .collect();
+    for t in targets.iter().filter(|t| t.remaining.is_empty()) {
+        t.finished(sink);
+    }
+    loop {
+        let active: Vec<usize> = (0..targets.len())
+            .filter(|&i| !targets[i].remaining.is_empty())
+            .collect();
+        if active.is_empty() {
+            break;
+        }
+        let plan: Vec<Leg<'_>> = active
+            .iter()
+            .map(|&i| Leg {
+                target: targets[i].name.target,
+                cases: &targets[i].remaining,
+            })
+            .collect();
+        let machine = (hooks.launch)(&plan).and_then(Machine::start);
+        let machine = match machine {
+            Ok(machine) => machine,
             Err(e) => {
                 let why = format!("could not start the machine: {e}");
-                fail_all(&remaining, &why, &[], &finish);
+                for &i in &active {
+                    let t = &mut targets[i];
+                    t.boots += 1;
+                    fail_all(&t.remaining, &t.name, &why, &[], sink);
+                    t.remaining.clear();
+                    t.finished(sink);
+                }
                 break;
             }
         };
-        info = boot.session.info.or(info);
-        let tail = boot.session.tail();
-        let unfinished = Unfinished {
-            why: boot.ending.clone(),
-            console_tail: tail.clone(),
-        };
-        for printed in boot
-            .session
-            .cases
-            .iter()
-            .filter(|c| !boot.judged.contains(&c.index))
-        {
-            finish(judge_printed(printed, info, Some(&unfinished)));
-        }
-        let Some(last) = boot.session.cases.last().map(|c| c.index) else {
-            let mut evidence = tail;
-            evidence.extend(boot.stderr);
-            fail_all(
-                &remaining,
-                &format!("the guest ran no case: {}", boot.ending),
-                &evidence,
-                &finish,
-            );
-            break;
-        };
-        remaining.retain(|&i| i > last);
-        if boot.session.done && !remaining.is_empty() {
-            fail_all(
-                &remaining,
-                "the guest finished without running it",
-                &tail,
-                &finish,
-            );
-            break;
+        let boot = one_boot(machine, limits, hooks, &mut targets, &active, sink);
+        for (n, session) in boot.sessions.iter().enumerate() {
+            let t = &mut targets[active[n]];
+            t.info = session.session.info.or(t.info);
+            let last_leg = n + 1 == boot.sessions.len();
+            let tail = session.session.tail();
+            let unfinished = Unfinished {
+                why: boot.ending.clone(),
+                console_tail: tail.clone(),
+            };
+            for printed in session
+                .session
+                .cases
+                .iter()
+                .filter(|c| !session.judged.contains(&c.index))
+            {
+                finish(
+                    &t.name,
+                    judge_printed(printed, t.info, Some(&unfinished)),
+                    sink,
+                );
+            }
+            match session.session.cases.last().map(|c| c.index) {
+                Some(last) => {
+                    t.remaining.retain(|&i| i > last);
+                    if session.session.done && !t.remaining.is_empty() {
+                        let why = "the guest finished without running it";
+                        fail_all(&t.remaining, &t.name, why, &tail, sink);
+                        t.remaining.clear();
+                    }
+                }
+                // The guest of this leg ran nothing: no boot will do better.
+                None => {
+                    let mut evidence = tail;
+                    if last_leg {
+                        evidence.extend(boot.stderr.iter().cloned());
+                    }
+                    let why = format!("the guest ran no case: {}", boot.ending);
+                    fail_all(&t.remaining, &t.name, &why, &evidence, sink);
+                    t.remaining.clear();
+                }
+            }
+            if t.remaining.is_empty() {
+                t.finished(sink);
+            }
         }
     }
-    sink(RunEvent::TargetFinished {
-        name,
-        info,
-        boots,
-        elapsed: start.elapsed(),
-        console,
-    });
+}
+
+/// One guest's session within a boot.
+struct LegSession {
+    session: Session,
+    judged: HashSet<usize>,
 }
 
 struct Boot {
-    session: Session,
-    judged: HashSet<usize>,
+    sessions: Vec<LegSession>,
     ending: String,
     stderr: Vec<String>,
 }
@@ -164,25 +269,50 @@ struct Boot {
 fn one_boot(
     mut machine: Machine,
     limits: Limits,
-    hooks: Hooks<'_>,
-    finish: &dyn Fn(CaseResult),
-    console: &mut Vec<String>,
+    hooks: SharedHooks<'_>,
+    targets: &mut [Target],
+    active: &[usize],
+    sink: Sink<'_>,
 ) -> Boot {
-    let mut session = Session::new();
-    let mut judged = HashSet::new();
+    let mut sessions = vec![LegSession {
+        session: Session::new(),
+        judged: HashSet::new(),
+    }];
+    let start_leg = |t: &mut Target| {
+        t.boots += 1;
+        t.start.get_or_insert_with(Instant::now);
+        sink(RunEvent::Booting {
+            name: t.name.clone(),
+            attempt: t.boots,
+        });
+    };
+    start_leg(&mut targets[active[0]]);
     let mut properties = std::collections::BTreeMap::new();
     let mut deadline = Instant::now() + limits.boot;
     let mut waiting = limits.boot;
     let ending = loop {
+        let leg = sessions.len() - 1;
+        let target = &mut targets[active[leg]];
         match machine.next_line(deadline) {
             Next::Line(line) => {
                 if let Some((name, value)) = (hooks.property)(&line) {
                     properties.insert(name, value);
                 }
-                let progress = session.feed(&line, &catalogue_id);
-                console.push(line);
+                let current = &mut sessions[leg];
+                let progress = current.session.feed(&line, &catalogue_id);
+                target.console.push(line);
                 match progress {
                     Progress::Nothing => continue,
+                    Progress::Done if leg + 1 < active.len() => {
+                        sessions.push(LegSession {
+                            session: Session::new(),
+                            judged: HashSet::new(),
+                        });
+                        start_leg(&mut targets[active[leg + 1]]);
+                        deadline = Instant::now() + limits.boot;
+                        waiting = limits.boot;
+                        continue;
+                    }
                     Progress::Done => {
                         for line in hooks.farewell {
                             // A machine that cannot hear it is killed after the grace period.
@@ -191,20 +321,23 @@ fn one_boot(
                         break "the guest finished".to_owned();
                     }
                     Progress::CaseEnded(_) => {
-                        if let Some(printed) = session.cases.last() {
-                            let mut result = judge_printed(printed, session.info, None);
+                        if let Some(printed) = current.session.cases.last() {
+                            let mut result = judge_printed(printed, current.session.info, None);
                             result.properties = std::mem::take(&mut properties);
-                            finish(result);
-                            judged.insert(printed.index);
+                            finish(&target.name, result, sink);
+                            current.judged.insert(printed.index);
                         }
                     }
                     Progress::Request { id, request } => {
-                        let answer = match (hooks.serve)(request) {
-                            Ok(()) => format!("{REPLY}{id} ok"),
-                            Err(_) => format!("{REPLY}{id} no {}", request.refusal().0),
+                        let served = match hooks.requests {
+                            Requests::InMachine => None,
+                            Requests::Refused => Some(Err(request.refusal().1)),
+                            Requests::Host(serve) => Some(serve(request)),
                         };
-                        // A guest that cannot hear the answer times out, as for a hang.
-                        let _ = machine.send_line(&answer);
+                        if let Some(served) = served {
+                            // A guest that cannot hear the answer times out, as for a hang.
+                            let _ = machine.send_line(&answer(id, request, served));
+                        }
                     }
                     Progress::CaseStarted(_) => properties.clear(),
                     Progress::Configured => {}
@@ -219,15 +352,31 @@ fn one_boot(
         }
     };
     let status = machine.finish(POWER_OFF_GRACE);
+    let done = sessions.last().is_some_and(|s| s.session.done);
     let ending = match status {
-        Some(s) if !session.done => format!("{ending} ({s})"),
+        Some(s) if !done => format!("{ending} ({s})"),
         _ => ending,
     };
     Boot {
-        session,
-        judged,
+        sessions,
         ending,
         stderr: machine.stderr(),
+    }
+}
+
+/// Sends case `result` of target `name`.
+fn finish(name: &TargetName, result: CaseResult, sink: Sink<'_>) {
+    sink(RunEvent::CaseFinished {
+        name: name.clone(),
+        result: Box::new(result),
+    });
+}
+
+/// The console line answering request `id`.
+fn answer(id: u32, request: Inject, served: Result<(), Refused>) -> String {
+    match served {
+        Ok(()) => format!("{REPLY}{id} ok"),
+        Err(_) => format!("{REPLY}{id} no {}", request.refusal().0),
     }
 }
 
@@ -251,13 +400,17 @@ fn judge_printed(
     }
 }
 
-fn fail_all(cases: &[usize], why: &str, tail: &[String], finish: &dyn Fn(CaseResult)) {
+fn fail_all(cases: &[usize], name: &TargetName, why: &str, tail: &[String], sink: Sink<'_>) {
     for &index in cases {
         let id = irq_cases::CATALOGUE[index].id;
         let evidence = Evidence::Incomplete {
             why: why.to_owned(),
             console_tail: tail.to_vec(),
         };
-        finish(CaseResult::bare(id, Outcome::Error, why, evidence));
+        finish(
+            name,
+            CaseResult::bare(id, Outcome::Error, why, evidence),
+            sink,
+        );
     }
 }

@@ -2,12 +2,14 @@
 //! boots at EL2 under `qemu-system-aarch64 -machine virt,virtualization=on` (TCG), with an
 //! initramfs whose `/init` is the suite's own VMM (`host-runner/vmm`): it runs the test guest on
 //! `/dev/kvm` with the device tree it writes, and the guest's console lines come out on the
-//! kernel console, so on QEMU's serial. One kernel boot per target; the whole catalogue of a
+//! kernel console, so on QEMU's serial. The targets of one host GIC version share one kernel
+//! boot (`gicv3` and `gicv3-its`: a VM each, one after another); the whole catalogue of a
 //! target in one VM.
 //!
-//! Host-side injection (KVM_IRQ_LINE, KVM_SIGNAL_MSI in the VMM) needs the console input path
-//! through the kernel to the VMM; until then every request is refused and the cases that need
-//! one are skipped with the reason.
+//! Host-side injection happens inside the machine: the VMM reads the guest's `req` records as
+//! they pass through its UART, drives the line with KVM_IRQ_LINE or sends the device MSI with
+//! KVM_SIGNAL_MSI (DeviceID included), and answers on the guest's UART input; the host only
+//! watches.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -28,8 +30,8 @@ const QEMU: &str = "qemu-system-aarch64";
 /// The command that fetches what the backend needs.
 const SETUP: &str = "irqsuite setup --backend kvm-arm64";
 
-/// Two vCPUs, no host-side injection yet.
-const TARGETS: [TargetSpec; 3] = super::gic_targets(2, Injection::empty());
+/// Two vCPUs; the VMM drives SPI and PPI lines and sends device MSIs (to the vITS).
+const TARGETS: [TargetSpec; 3] = super::gic_targets(2, Injection::all());
 
 /// The emulated host's GIC: KVM gives a VM the GIC version of its host (a GICv3 host offers no
 /// GICv2 compatibility interface under QEMU), so `gicv2` boots a GICv2 machine.
@@ -65,8 +67,31 @@ fn artefacts() -> Result<(PathBuf, PathBuf), String> {
     .clone()
 }
 
-/// The QEMU command line booting the kernel with the VMM, which runs `cases` on `target`.
-pub fn command(target: &TargetSpec, kernel: &Path, initramfs: &Path, cases: &[usize]) -> Command {
+/// The target called `name`.
+fn target(name: &str) -> io::Result<&'static TargetSpec> {
+    TARGETS
+        .iter()
+        .find(|t| t.name == name)
+        .ok_or_else(|| io::Error::other(format!("kvm-arm64 has no target {name}")))
+}
+
+/// The QEMU command line booting the kernel with the VMM, which runs a VM per leg, in order.
+/// Every leg's target has the same host GIC ([`Backend::shared_boot`]).
+pub fn command(legs: &[console::Leg<'_>], kernel: &Path, initramfs: &Path) -> io::Result<Command> {
+    let first = target(
+        legs.first()
+            .ok_or_else(|| io::Error::other("no target to run"))?
+            .target,
+    )?;
+    let mut vms = String::new();
+    for leg in legs {
+        vms.push_str(&format!(
+            " irqsuite.vm={}:{}",
+            vmm_target(target(leg.target)?),
+            console::case_bitmap(leg.cases)
+        ));
+    }
+    let target = first;
     let mut cmd = Command::new(QEMU);
     cmd.args([
         "-machine",
@@ -90,13 +115,13 @@ pub fn command(target: &TargetSpec, kernel: &Path, initramfs: &Path, cases: &[us
     .args([
         "-append",
         &format!(
-            "console=ttyAMA0 quiet panic=-1 irqsuite.target={} irqsuite.cpus={} {}",
-            vmm_target(target),
+            "console=ttyAMA0 quiet panic=-1 irqsuite.cpus={} {}{:x}{vms}",
             target.shape.cpus,
-            console::guest_bootargs(target, cases)
+            guest_kit::inject::PARAM,
+            target.shape.inject.bits(),
         ),
     ]);
-    cmd
+    Ok(cmd)
 }
 
 impl Backend for KvmArm64 {
@@ -120,22 +145,35 @@ impl Backend for KvmArm64 {
         }
     }
     fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>) {
-        let name = TargetName {
-            backend: self.name(),
-            target: target.name,
-        };
-        let launch = |cases: &[usize]| -> io::Result<Command> {
+        self.run_shared(&[(*target, cases.to_vec())], limits, sink);
+    }
+    fn shared_boot(&self, target: &TargetSpec) -> Option<&'static str> {
+        Some(host_gic(target))
+    }
+    fn run_shared(&self, legs: &[(TargetSpec, Vec<usize>)], limits: Limits, sink: Sink<'_>) {
+        let legs: Vec<_> = legs
+            .iter()
+            .map(|(target, cases)| {
+                let name = TargetName {
+                    backend: self.name(),
+                    target: target.name,
+                };
+                (name, cases.as_slice())
+            })
+            .collect();
+        let launch = |legs: &[console::Leg<'_>]| -> io::Result<Command> {
             let (kernel, initramfs) = artefacts()
                 .map_err(|e| io::Error::other(format!("building the boot artefacts: {e}")))?;
-            Ok(command(target, &kernel, &initramfs, cases))
+            command(legs, &kernel, &initramfs)
         };
-        let hooks = console::Hooks {
+        let hooks = console::SharedHooks {
             launch: &launch,
-            serve: &console::refuse,
-            // The VMM powers the machine off when the guest does.
+            // The VMM serves them inside the machine (KVM_IRQ_LINE, KVM_SIGNAL_MSI).
+            requests: console::Requests::InMachine,
+            // The VMM powers the machine off after the last guest.
             farewell: &[],
             property: &console::no_property,
         };
-        console::run(name, cases, limits, hooks, sink);
+        console::run_shared(&legs, limits, hooks, sink);
     }
 }

@@ -116,11 +116,12 @@ pub fn command(target: &TargetSpec, refvisor: &Path, guest: &Path, cases: &[usiz
 }
 
 /// Line requests are served by refvisor itself (it drives the line in its model when the
-/// request passes its UART, before the answer can reach the guest); MSIs are refused (no ITS).
+/// request passes its UART, before the answer can reach the guest); MSIs are refused (no ITS,
+/// and x86 MSIs are not an Arm guest's).
 fn serve(request: Inject) -> Result<(), Refused> {
     match request {
         Inject::Line { .. } => Ok(()),
-        Inject::Msi { .. } => Err(request.refusal().1),
+        Inject::Msi { .. } | Inject::X86Msi { .. } => Err(request.refusal().1),
     }
 }
 
@@ -160,7 +161,7 @@ impl Backend for Refvisor {
         };
         let hooks = console::Hooks {
             launch: &launch,
-            serve: &serve,
+            requests: console::Requests::Host(&serve),
             farewell: &[],
             property: &lr_trace,
         };

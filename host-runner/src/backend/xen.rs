@@ -13,7 +13,6 @@
 
 mod chosen;
 mod dtb;
-mod scratch;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -22,11 +21,11 @@ use std::process::Command;
 use guest_kit::GicVersion;
 use guest_kit::inject::Injection;
 
+use super::scratch::Scratch;
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
 use crate::events::TargetName;
 use crate::tools;
 use chosen::Domain;
-use scratch::Scratch;
 
 /// The Xen backend.
 pub struct XenDom0less;
@@ -176,7 +175,7 @@ impl Backend for XenDom0less {
         };
         let hooks = console::Hooks {
             launch: &launch,
-            serve: &console::refuse,
+            requests: console::Requests::Refused,
             farewell: &[RESET_KEY],
             property: &console::no_property,
         };

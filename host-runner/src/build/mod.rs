@@ -1,5 +1,7 @@
 //! Building guest images.
 //!
+//! The x86_64 guest's ELF is loaded as it is (see [`x86_64_guest_image`]).
+//!
 //! The aarch64 guest is a crate of its own workspace (`guest-tests/aarch64`) built for
 //! `aarch64-unknown-none` with cargo, then flattened from ELF to an arm64 Image
 //! ([`elf_to_flat_image`]), the one format QEMU `-kernel`, Xen and KVM VMMs all load. Both steps
@@ -11,6 +13,7 @@ pub mod initramfs;
 pub mod kernel;
 pub mod refvisor;
 pub mod vmm;
+mod x86_64;
 
 use std::ffi::OsString;
 use std::fmt;
@@ -23,6 +26,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use sha2::{Digest, Sha256};
 
 pub use image::{ARM64_MAGIC, ARM64_MAGIC_OFFSET, elf_to_flat_image, has_arm64_header};
+pub use x86_64::{X86_64_GUEST_DIR, X86_64_IMAGE, X86_64_TARGET, x86_64_guest_image};
 
 /// The Rust target the aarch64 guest is built for.
 pub const AARCH64_TARGET: &str = "aarch64-unknown-none";

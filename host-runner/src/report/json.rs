@@ -2,6 +2,7 @@
 //! `{"schema": 1, "runs": [{"backend", "target", "info", "boots", "elapsed_ms",
 //! "cases": [{"id", "outcome", "reason", "evidence", "observations": [...]}]}]}`.
 
+use guest_kit::{Arch, TargetInfo};
 use serde::Serialize;
 
 use super::{RunReport, TargetReport};
@@ -30,26 +31,57 @@ struct Run<'a> {
     cases: &'a [CaseResult],
 }
 
+/// The machine the target reported: its architecture and CPUs, then the GIC's shape (aarch64)
+/// or the APICs' and the IOMMU's (x86_64).
 #[derive(Serialize)]
 struct Info {
-    gic: String,
+    arch: &'static str,
     cpus: u8,
+    #[serde(flatten)]
+    gic: Option<Gic>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    x86: Option<X86>,
+}
+
+#[derive(Serialize)]
+struct Gic {
+    gic: String,
     it_lines: u8,
     pri_bits: u8,
     its: bool,
+}
+
+#[derive(Serialize)]
+struct X86 {
+    ioapic_pins: u8,
+    x2apic: bool,
+    iommu: bool,
+}
+
+fn info(i: TargetInfo) -> Info {
+    let x86 = i.arch == Arch::X86_64;
+    Info {
+        arch: i.arch.wire(),
+        cpus: i.cpus,
+        gic: (!x86).then(|| Gic {
+            gic: i.gic.to_string(),
+            it_lines: i.it_lines,
+            pri_bits: i.pri_bits,
+            its: i.its,
+        }),
+        x86: x86.then_some(X86 {
+            ioapic_pins: i.x86.ioapic_pins,
+            x2apic: i.x86.x2apic,
+            iommu: i.x86.iommu,
+        }),
+    }
 }
 
 fn run(t: &TargetReport) -> Run<'_> {
     Run {
         backend: t.name.backend,
         target: t.name.target,
-        info: t.info.map(|i| Info {
-            gic: i.gic.to_string(),
-            cpus: i.cpus,
-            it_lines: i.it_lines,
-            pri_bits: i.pri_bits,
-            its: i.its,
-        }),
+        info: t.info.map(info),
         boots: t.boots,
         elapsed_ms: u64::try_from(t.elapsed.as_millis()).unwrap_or(u64::MAX),
         cases: &t.cases,

@@ -8,7 +8,7 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 
 use super::{RunReport, TargetReport};
 use crate::verdict::{CaseResult, Evidence};
-use guest_kit::Outcome;
+use guest_kit::{Arch, Outcome};
 
 /// The JUnit document for `report`.
 pub fn render(report: &RunReport) -> String {
@@ -35,7 +35,18 @@ fn suite(target: &TargetReport) -> TestSuite {
     let mut suite = TestSuite::new(classname.clone());
     suite.set_time(target.elapsed);
     if let Some(info) = target.info {
-        suite.add_property(Property::new("gic", info.gic.to_string()));
+        suite.add_property(Property::new("arch", info.arch.wire()));
+        match info.arch {
+            Arch::Aarch64 => {
+                suite.add_property(Property::new("gic", info.gic.to_string()));
+            }
+            Arch::X86_64 => {
+                let x86 = info.x86;
+                suite.add_property(Property::new("x2apic", x86.x2apic.to_string()));
+                suite.add_property(Property::new("iommu", x86.iommu.to_string()));
+                suite.add_property(Property::new("ioapic_pins", x86.ioapic_pins.to_string()));
+            }
+        }
         suite.add_property(Property::new("cpus", info.cpus.to_string()));
     }
     suite.add_property(Property::new("boots", target.boots.to_string()));

@@ -1,7 +1,8 @@
-//! What the VMM is asked to run, read from the kernel command line (`/proc/cmdline`): the
-//! target (`irqsuite.target=gicv2|gicv3|gicv3-its`), the vCPU count (`irqsuite.cpus=N`), and
-//! every other `irqsuite.*` parameter, which is the guest's own (`irqsuite.run=`,
-//! `irqsuite.inject=`) and goes into its `/chosen/bootargs`.
+//! What the VMM is asked to run, read from the kernel command line (`/proc/cmdline`): one VM per
+//! `irqsuite.vm=<target>:<cases>` (target `gicv2|gicv3|gicv3-its`, cases the guest's
+//! `irqsuite.run=` bitmap), run in the order given, all with `irqsuite.cpus=N` vCPUs; every
+//! other `irqsuite.*` parameter is the guests' own (`irqsuite.inject=`) and goes into each one's
+//! `/chosen/bootargs`.
 
 /// The interrupt controller the VM gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,7 +16,7 @@ pub enum Gic {
     V3Its,
 }
 
-/// The VM to run.
+/// One VM to run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     /// Its interrupt controller.
@@ -26,45 +27,62 @@ pub struct Config {
     pub bootargs: String,
 }
 
-/// The parameter naming the target.
-const TARGET: &str = "irqsuite.target=";
+/// The parameter naming one VM: its target and its guest's case selection.
+const VM: &str = "irqsuite.vm=";
 /// The parameter giving the vCPU count.
 const CPUS: &str = "irqsuite.cpus=";
-/// The prefix of the guest's parameters.
+/// The prefix of the guests' parameters.
 const GUEST: &str = "irqsuite.";
 /// vCPUs when the command line does not say.
 const DEFAULT_CPUS: u8 = 2;
 
-impl Config {
-    /// Reads the configuration from a kernel command line.
-    pub fn from_cmdline(cmdline: &str) -> Result<Config, String> {
-        let mut gic = Gic::V3;
-        let mut cpus = DEFAULT_CPUS;
-        let mut guest = Vec::new();
-        for arg in cmdline.split_ascii_whitespace() {
-            if let Some(target) = arg.strip_prefix(TARGET) {
-                gic = match target {
-                    "gicv2" => Gic::V2,
-                    "gicv3" => Gic::V3,
-                    "gicv3-its" => Gic::V3Its,
-                    other => return Err(format!("unknown {TARGET}{other}")),
-                };
-            } else if let Some(n) = arg.strip_prefix(CPUS) {
-                cpus = n
-                    .parse()
-                    .ok()
-                    .filter(|&n| (1..=crate::layout::MAX_CPUS).contains(&n))
-                    .ok_or_else(|| format!("bad {arg} (1 to {} vCPUs)", crate::layout::MAX_CPUS))?;
-            } else if arg.starts_with(GUEST) {
-                guest.push(arg);
-            }
+/// The VMs a kernel command line asks for, in order.
+pub fn from_cmdline(cmdline: &str) -> Result<Vec<Config>, String> {
+    let mut vms = Vec::new();
+    let mut cpus = DEFAULT_CPUS;
+    let mut shared = Vec::new();
+    for arg in cmdline.split_ascii_whitespace() {
+        if let Some(vm) = arg.strip_prefix(VM) {
+            let (target, cases) = vm
+                .split_once(':')
+                .ok_or_else(|| format!("bad {arg} (want {VM}<target>:<cases>)"))?;
+            let gic = match target {
+                "gicv2" => Gic::V2,
+                "gicv3" => Gic::V3,
+                "gicv3-its" => Gic::V3Its,
+                other => return Err(format!("unknown target {other} in {arg}")),
+            };
+            vms.push((gic, cases));
+        } else if let Some(n) = arg.strip_prefix(CPUS) {
+            cpus = n
+                .parse()
+                .ok()
+                .filter(|&n| (1..=crate::layout::MAX_CPUS).contains(&n))
+                .ok_or_else(|| format!("bad {arg} (1 to {} vCPUs)", crate::layout::MAX_CPUS))?;
+        } else if arg.starts_with(GUEST) {
+            shared.push(arg);
         }
-        Ok(Config {
-            gic,
-            cpus,
-            bootargs: guest.join(" "),
-        })
     }
+    if vms.is_empty() {
+        return Err(format!(
+            "no VM to run: the command line has no {VM}<target>:<cases>"
+        ));
+    }
+    Ok(vms
+        .into_iter()
+        .map(|(gic, cases)| {
+            let mut bootargs = format!("{}{cases}", guest_kit::selection::PARAM);
+            for arg in &shared {
+                bootargs.push(' ');
+                bootargs.push_str(arg);
+            }
+            Config {
+                gic,
+                cpus,
+                bootargs,
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -72,35 +90,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_target_and_cpus_are_the_vmm_s_and_other_irqsuite_parameters_the_guest_s() {
-        let cmdline = "console=ttyAMA0 panic=-1 irqsuite.target=gicv3-its irqsuite.run=5 \
-                       irqsuite.cpus=3 irqsuite.inject=0\n";
+    fn each_vm_parameter_is_a_vm_in_order_with_its_cases_and_the_shared_guest_parameters() {
+        let cmdline = "console=ttyAMA0 panic=-1 irqsuite.vm=gicv3:ff0 irqsuite.inject=3 \
+                       irqsuite.cpus=3 irqsuite.vm=gicv3-its:1\n";
         assert_eq!(
-            Config::from_cmdline(cmdline),
-            Ok(Config {
-                gic: Gic::V3Its,
-                cpus: 3,
-                bootargs: "irqsuite.run=5 irqsuite.inject=0".into(),
-            })
+            from_cmdline(cmdline),
+            Ok(vec![
+                Config {
+                    gic: Gic::V3,
+                    cpus: 3,
+                    bootargs: "irqsuite.run=ff0 irqsuite.inject=3".into(),
+                },
+                Config {
+                    gic: Gic::V3Its,
+                    cpus: 3,
+                    bootargs: "irqsuite.run=1 irqsuite.inject=3".into(),
+                },
+            ])
         );
     }
 
     #[test]
-    fn without_parameters_the_vm_is_a_two_cpu_gicv3_running_everything() {
-        assert_eq!(
-            Config::from_cmdline("console=ttyAMA0"),
-            Ok(Config {
-                gic: Gic::V3,
-                cpus: 2,
-                bootargs: String::new(),
-            })
-        );
-    }
-
-    #[test]
-    fn an_unknown_target_or_a_bad_cpu_count_is_an_error() {
-        assert!(Config::from_cmdline("irqsuite.target=gicv5").is_err());
-        assert!(Config::from_cmdline("irqsuite.cpus=0").is_err());
-        assert!(Config::from_cmdline("irqsuite.cpus=99").is_err());
+    fn without_a_vm_or_with_a_bad_one_or_a_bad_cpu_count_it_is_an_error() {
+        assert!(from_cmdline("console=ttyAMA0").is_err());
+        assert!(from_cmdline("irqsuite.vm=gicv5:1").is_err());
+        assert!(from_cmdline("irqsuite.vm=gicv3").is_err());
+        assert!(from_cmdline("irqsuite.vm=gicv3:1 irqsuite.cpus=0").is_err());
+        assert!(from_cmdline("irqsuite.vm=gicv3:1 irqsuite.cpus=99").is_err());
     }
 }

@@ -2,7 +2,8 @@
 //! reads what to run from the kernel command line, creates a VM on `/dev/kvm` with the
 //! in-kernel vGIC (v2, or v3 and the vITS), loads the test guest's Image (`/guest.img`) with a
 //! device tree of its own making, runs the vCPUs (one thread each), passes the guest's console
-//! lines to its own stdout (the kernel console, so the host's serial), and powers the machine
+//! lines to its own stdout (the kernel console, so the host's serial), serves the guest's
+//! requests to the host (drive a line, send a device MSI) through KVM, and powers the machine
 //! off when the guest does.
 //!
 //! Only the parts that touch KVM are aarch64-only; the layout, the device tree, the UART and
@@ -15,8 +16,11 @@
 mod config;
 mod devicetree;
 mod layout;
+mod requests;
 mod uart;
 
+#[cfg(target_arch = "aarch64")]
+mod injector;
 #[cfg(target_arch = "aarch64")]
 mod machine;
 #[cfg(target_arch = "aarch64")]

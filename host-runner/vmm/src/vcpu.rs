@@ -1,7 +1,8 @@
 //! The vCPUs: `KVM_ARM_VCPU_INIT` with KVM's preferred target and PSCI 0.2 (secondaries
 //! powered off until the guest's PSCI CPU_ON, which KVM handles), the boot registers of vCPU 0
 //! (pc = the Image, x0 = the device tree), and the run loop of each vCPU, on its own thread:
-//! UART accesses are emulated, PSCI SYSTEM_OFF (a system event) ends the VM.
+//! UART accesses are emulated (a request record the guest prints is served there and then, and
+//! its answer queued as UART input), PSCI SYSTEM_OFF (a system event) ends the VM.
 
 use std::io::Write;
 use std::sync::Mutex;
@@ -13,8 +14,9 @@ use kvm_bindings::{
 };
 use kvm_ioctls::{VcpuExit, VcpuFd, VmFd};
 
-use crate::layout;
+use crate::injector::Injector;
 use crate::uart::Pl011;
+use crate::{layout, requests};
 
 /// A core register's id: `KVM_REG_ARM_CORE` and its offset in `struct kvm_regs`, in 32-bit
 /// words (Documentation/virt/kvm/api.rst, KVM_SET_ONE_REG for arm64).
@@ -57,8 +59,8 @@ pub fn set_boot_registers(vcpu: &VcpuFd, entry: u64, dtb: u64) -> Result<(), Str
 pub type Ended = Result<String, String>;
 
 /// Runs `vcpu` (number `id`) until the guest ends the VM or something fails; `uart` is shared
-/// by all vCPUs.
-pub fn run(mut vcpu: VcpuFd, id: u8, uart: &Mutex<Pl011>) -> Ended {
+/// by all vCPUs, and so is `injector`, which serves the requests the guest prints.
+pub fn run(mut vcpu: VcpuFd, id: u8, uart: &Mutex<Pl011>, injector: &Injector) -> Ended {
     loop {
         match vcpu.run() {
             Ok(VcpuExit::MmioWrite(addr, data)) => {
@@ -69,6 +71,10 @@ pub fn run(mut vcpu: VcpuFd, id: u8, uart: &Mutex<Pl011>) -> Ended {
                         let mut out = std::io::stdout().lock();
                         let _ = out.write_all(&line);
                         let _ = out.flush();
+                        if let Some((number, request)) = requests::request_in(&line) {
+                            let served = injector.serve(request, id);
+                            uart.receive(requests::answer(number, request, served).as_bytes());
+                        }
                     }
                 } else {
                     eprintln!(
@@ -78,7 +84,7 @@ pub fn run(mut vcpu: VcpuFd, id: u8, uart: &Mutex<Pl011>) -> Ended {
             }
             Ok(VcpuExit::MmioRead(addr, data)) => {
                 let value = if layout::UART.contains(addr) {
-                    let uart = uart.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut uart = uart.lock().unwrap_or_else(|e| e.into_inner());
                     u64::from(uart.read(addr - layout::UART.base))
                 } else {
                     eprintln!("irqsuite-vmm: vCPU {id}: read of unbacked {addr:#x} returns 0");

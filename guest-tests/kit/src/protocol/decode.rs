@@ -4,7 +4,7 @@
 use core::fmt;
 
 use super::{MAX_RECORD, Record, SENTINEL, crc16};
-use crate::{Arch, GicVersion, Observation, Site, TargetInfo, Width};
+use crate::{Arch, GicVersion, Observation, Site, TargetInfo, Vector, Width, X86Info};
 
 /// Why a line that carries the sentinel is not a valid record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,6 +94,25 @@ fn parse_body(body: &str) -> Result<Record<'_>, DecodeError> {
             far: f.hex("far")?,
             elr: f.hex("elr")?,
         }),
+        "xflt" => Record::Obs(Observation::X86Fault {
+            site: f.site()?,
+            width: f.width()?,
+            vector: f.vector()?,
+            error_code: f.hex32("error code")?,
+        }),
+        "vec" => Record::Obs(Observation::Vector(
+            f.word("vector")?
+                .strip_prefix("0x")
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .map(Vector::new)
+                .ok_or(DecodeError::Malformed("vector"))?,
+        )),
+        "novec" if rest.is_empty() => return Ok(Record::Obs(Observation::NoVector)),
+        "xexc" => Record::Obs(Observation::X86Exception {
+            vector: f.vector()?,
+            error_code: f.hex32("error code")?,
+            rip: f.hex("rip")?,
+        }),
         "skip" => return Ok(Record::Skip { reason: rest }),
         "log" => return Ok(Record::Log(rest)),
         "req" => {
@@ -106,6 +125,12 @@ fn parse_body(body: &str) -> Result<Record<'_>, DecodeError> {
                 "msi" => crate::inject::Inject::Msi {
                     device: f.dec("msi device")?,
                     event: f.dec("msi event")?,
+                },
+                "xmsi" => crate::inject::Inject::X86Msi {
+                    address: f.hex32("xmsi address")?,
+                    data: f.hex32("xmsi data")?,
+                    source_id: u16::try_from(f.hex32("xmsi source-id")?)
+                        .map_err(|_| DecodeError::Malformed("xmsi source-id"))?,
                 },
                 _ => return Err(DecodeError::Malformed("request kind")),
             };
@@ -142,6 +167,14 @@ impl<'a> Fields<'a> {
             .parse()
             .map_err(|_| DecodeError::Malformed(what))
     }
+    fn hex32(&mut self, what: &'static str) -> Result<u32, DecodeError> {
+        u32::from_str_radix(self.word(what)?, 16).map_err(|_| DecodeError::Malformed(what))
+    }
+    fn vector(&mut self) -> Result<Vector, DecodeError> {
+        let raw = u8::from_str_radix(self.word("vector")?, 16)
+            .map_err(|_| DecodeError::Malformed("vector"))?;
+        Ok(Vector::new(raw))
+    }
     fn site(&mut self) -> Result<Site, DecodeError> {
         Site::parse(self.word("site")?).ok_or(DecodeError::Malformed("site"))
     }
@@ -162,6 +195,7 @@ fn parse_config(rest: &str) -> Result<TargetInfo, DecodeError> {
         arena: 0,
         lpi_clearable: false,
         inject: crate::inject::Injection::empty(),
+        x86: X86Info::NONE,
     };
     let bad = DecodeError::Malformed;
     for kv in rest.split(' ') {
@@ -188,6 +222,10 @@ fn parse_config(rest: &str) -> Result<TargetInfo, DecodeError> {
             "pri" => t.pri_bits = num("cfg pri")?,
             "its" => t.its = num("cfg its")? != 0,
             "ces" => t.lpi_clearable = num("cfg ces")? != 0,
+            "pins" => t.x86.ioapic_pins = num("cfg pins")?,
+            "x2apic" => t.x86.x2apic = num("cfg x2apic")? != 0,
+            "iommu" => t.x86.iommu = num("cfg iommu")? != 0,
+            "tscdl" => t.x86.tsc_deadline = num("cfg tscdl")? != 0,
             "inject" => {
                 let bits = u8::from_str_radix(v, 16).map_err(|_| bad("cfg inject"))?;
                 t.inject = crate::inject::Injection::from_bits_truncate(bits);
@@ -200,8 +238,12 @@ fn parse_config(rest: &str) -> Result<TargetInfo, DecodeError> {
             _ => {}
         }
     }
-    if t.cpus == 0 || t.pri_bits == 0 {
-        return Err(bad("cfg lacks cpus or pri"));
+    if t.cpus == 0 {
+        return Err(bad("cfg lacks cpus"));
+    }
+    // The GIC's priority bits are mandatory on Arm; an x86 cfg has no GIC fields.
+    if t.arch == Arch::Aarch64 && t.pri_bits == 0 {
+        return Err(bad("cfg lacks pri"));
     }
     Ok(t)
 }

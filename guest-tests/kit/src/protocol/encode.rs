@@ -62,11 +62,19 @@ pub fn encode<'b>(
 
 fn body(record: &Record<'_>, out: &mut LineBuf) -> fmt::Result {
     match *record {
+        Record::Config(t) if t.arch == Arch::X86_64 => write!(
+            out,
+            "cfg arch=x86_64 cpus={} pins={} x2apic={} iommu={} tscdl={} arena={:#x} inject={:x}",
+            t.cpus,
+            t.x86.ioapic_pins,
+            t.x86.x2apic as u8,
+            t.x86.iommu as u8,
+            t.x86.tsc_deadline as u8,
+            t.arena,
+            t.inject.bits()
+        ),
         Record::Config(t) => {
-            let arch = match t.arch {
-                Arch::Aarch64 => "aarch64",
-                Arch::X86_64 => "x86_64",
-            };
+            let arch = t.arch.wire();
             write!(
                 out,
                 "cfg arch={arch} gic={} cpus={} lines={} pri={} its={} ces={} arena={:#x} inject={:x}",
@@ -127,6 +135,24 @@ fn observation(obs: &Observation<'_>, out: &mut LineBuf) -> fmt::Result {
             write!(out, " {got:x} {expected:x}")
         }
         Observation::Exception { esr, far, elr } => write!(out, "exc {esr:x} {far:x} {elr:x}"),
+        Observation::X86Fault {
+            site,
+            width,
+            vector,
+            error_code,
+        } => write!(
+            out,
+            "xflt {site} {} {:x} {error_code:x}",
+            width.bytes(),
+            vector.raw()
+        ),
+        Observation::Vector(vector) => write!(out, "vec {vector}"),
+        Observation::NoVector => out.write_str("novec"),
+        Observation::X86Exception {
+            vector,
+            error_code,
+            rip,
+        } => write!(out, "xexc {:x} {error_code:x} {rip:x}", vector.raw()),
         Observation::Cpu { cpu } => write!(out, "cpu {cpu}"),
         Observation::CpuOffline { cpu } => write!(out, "offline {cpu}"),
     }

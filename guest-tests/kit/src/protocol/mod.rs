@@ -20,6 +20,11 @@
 //! | `imp <label> <hex>` | an implementation-defined value |
 //! | `chk <label> <got> <expected>` | an architectural check (hex) |
 //! | `exc <esr> <far> <elr>` | an unexpected exception, survived |
+//! | `cfg arch=x86_64 cpus=2 pins=24 x2apic=1 iommu=0 arena=0x0 inject=0` | x86 discovery; first record |
+//! | `xflt <site> <bytes> <vector> <error code>` | an x86 access that raised an exception (hex) |
+//! | `vec 0x31` | an interrupt window delivered vector 0x31 |
+//! | `novec` | an interrupt window closed without a delivery |
+//! | `xexc <vector> <error code> <rip>` | an unexpected x86 exception (hex) |
 //! | `cpu <n>` | the observations that follow come from CPU `n` |
 //! | `offline <n>` | CPU `n` could not run the case's code |
 //! | `skip <reason...>` | the case skipped itself |

@@ -20,6 +20,53 @@ fn every_kind() -> Vec<Record<'static>> {
             arena: 0x4040_0000,
             lpi_clearable: true,
             inject: crate::inject::Injection::LINE,
+            x86: crate::X86Info::NONE,
+        }),
+        Record::Config(TargetInfo {
+            arch: Arch::X86_64,
+            gic: GicVersion::V2,
+            cpus: 255,
+            it_lines: 0,
+            pri_bits: 0,
+            its: false,
+            arena: 0xffff_ffff_ffff_f000,
+            lpi_clearable: false,
+            inject: crate::inject::Injection::all(),
+            x86: crate::X86Info {
+                ioapic_pins: 240,
+                x2apic: true,
+                iommu: true,
+                tsc_deadline: true,
+            },
+        }),
+        Record::Obs(Observation::X86Fault {
+            site: Site::Msr(0x8ff),
+            width: Width::B64,
+            vector: crate::Vector::GENERAL_PROTECTION,
+            error_code: 0xffff_ffff,
+        }),
+        Record::Obs(Observation::Read {
+            site: Site::Lapic(0x3f0),
+            width: Width::B32,
+            value: 0xffff_ffff,
+        }),
+        Record::Obs(Observation::Read {
+            site: Site::Dmar(0x34),
+            width: Width::B64,
+            value: u64::MAX,
+        }),
+        Record::Obs(Observation::Read {
+            site: Site::Ioapic(0x10),
+            width: Width::B32,
+            value: 0x0017_0020,
+        }),
+        Record::Obs(Observation::Vector(crate::Vector::new(0x31))),
+        Record::Obs(Observation::Vector(crate::Vector::new(0xff))),
+        Record::Obs(Observation::NoVector),
+        Record::Obs(Observation::X86Exception {
+            vector: crate::Vector::PAGE_FAULT,
+            error_code: 0xffff_ffff,
+            rip: u64::MAX,
         }),
         Record::CaseStart {
             index: 17,
@@ -81,6 +128,14 @@ fn every_kind() -> Vec<Record<'static>> {
                 event: 1,
             },
         },
+        Record::Request {
+            id: 5,
+            request: crate::inject::Inject::X86Msi {
+                address: 0xfee0_1000,
+                data: 0x4031,
+                source_id: 0x0010,
+            },
+        },
     ]
 }
 
@@ -91,6 +146,52 @@ fn every_record_kind_round_trips() {
         assert!(text.len() <= MAX_RECORD, "{text}");
         assert_eq!(decode_line(&text), Ok(Some((seq as u32, record))), "{text}");
     }
+}
+
+#[test]
+fn x86_records_have_the_wire_forms_of_the_seam() {
+    let body = |record: Record<'_>| {
+        let text = line(0, &record);
+        text[SENTINEL.len() + 2..text.rfind(" #").unwrap()].to_owned()
+    };
+    assert_eq!(
+        body(Record::Obs(Observation::Vector(crate::Vector::new(0x31)))),
+        "vec 0x31"
+    );
+    assert_eq!(body(Record::Obs(Observation::NoVector)), "novec");
+    assert_eq!(
+        body(Record::Obs(Observation::X86Fault {
+            site: Site::Msr(0x80b),
+            width: Width::B64,
+            vector: crate::Vector::GENERAL_PROTECTION,
+            error_code: 0,
+        })),
+        "xflt msr:0x80b 8 d 0"
+    );
+}
+
+#[test]
+fn x86_config_without_gic_fields_decodes_and_arm_config_still_needs_pri() {
+    let payload = "0 cfg arch=x86_64 cpus=2 pins=24 x2apic=0 iommu=1 arena=0x0 inject=0";
+    let text = format!("{SENTINEL}{payload} #{:04x}", crc16(payload.as_bytes()));
+    let Ok(Some((_, Record::Config(t)))) = decode_line(&text) else {
+        panic!("{text}");
+    };
+    assert_eq!((t.arch, t.cpus, t.x86.ioapic_pins), (Arch::X86_64, 2, 24));
+    assert!(t.x86.iommu && !t.x86.x2apic);
+    let payload = "0 cfg arch=aarch64 gic=v3 cpus=2";
+    let text = format!("{SENTINEL}{payload} #{:04x}", crc16(payload.as_bytes()));
+    assert_eq!(
+        decode_line(&text),
+        Err(DecodeError::Malformed("cfg lacks pri"))
+    );
+}
+
+#[test]
+fn vector_without_hex_prefix_is_malformed() {
+    let payload = "1 vec 31";
+    let text = format!("{SENTINEL}{payload} #{:04x}", crc16(payload.as_bytes()));
+    assert_eq!(decode_line(&text), Err(DecodeError::Malformed("vector")));
 }
 
 #[test]

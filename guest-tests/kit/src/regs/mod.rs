@@ -9,6 +9,10 @@ pub mod gicd;
 pub mod gicr;
 pub mod gits;
 pub mod icc;
+pub mod ioapic;
+pub mod lapic;
+pub mod msi;
+pub mod vtd;
 
 use crate::Site;
 
@@ -24,6 +28,10 @@ pub fn spec_name(site: Site, out: &mut dyn core::fmt::Write) -> core::fmt::Resul
         Site::Icc(reg) => out.write_str(reg.spec_name()),
         Site::Timer(reg) => out.write_str(reg.spec_name()),
         Site::Gits(offset) => gits::name(offset, out),
+        Site::Lapic(offset) => lapic::name(offset, out),
+        Site::Msr(msr) => lapic::msr_name(msr, out),
+        Site::Ioapic(offset) => ioapic::name(offset, out),
+        Site::Dmar(offset) => vtd::name(offset, out),
     }
 }
 

@@ -1,6 +1,6 @@
-//! Temporary files of one target's run: a folder under the target directory with one
-//! sub-folder per boot, removed with everything in it when the run ends (DESIGN.md,
-//! "Reliability": no temporary files left behind).
+//! Temporary files of one target's run (xen-dom0less's device trees, xl's domain configurations): a
+//! folder with one sub-folder per boot, removed with everything in it when the run ends
+//! (DESIGN.md, "Reliability": no temporary files left behind).
 
 use std::io;
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! The reference model as a [`Platform`]: cases run against `reference-vgic` in-process.
+//! The GIC model as a [`Platform`]: Arm cases run against `reference-vgic` in-process.
 //!
 //! Time is injected: [`Platform::delay`] advances the virtual count by [`TICKS_PER_DELAY`], and
 //! each CPU's virtual timer drives that CPU's PPI 27 as a level-sensitive line. Accesses come
@@ -14,7 +14,7 @@ use reference_vgic::{CpuId, Frame, Gic, GicConfig, ItsConfig, Sysreg, Version, V
 pub const TICKS_PER_DELAY: u64 = 10;
 
 /// `reference-vgic` plus a virtual timer behind the guest kit's platform seam.
-pub struct ModelPlatform {
+pub struct GicModel {
     gic: Gic,
     /// One virtual timer per CPU.
     timers: Vec<VirtualTimer>,
@@ -24,7 +24,7 @@ pub struct ModelPlatform {
     info: TargetInfo,
 }
 
-impl ModelPlatform {
+impl GicModel {
     /// A fresh model shaped like `info` (GIC version, CPUs, interrupt lines, priority bits).
     pub fn new(info: TargetInfo) -> Self {
         let version = match info.gic {
@@ -41,7 +41,7 @@ impl ModelPlatform {
             true => config.with_clearable_enable_lpis(),
             false => config,
         };
-        ModelPlatform {
+        GicModel {
             gic: Gic::new(config),
             timers: vec![VirtualTimer::new(); usize::from(info.cpus.max(1))],
             cpu: CpuId(0),
@@ -66,7 +66,7 @@ impl ModelPlatform {
     fn sysreg(&self, reg: IccReg) -> Result<Sysreg, Fault> {
         if !self.info.gic.has_sysregs() {
             // No GICv3 CPU interface: the system register encodings are UNDEFINED (EC 0).
-            return Err(Fault {
+            return Err(Fault::Abort {
                 esr: 0x0200_0000,
                 far: 0,
             });
@@ -95,7 +95,7 @@ enum Route {
     Timer(reference_vgic::TimerReg),
 }
 
-impl ModelPlatform {
+impl GicModel {
     fn route(&self, site: Site) -> Result<Route, Fault> {
         Ok(match site {
             Site::Gicd(offset) => Route::Mmio(Frame::Distributor, offset),
@@ -113,6 +113,10 @@ impl ModelPlatform {
             Site::Icc(reg) => Route::Sysreg(self.sysreg(reg)?),
             Site::Timer(reg) => Route::Timer(timer_reg(reg)),
             Site::Gits(offset) => Route::Mmio(Frame::Its, offset),
+            // The GIC model has no x86 registers (the x86 model is reference-vtd's).
+            Site::Lapic(_) | Site::Msr(_) | Site::Ioapic(_) | Site::Dmar(_) => {
+                return Err(Fault::Absent);
+            }
         })
     }
 }
@@ -126,7 +130,7 @@ fn timer_reg(reg: TimerReg) -> reference_vgic::TimerReg {
     }
 }
 
-impl Platform for ModelPlatform {
+impl Platform for GicModel {
     fn info(&self) -> TargetInfo {
         self.info
     }
@@ -168,17 +172,19 @@ impl Platform for ModelPlatform {
             Inject::Msi { device, event } => {
                 let _ = self.gic.its_translate(device, event);
             }
+            // An Arm machine has no x86 MSI path.
+            Inject::X86Msi { .. } => return Err(request.refusal().1),
         }
         Ok(())
     }
 
     fn mem_write(&mut self, gpa: u64, data: &[u8]) -> Result<(), Fault> {
-        let fault = Fault { esr: 0, far: gpa };
+        let fault = Fault::Abort { esr: 0, far: gpa };
         self.gic.memory_mut().write(gpa, data).map_err(|_| fault)
     }
 
     fn mem_read(&mut self, gpa: u64, buf: &mut [u8]) -> Result<(), Fault> {
-        let fault = Fault { esr: 0, far: gpa };
+        let fault = Fault::Abort { esr: 0, far: gpa };
         self.gic.memory().read(gpa, buf).map_err(|_| fault)
     }
 

@@ -1,0 +1,59 @@
+//! `x86.ioapic-eoi-register-other-vector`: pin 3 level, vector 0x8b, taken: writing 0x9b to the
+//! IOAPIC EOI register leaves remote IRR 1; the LAPIC EOI (broadcast of 0x8b) then clears it.
+//! Skipped below version 0x20.
+//!
+//! Spec: IOAPIC version 0x20 and later: the EOI register clears remote IRR only of entries
+//! whose vector matches the value written; 82093AA §3.2.4.
+//!
+//! Expected: remote IRR 1 after the other-vector EOI, 0 after the LAPIC EOI. Why: an EOI
+//! register that clears every entry ends interrupts still being handled.
+
+use guest_kit::inject::{Inject, Injection};
+use guest_kit::regs::ioapic::{self, Redirection};
+use guest_kit::{Case, Ctx, Needs, Site, Vector};
+
+use super::util::{self, LINE_PIN};
+
+/// The case.
+pub const CASE: Case = Case {
+    id: "x86.ioapic-eoi-register-other-vector",
+    title: "an IOAPIC EOI of another vector leaves remote IRR set",
+    spec: "82093AA 3.2.4; IOAPIC version 0x20 EOI register",
+    needs: Needs {
+        inject: Injection::LINE,
+        ..Needs::IOAPIC
+    },
+    run,
+};
+
+const V: Vector = Vector::new(0x8b);
+
+fn run(ctx: &mut Ctx<'_>) {
+    if !util::ioapic_has_eoi_register(ctx) {
+        return;
+    }
+    let dest = util::apic_id(ctx, 0);
+    util::set_rte(
+        ctx,
+        LINE_PIN,
+        Redirection::fixed(V.raw(), dest).with(Redirection::LEVEL),
+    );
+    if !ctx.inject(Inject::Line {
+        intid: LINE_PIN.into(),
+        high: true,
+    }) {
+        return;
+    }
+    let taken = ctx.take_interrupts();
+    ctx.check_eq("taken", util::packed(&taken), 0x8b);
+    ctx.inject(Inject::Line {
+        intid: LINE_PIN.into(),
+        high: false,
+    });
+    ctx.write32(Site::Ioapic(ioapic::EOI), 0x9b);
+    let remote = util::rte_low(ctx, LINE_PIN) & Redirection::REMOTE_IRR as u32;
+    ctx.check("remote-irr-kept", remote != 0);
+    ctx.lapic_eoi();
+    let remote = util::rte_low(ctx, LINE_PIN) & Redirection::REMOTE_IRR as u32;
+    ctx.check_eq("lapic-eoi-clears", remote.into(), 0);
+}

@@ -1,0 +1,29 @@
+//! `x86.lapic-version-same-on-every-cpu`: CPU 1's APIC Version register reads the same as CPU
+//! 0's.
+//!
+//! Spec: Intel SDM vol. 3 §11.4.8 (Local APIC Version Register).
+//!
+//! Expected: equal values. Why: guests read the version and LVT count once, on the boot CPU,
+//! and assume it of every CPU; a per-vCPU difference is an emulation slip.
+
+use guest_kit::regs::lapic;
+use guest_kit::{Case, Ctx, Needs};
+
+/// The case.
+pub const CASE: Case = Case {
+    id: "x86.lapic-version-same-on-every-cpu",
+    title: "every CPU's local APIC reports the same Version register",
+    spec: "Intel SDM vol. 3 11.4.8",
+    needs: Needs {
+        cpus: 2,
+        ..Needs::X86
+    },
+    run,
+};
+
+fn run(ctx: &mut Ctx<'_>) {
+    let own = ctx.lapic_read(lapic::VERSION);
+    let mut other = 0;
+    ctx.on_cpu(1, |c| other = c.lapic_read(lapic::VERSION));
+    ctx.check_eq("same-version", other.into(), own.into());
+}

@@ -1,0 +1,200 @@
+//! VT-d steps: the GCMD/GSTS handshake, the interrupt remapping table, queued invalidation,
+//! fault records, and MSIs from the cases' requester ([`SOURCE_ID`]).
+
+use guest_kit::regs::vtd;
+use guest_kit::{Ctx, Site, Width};
+
+/// Polls of GSTS after a GCMD write, and of IQH after a queue tail write.
+const VTD_POLLS: u32 = 10_000;
+
+/// The PCI requester the cases' MSIs come from ([`guest_kit::inject::X86_MSI_REQUESTER`]).
+pub const SOURCE_ID: u16 = guest_kit::inject::X86_MSI_REQUESTER;
+
+/// Sends the x86 MSI (`address`, `data`) as requester [`SOURCE_ID`] through the host. Returns
+/// `false`, with the case marked skipped, when the host cannot.
+pub fn msi(ctx: &mut Ctx<'_>, address: u32, data: u32) -> bool {
+    ctx.inject(guest_kit::inject::Inject::X86Msi {
+        address,
+        data,
+        source_id: SOURCE_ID,
+    })
+}
+
+/// Writes `command` to GCMD on top of the persistent commands GSTS reports (VT-d §10.4.4) and
+/// waits (untraced, bounded) for GSTS to report every bit of `expect`; then reads GSTS traced.
+pub fn gcmd(ctx: &mut Ctx<'_>, command: vtd::Global, expect: vtd::Global) -> vtd::Global {
+    let status = ctx
+        .raw()
+        .read(Site::Dmar(vtd::GSTS), Width::B32)
+        .unwrap_or(0);
+    let keep = vtd::Global::from_bits_truncate(status as u32) - vtd::Global::ONE_SHOT;
+    ctx.write32(Site::Dmar(vtd::GCMD), (keep | command).bits());
+    for _ in 0..VTD_POLLS {
+        let now = ctx
+            .raw()
+            .read(Site::Dmar(vtd::GSTS), Width::B32)
+            .unwrap_or(0);
+        if vtd::Global::from_bits_truncate(now as u32).contains(expect) {
+            break;
+        }
+        ctx.delay();
+    }
+    vtd::Global::from_bits_truncate(ctx.read32(Site::Dmar(vtd::GSTS)))
+}
+
+/// Clears `commands` from GCMD (keeping the other persistent ones GSTS reports) and waits
+/// (untraced, bounded) for GSTS to drop them; then reads GSTS traced.
+pub fn gcmd_clear(ctx: &mut Ctx<'_>, commands: vtd::Global) -> vtd::Global {
+    let status = ctx
+        .raw()
+        .read(Site::Dmar(vtd::GSTS), Width::B32)
+        .unwrap_or(0);
+    let keep = vtd::Global::from_bits_truncate(status as u32) - vtd::Global::ONE_SHOT - commands;
+    ctx.write32(Site::Dmar(vtd::GCMD), keep.bits());
+    for _ in 0..VTD_POLLS {
+        let now = ctx
+            .raw()
+            .read(Site::Dmar(vtd::GSTS), Width::B32)
+            .unwrap_or(0);
+        if !vtd::Global::from_bits_truncate(now as u32).intersects(commands) {
+            break;
+        }
+        ctx.delay();
+    }
+    vtd::Global::from_bits_truncate(ctx.read32(Site::Dmar(vtd::GSTS)))
+}
+
+/// Turns every GCMD command off (interrupt remapping, queued invalidation, compatibility
+/// format). With queued invalidation on it first drains the queue with a wait descriptor, as
+/// VT-d §6.5.2 asks before QIE is cleared. The kit's reset clears GCMD too; this leaves it in
+/// the trace.
+pub fn vtd_off(ctx: &mut Ctx<'_>) {
+    let status = ctx
+        .raw()
+        .read(Site::Dmar(vtd::GSTS), Width::B32)
+        .unwrap_or(0);
+    if vtd::Global::from_bits_truncate(status as u32).contains(vtd::Global::QIE) {
+        drain_queue(ctx);
+    }
+    ctx.write32(Site::Dmar(vtd::GCMD), 0);
+}
+
+/// Submits one wait descriptor at the queue IQA names and waits for it: every earlier
+/// descriptor has then completed and the queue is empty (VT-d §6.5.2.8).
+pub fn drain_queue(ctx: &mut Ctx<'_>) -> u64 {
+    let iqa = ctx
+        .raw()
+        .read(Site::Dmar(vtd::IQA), Width::B64)
+        .unwrap_or(0);
+    let status = ctx.alloc(8, 8);
+    submit(ctx, iqa & !0xfff, &[vtd::Descriptor::wait(status, 1)])
+}
+
+/// An interrupt remapping table of 16 entries (IRTA.S = 3) in scratch memory holding `entries`
+/// from index 0, latched with SIRTP; returns its address (0 when scratch ran out).
+pub fn install_irt(ctx: &mut Ctx<'_>, entries: &[vtd::Irte]) -> u64 {
+    let table = ctx.alloc(0x1000, 0x1000);
+    for (i, e) in entries.iter().enumerate() {
+        ctx.mem_write(table + 16 * i as u64, &e.to_bytes());
+    }
+    ctx.write(Site::Dmar(vtd::IRTA), Width::B64, vtd::irta(table, 3));
+    gcmd(ctx, vtd::Global::SIRTP, vtd::Global::empty());
+    table
+}
+
+/// Remapping on, compatibility format blocked: queued invalidation enabled over a fresh queue,
+/// a global interrupt entry cache invalidation (VT-d §10.4.4: software follows SIRTP with one
+/// before enabling remapping, so no entry of an earlier table stays cached), then IRE. Returns
+/// the queue's address.
+pub fn remapping_on(ctx: &mut Ctx<'_>) -> u64 {
+    let queue = queue_on(ctx);
+    let status = ctx.alloc(8, 8);
+    submit(
+        ctx,
+        queue,
+        &[
+            vtd::Descriptor::iec_global(),
+            vtd::Descriptor::wait(status, 1),
+        ],
+    );
+    gcmd(ctx, vtd::Global::IRE, vtd::Global::IRE);
+    queue
+}
+
+/// Queued invalidation on over a fresh one-page queue in scratch (IQT = 0); returns its address.
+pub fn queue_on(ctx: &mut Ctx<'_>) -> u64 {
+    let queue = ctx.alloc(0x1000, 0x1000);
+    ctx.write(Site::Dmar(vtd::IQT), Width::B64, 0);
+    ctx.write(Site::Dmar(vtd::IQA), Width::B64, vtd::iqa(queue));
+    gcmd(ctx, vtd::Global::QIE, vtd::Global::QIE);
+    queue
+}
+
+/// Queues `descriptors` from the current tail, moves IQT past them and waits (untraced,
+/// bounded) for IQH to reach it or an invalidation queue error; returns IQH, read traced.
+pub fn submit(ctx: &mut Ctx<'_>, queue: u64, descriptors: &[vtd::Descriptor]) -> u64 {
+    let tail = ctx
+        .raw()
+        .read(Site::Dmar(vtd::IQT), Width::B64)
+        .unwrap_or(0)
+        >> 4;
+    for (i, d) in descriptors.iter().enumerate() {
+        let slot = (tail + i as u64) % 256;
+        ctx.mem_write(queue + 16 * slot, &d.to_bytes());
+    }
+    let end = vtd::queue_offset((tail + descriptors.len() as u64) % 256);
+    ctx.write(Site::Dmar(vtd::IQT), Width::B64, end);
+    for _ in 0..VTD_POLLS {
+        let head = ctx
+            .raw()
+            .read(Site::Dmar(vtd::IQH), Width::B64)
+            .unwrap_or(0);
+        let fsts = ctx
+            .raw()
+            .read(Site::Dmar(vtd::FSTS), Width::B32)
+            .unwrap_or(0);
+        if head == end || fsts as u32 & vtd::Fsts::IQE.bits() != 0 {
+            break;
+        }
+        ctx.delay();
+    }
+    ctx.read(Site::Dmar(vtd::IQH), Width::B64)
+}
+
+/// The upper half of the fault recording register FSTS.FRI names (the first pending fault),
+/// read traced after FSTS (VT-d §10.4.9, §10.4.14); the records' offset comes from CAP.FRO,
+/// read untraced.
+pub fn first_fault_record(ctx: &mut Ctx<'_>) -> vtd::FaultRecordHigh {
+    let cap = ctx
+        .raw()
+        .read(Site::Dmar(vtd::CAP), Width::B64)
+        .unwrap_or(0);
+    let fri = vtd::fault_record_index(ctx.read32(Site::Dmar(vtd::FSTS)));
+    let hi = Site::Dmar(vtd::fault_record_offset(cap) + 16 * fri + 8);
+    vtd::FaultRecordHigh(ctx.read(hi, Width::B64))
+}
+
+/// Whether the first VT-d unit offers queued invalidation and interrupt remapping (ECAP.QI,
+/// ECAP.IR, read traced); marks the case skipped when not.
+pub fn remapping_capable(ctx: &mut Ctx<'_>) -> bool {
+    let ecap = ctx.read(Site::Dmar(vtd::ECAP), Width::B64);
+    let has = ecap & vtd::ECAP_QI != 0 && ecap & vtd::ECAP_IR != 0;
+    if !has {
+        ctx.skip(
+            "the VT-d unit lacks interrupt remapping or queued invalidation (ECAP.IR/QI); \
+             use -device intel-iommu,intremap=on",
+        );
+    }
+    has
+}
+
+/// The remapping table with `entries` installed, queued invalidation and remapping on
+/// (compatibility format blocked). Returns the queue's address, or `None` (case skipped) when
+/// the unit cannot remap.
+pub fn remap_with(ctx: &mut Ctx<'_>, entries: &[vtd::Irte]) -> Option<u64> {
+    if !remapping_capable(ctx) {
+        return None;
+    }
+    install_irt(ctx, entries);
+    Some(remapping_on(ctx))
+}

@@ -1,0 +1,140 @@
+//! What every backend's end-to-end test does: run `irqsuite run --backend <b> --require` with
+//! the backend's committed baseline and JSON/JUnit reports in a scratch folder, insist on one
+//! boot per target and on every catalogue case being reported (in JSON and in JUnit), and pin
+//! each case's outcome per target in an insta snapshot (a change of outcome is a reviewed
+//! snapshot change, never silent). The test is a libtest-mimic trial that is ignored where the
+//! backend cannot run here, and fails with the fixing command when `IRQSUITE_REQUIRE=1` (CI).
+
+#![allow(
+    dead_code,
+    reason = "each end-to-end test binary uses the part it needs"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use irqsuite::backend::Backend;
+use libtest_mimic::{Arguments, Failed, Trial};
+
+/// One finished `irqsuite run`.
+pub struct Run {
+    /// The scratch folder (results, reports); removed by [`Run::pin`].
+    pub dir: PathBuf,
+    /// The runner's process id (its temporary files carry it).
+    pub pid: u32,
+    /// What it printed.
+    pub stdout: String,
+    /// The JSON report.
+    pub doc: serde_json::Value,
+}
+
+/// Runs the whole catalogue on `backend` with its committed baseline; an unsuccessful exit is
+/// an error carrying the runner's output.
+pub fn run(backend: &str) -> Result<Run, Failed> {
+    let dir = std::env::temp_dir().join(format!("irqsuite-{backend}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let baseline = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../results/baselines")
+        .join(format!("{backend}.toml"));
+    let (json, junit) = (dir.join("run.json"), dir.join("run.xml"));
+    let child = Command::new(env!("CARGO_BIN_EXE_irqsuite"))
+        .args(["run", "--backend", backend, "--require", "--baseline"])
+        .arg(&baseline)
+        .arg("--results")
+        .arg(dir.join("results"))
+        .arg("--json")
+        .arg(&json)
+        .arg("--junit")
+        .arg(&junit)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let pid = child.id();
+    let Output { status, stdout, .. } = child.wait_with_output()?;
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    if !status.success() {
+        return Err(format!("irqsuite run failed ({status}):\n{stdout}").into());
+    }
+    let doc = serde_json::from_slice(&std::fs::read(&json)?)?;
+    check_junit(&junit)?;
+    Ok(Run {
+        dir,
+        pid,
+        stdout,
+        doc,
+    })
+}
+
+/// Every JUnit suite (one per target) has a testcase per catalogue case.
+fn check_junit(junit: &Path) -> Result<(), Failed> {
+    let xml = std::fs::read_to_string(junit)?;
+    let report = quick_junit::Report::deserialize_from_str(&xml).map_err(|e| format!("{e:?}"))?;
+    let cases = irq_cases::CATALOGUE.len();
+    for suite in &report.test_suites {
+        if suite.test_cases.len() != cases {
+            let (name, n) = (suite.name.as_str(), suite.test_cases.len());
+            return Err(format!("{name}: {n} testcases, expected {cases}").into());
+        }
+    }
+    Ok(())
+}
+
+impl Run {
+    /// `<target> <case> <outcome>` per line, after checking one boot per target and a result
+    /// for every catalogue case.
+    pub fn outcomes(&self) -> Result<String, Failed> {
+        let mut outcomes = String::new();
+        for run in self.doc["runs"].as_array().ok_or("no runs")? {
+            let target = run["target"].as_str().unwrap_or("?");
+            if run["boots"] != 1 {
+                let boots = &run["boots"];
+                return Err(
+                    format!("{target}: {boots} boots, expected one\n{}", self.stdout).into(),
+                );
+            }
+            let cases = run["cases"].as_array().ok_or("no cases")?;
+            if cases.len() != irq_cases::CATALOGUE.len() {
+                return Err(format!("{target}: {} cases reported", cases.len()).into());
+            }
+            for case in cases {
+                let id = case["id"].as_str().unwrap_or("?");
+                let outcome = case["outcome"].as_str().unwrap_or("?");
+                outcomes.push_str(&format!("{target} {id} {outcome}\n"));
+            }
+        }
+        Ok(outcomes)
+    }
+
+    /// Pins the outcomes in snapshot `snapshot` and removes the scratch folder.
+    pub fn pin(self, snapshot: &str) -> Result<(), Failed> {
+        let outcomes = self.outcomes()?;
+        std::fs::remove_dir_all(&self.dir)?;
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"));
+        settings.set_prepend_module_to_snapshot(false);
+        settings.bind(|| insta::assert_snapshot!(snapshot, outcomes));
+        Ok(())
+    }
+}
+
+/// Runs `test` as trial `name` where `backend` and every one of its targets can run; otherwise the trial is ignored, or,
+/// with `IRQSUITE_REQUIRE=1`, fails with the reason and the fixing command.
+pub fn main(name: &'static str, backend: &dyn Backend, test: fn() -> Result<(), Failed>) -> ! {
+    let args = Arguments::from_args();
+    let require = std::env::var("IRQSUITE_REQUIRE").is_ok_and(|v| v == "1");
+    // Every target must be able to run: the test pins them all.
+    let available = backend
+        .targets()
+        .iter()
+        .map(|t| backend.target_availability(t))
+        .find(Result::is_err)
+        .unwrap_or_else(|| backend.availability());
+    let trial = match available {
+        Ok(()) => Trial::test(name, test),
+        Err(u) if require => Trial::test(name, move || {
+            Err(format!("{}; fix: {}", u.reason, u.fix).into())
+        }),
+        Err(_) => Trial::test(name, || Ok(())).with_ignored_flag(true),
+    };
+    libtest_mimic::run(&args, vec![trial]).exit()
+}
