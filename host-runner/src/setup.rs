@@ -47,6 +47,18 @@ pub fn setup(backend: &str) -> Result<String, String> {
             let kernel = build::kernel::fetch_arm64_kernel(&crate::workspace_root())?;
             Ok(format!("{qemu}; arm64 kernel {}", kernel.display()))
         }
+        "refvisor" => {
+            let qemu = ensure_qemu()?;
+            ensure_rust_target("aarch64-unknown-none")?;
+            let root = crate::workspace_root();
+            let refvisor = build::refvisor::refvisor_image(&root).map_err(|e| e.to_string())?;
+            let image = build::aarch64_guest_image(&root).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{qemu}; refvisor {}; guest image {}",
+                refvisor.display(),
+                image.display()
+            ))
+        }
         xl::NAME => setup_xl(),
         _ => Ok("nothing to install".into()),
     }

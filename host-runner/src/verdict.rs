@@ -1,7 +1,10 @@
 //! The result of one case on one backend/target: its outcome, a one-line reason and the
 //! evidence behind it. Results are data (DESIGN.md, seam 6): reporters format them.
 
+use std::collections::BTreeMap;
+
 use guest_kit::Outcome;
+
 use serde::{Serialize, Serializer};
 
 use crate::observed::Observed;
@@ -77,6 +80,10 @@ pub struct CaseResult {
     pub evidence: Evidence,
     /// Every observation of the case (the target's; the model's on the reference backend).
     pub observations: Vec<Observed>,
+    /// What the backend reported about the case besides the guest's records (refvisor: its
+    /// list-register trace, `lr`); absent from the JSON when empty.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub properties: BTreeMap<String, String>,
 }
 
 fn outcome_name<S: Serializer>(o: &Outcome, s: S) -> Result<S::Ok, S::Error> {
@@ -92,6 +99,7 @@ impl CaseResult {
             reason: reason.into(),
             evidence,
             observations: vec![],
+            properties: BTreeMap::new(),
         }
     }
 }

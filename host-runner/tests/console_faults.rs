@@ -197,6 +197,7 @@ fn run(fault: Fault, cases: &[usize], tag: &str) -> Run {
         launch: &launch,
         requests: console::Requests::Refused,
         farewell: &[],
+        property: &console::no_property,
     };
     console::run(name, cases, LIMITS, hooks, &sink);
     let mut results = vec![];
@@ -414,6 +415,7 @@ fn a_guest_request_is_answered_on_the_console_input() {
         launch: &launch,
         requests: console::Requests::Refused,
         farewell: &[],
+        property: &console::no_property,
     };
     let sink = |_: RunEvent| {};
     let name = TargetName {
@@ -448,6 +450,7 @@ fn a_machine_that_stays_up_after_the_final_record_is_ended_by_the_farewell_it_he
         launch: &launch,
         requests: console::Requests::Refused,
         farewell: &["R"],
+        property: &console::no_property,
     };
     let elapsed = Mutex::new(None);
     let outcomes = Mutex::new(Vec::new());
@@ -524,6 +527,7 @@ fn run_shared(fault: Fault, faulty: usize, cases: &[usize], tag: &str) -> [Run; 
         launch: &launch,
         requests: console::Requests::Refused,
         farewell: &[],
+        property: &console::no_property,
     };
     console::run_shared(&legs, LIMITS, hooks, &sink);
     let mut runs = [

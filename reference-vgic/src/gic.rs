@@ -13,6 +13,10 @@
 //! - At most [`MAX_IGNORED`] ignored accesses are kept between two [`Gic::take_ignored`] calls;
 //!   later ones are dropped.
 
+use alloc::boxed::Box;
+use alloc::vec;
+use alloc::vec::Vec;
+
 use crate::CpuId;
 use crate::config::{GicConfig, Version};
 use crate::cpuif::{self, AckView, CpuIf};

@@ -9,6 +9,8 @@
 //! - SGIs (0..16) and PPIs (16..32) are banked: one [`Irq`] per CPU. SPIs (32..nr_irqs) exist
 //!   once. INTIDs at or above `nr_irqs` have no state at all ([`Irqs::get`] returns `None`).
 
+use alloc::vec::Vec;
+
 use crate::config::GicConfig;
 
 /// First PPI INTID.

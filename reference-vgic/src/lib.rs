@@ -12,6 +12,9 @@
 //!
 //! - **Pure.** No I/O, no clocks, no threads, no dependencies. Time is injected
 //!   ([`VirtualTimer`] takes `now`); devices drive lines through [`Gic::set_line`].
+//! - **`no_std` + `alloc`.** The same code runs in-process on the host (the reference backend,
+//!   the replay) and at EL2 in refvisor (`host-runner/refvisor`, `aarch64-unknown-none`), whose
+//!   heap it allocates from.
 //! - **Register maps are data.** Every frame is a `const` table of rows (offset, length, bits
 //!   per INTID, allowed widths, read handler, write handler) in `mmio::{dist, redist, gicc}`.
 //!   One dispatcher (`mmio::dispatch_read` / `dispatch_write`) owns width, alignment and
@@ -75,6 +78,7 @@
 //!   [`ItsConfig::cpu_device_id`]; a command error stalls the queue by default
 //!   ([`ItsConfig::command_error`]); see `its` for the rest.
 
+#![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 
 extern crate alloc;

@@ -24,7 +24,9 @@
 //!   The other allowed choice, a clearable EnableLPIs with CES == 1, is configuration
 //!   (`GicConfig::with_clearable_enable_lpis`), so the model can follow a target that made it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::vec;
+use alloc::vec::Vec;
 
 use crate::Gic;
 use crate::memory::read_u8;

@@ -14,8 +14,9 @@
 //!   return zeros without allocating, and writes of zeros to absent pages allocate nothing.
 //! - Nothing here panics on guest-controlled addresses: out-of-range accesses are errors.
 
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use core::fmt::Debug;
-use std::collections::BTreeMap;
 
 /// The pages of a [`SparseMemory`], by page number.
 type PageMap = BTreeMap<u64, Box<[u8; SPARSE_PAGE as usize]>>;
@@ -43,8 +44,9 @@ pub enum MemoryError {
 ///
 /// `Clone` and `Debug` come through [`CloneGuestMemory`] (blanket-implemented for every
 /// `GuestMemory + Clone + Debug + 'static` type), so that a [`crate::Gic`] can be cloned with
-/// its memory.
-pub trait GuestMemory: CloneGuestMemory + Debug {
+/// its memory. `Send`, so that a `Gic` can move between threads and sit behind a lock a
+/// hypervisor shares between its CPUs (refvisor's vGIC, one model for every vCPU).
+pub trait GuestMemory: CloneGuestMemory + Debug + Send {
     /// Fill `buf` with the bytes at `gpa ..`.
     fn read(&self, gpa: u64, buf: &mut [u8]) -> Result<(), MemoryError>;
     /// Store `data` at `gpa ..`.
@@ -206,6 +208,8 @@ impl GuestMemory for SparseMemory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec;
+    use alloc::vec::Vec;
 
     #[test]
     fn never_written_memory_reads_zero_and_allocates_nothing() {

@@ -415,3 +415,49 @@ fn a_disabled_pending_interrupt_gets_no_register() {
     wd(v.gic_mut(), off, bit);
     assert!(ids(&v.flush(C0, 4).lrs).is_empty());
 }
+
+#[test]
+fn a_vcpu_has_work_once_an_spi_is_pending_for_it_and_not_for_another() {
+    let mut g = v3(2);
+    v3_enable(&mut g, C0);
+    v3_enable(&mut g, C1);
+    let v = Vgic::new(g);
+    assert!(!v.has_work(C0) && !v.has_work(C1));
+    let v = {
+        let mut g = v.gic().clone();
+        v3_spi(&mut g, 40, 0x80);
+        set_pending(&mut g, 40);
+        Vgic::new(g)
+    };
+    assert!(v.has_work(C0), "SPI 40 is routed to CPU 0 and pending");
+    assert!(!v.has_work(C1), "nothing is pending or active for CPU 1");
+}
+
+#[test]
+fn a_vcpu_keeps_work_while_its_ap_list_holds_an_active_entry() {
+    let mut v = v3_with_pending(&[(40, 0x80)]);
+    let f = v.flush(C0, 4);
+    let mut lrs = f.lrs.clone();
+    lrs[0].state = LrState::Active;
+    v.fold(C0, &lrs, 0);
+    assert!(v.has_work(C0));
+    v.flush(C0, 4);
+    v.fold(
+        C0,
+        &[ListRegister {
+            state: LrState::Invalid,
+            ..f.lrs[0]
+        }],
+        0,
+    );
+    assert!(
+        !v.has_work(C0),
+        "deactivated and no longer pending: nothing left"
+    );
+}
+
+#[test]
+fn a_nonexistent_vcpu_has_no_work() {
+    let v = v3_with_pending(&[(40, 0x80)]);
+    assert!(!v.has_work(CpuId(7)));
+}

@@ -82,6 +82,17 @@ fn test() -> Result<(), xshell::Error> {
         .run()?;
     }
 
+    {
+        let _refvisor = sh.push_dir("host-runner/refvisor");
+        cmd!(sh, "cargo fmt --check").run()?;
+        cmd!(
+            sh,
+            "cargo clippy --release --quiet --target aarch64-unknown-none -- -D warnings"
+        )
+        .env("CARGO_TARGET_DIR", "../../target/refvisor")
+        .run()?;
+    }
+
     // The kvm-arm64 VMM's KVM code exists for aarch64 only: lint it there too.
     cmd!(
         sh,
@@ -103,6 +114,8 @@ fn test() -> Result<(), xshell::Error> {
         "results/baselines/xen-dom0less.toml",
         "--baseline",
         "results/baselines/kvm-arm64.toml",
+        "--baseline",
+        "results/baselines/refvisor.toml",
     ];
     cmd!(
         sh,

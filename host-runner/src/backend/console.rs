@@ -41,8 +41,17 @@ pub enum Requests<'a> {
     InMachine,
 }
 
-/// What a console backend provides: how to boot, how to serve requests, and what to type once
-/// the guest has finished.
+/// Reads a backend's own console line (not a guest record) that describes the case in
+/// progress: `Some((name, value))` becomes a property of that case's result.
+pub type CaseProperty<'a> = &'a dyn Fn(&str) -> Option<(String, String)>;
+
+/// The [`CaseProperty`] of a backend that prints nothing about cases.
+pub fn no_property(_line: &str) -> Option<(String, String)> {
+    None
+}
+
+/// What a console backend provides: how to boot, how to serve requests, what to type once
+/// the guest has finished, and what its own lines say about a case.
 #[derive(Clone, Copy)]
 pub struct Hooks<'a> {
     /// Boots the guest.
@@ -53,6 +62,8 @@ pub struct Hooks<'a> {
     /// not power off with its guest ends by itself (Xen's debug key `R`); none for a machine
     /// that does.
     pub farewell: &'a [&'a str],
+    /// Reads the backend's own lines about the case in progress.
+    pub property: CaseProperty<'a>,
 }
 
 /// The id of catalogue case `index`.
@@ -87,6 +98,7 @@ pub fn run(name: TargetName, cases: &[usize], limits: Limits, hooks: Hooks<'_>, 
         launch: &launch,
         requests: hooks.requests,
         farewell: hooks.farewell,
+        property: hooks.property,
     };
     run_shared(&[(name, cases)], limits, shared, sink);
 }
@@ -112,6 +124,8 @@ pub struct SharedHooks<'a> {
     pub requests: Requests<'a>,
     /// Typed after the last leg's final record (see [`Hooks::farewell`]).
     pub farewell: &'a [&'a str],
+    /// Reads the backend's own lines about the case in progress (see [`Hooks::property`]).
+    pub property: CaseProperty<'a>,
 }
 
 /// What the run knows of one target.
@@ -273,6 +287,7 @@ fn one_boot(
         });
     };
     start_leg(&mut targets[active[0]]);
+    let mut properties = std::collections::BTreeMap::new();
     let mut deadline = Instant::now() + limits.boot;
     let mut waiting = limits.boot;
     let ending = loop {
@@ -280,6 +295,9 @@ fn one_boot(
         let target = &mut targets[active[leg]];
         match machine.next_line(deadline) {
             Next::Line(line) => {
+                if let Some((name, value)) = (hooks.property)(&line) {
+                    properties.insert(name, value);
+                }
                 let current = &mut sessions[leg];
                 let progress = current.session.feed(&line, &catalogue_id);
                 target.console.push(line);
@@ -304,7 +322,8 @@ fn one_boot(
                     }
                     Progress::CaseEnded(_) => {
                         if let Some(printed) = current.session.cases.last() {
-                            let result = judge_printed(printed, current.session.info, None);
+                            let mut result = judge_printed(printed, current.session.info, None);
+                            result.properties = std::mem::take(&mut properties);
                             finish(&target.name, result, sink);
                             current.judged.insert(printed.index);
                         }
@@ -320,7 +339,8 @@ fn one_boot(
                             let _ = machine.send_line(&answer(id, request, served));
                         }
                     }
-                    Progress::Configured | Progress::CaseStarted(_) => {}
+                    Progress::CaseStarted(_) => properties.clear(),
+                    Progress::Configured => {}
                 }
                 deadline = Instant::now() + limits.case;
                 waiting = limits.case;

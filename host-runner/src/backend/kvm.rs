@@ -172,6 +172,7 @@ impl Backend for KvmArm64 {
             requests: console::Requests::InMachine,
             // The VMM powers the machine off after the last guest.
             farewell: &[],
+            property: &console::no_property,
         };
         console::run_shared(&legs, limits, hooks, sink);
     }

@@ -5,6 +5,7 @@ pub mod console;
 pub mod kvm;
 pub mod qemu;
 pub mod reference;
+pub mod refvisor;
 pub mod scratch;
 pub mod xen;
 pub mod xl;
@@ -193,6 +194,7 @@ pub fn all() -> &'static [&'static dyn Backend] {
         &xen::XenDom0less,
         &kvm::KvmArm64,
         &xl::Xl,
+        &refvisor::Refvisor,
     ]
 }
 

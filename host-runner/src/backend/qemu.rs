@@ -237,6 +237,7 @@ impl Backend for QemuTcg {
             launch: &launch,
             requests: console::Requests::Refused,
             farewell: &[],
+            property: &console::no_property,
         };
         console::run(name, cases, limits, hooks, sink);
     }

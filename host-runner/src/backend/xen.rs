@@ -177,6 +177,7 @@ impl Backend for XenDom0less {
             launch: &launch,
             requests: console::Requests::Refused,
             farewell: &[RESET_KEY],
+            property: &console::no_property,
         };
         console::run(name, cases, limits, hooks, sink);
     }

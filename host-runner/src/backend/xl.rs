@@ -108,6 +108,7 @@ pub fn run_domains(
         requests: console::Requests::Refused,
         // The guest powers off; `on_poweroff="destroy"` ends the domain and its console.
         farewell: &[],
+        property: &console::no_property,
     };
     console::run(name, cases, limits, hooks, sink);
 }
@@ -152,6 +153,7 @@ impl Backend for Xl {
                     launch: &launch,
                     requests: console::Requests::Refused,
                     farewell: &[],
+                    property: &console::no_property,
                 };
                 console::run(name, cases, limits, hooks, sink);
             }

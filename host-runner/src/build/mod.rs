@@ -11,6 +11,7 @@
 mod image;
 pub mod initramfs;
 pub mod kernel;
+pub mod refvisor;
 pub mod vmm;
 mod x86_64;
 
@@ -259,6 +260,19 @@ mod tests {
 
         let again = aarch64_guest_image(&workspace_root()).unwrap();
         assert_eq!(again, path);
+        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), modified);
+    }
+
+    /// Builds refvisor: an arm64 Image linked at 0x4800_0000 (text_offset 128 MiB), cached.
+    #[test]
+    fn refvisor_builds_into_an_arm64_image_above_the_guest_ram_that_is_cached() {
+        let path = refvisor::refvisor_image(&workspace_root()).unwrap_or_else(|e| panic!("{e}"));
+        let image = fs::read(&path).unwrap();
+        assert!(has_arm64_header(&image));
+        let word = |at: usize| u64::from_le_bytes(image[at..at + 8].try_into().unwrap());
+        assert_eq!(word(0x08), 0x800_0000, "text_offset");
+        let modified = fs::metadata(&path).unwrap().modified().unwrap();
+        assert_eq!(refvisor::refvisor_image(&workspace_root()).unwrap(), path);
         assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), modified);
     }
 

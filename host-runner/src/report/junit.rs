@@ -1,7 +1,8 @@
 //! JUnit XML (DESIGN.md, "Command line"): one `<testsuite>` per backend/target named
 //! `backend/target`, one `<testcase>` per case (name = case id, classname = `backend/target`).
 //! `skip` → `<skipped message=reason>`, `fail` → `<failure>` with the first divergence, `error` →
-//! `<error>` with the evidence; every test case carries its outcome as a `<property>`.
+//! `<error>` with the evidence; every test case carries its outcome as a `<property>`, and so
+//! does every property the backend reported about it (refvisor's `lr` trace).
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
@@ -53,6 +54,9 @@ fn suite(target: &TargetReport) -> TestSuite {
         let mut tc = TestCase::new(case.id.clone(), status(case));
         tc.set_classname(classname.clone());
         tc.add_property(Property::new("outcome", case.outcome.as_str()));
+        for (name, value) in &case.properties {
+            tc.add_property(Property::new(name.as_str(), value.as_str()));
+        }
         if let Evidence::Incomplete { console_tail, .. } = &case.evidence {
             tc.set_system_out(console_tail.join("\n"));
         }

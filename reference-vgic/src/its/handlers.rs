@@ -11,6 +11,8 @@
 //! - Pending state lives in the redistributors; the ITS only names the target: a collection's
 //!   processor number (GITS_TYPER.PTA == 0).
 
+use alloc::vec::Vec;
+
 use super::error::ItsError;
 use super::tables::{Device, Ite, TableError};
 use crate::Gic;

@@ -32,6 +32,9 @@ pub(crate) mod handlers;
 pub(crate) mod regs;
 pub(crate) mod tables;
 
+use alloc::vec;
+use alloc::vec::Vec;
+
 pub use error::{CommandErrorChoice, CommandErrorRecord, ItsError, allowed_command_error_choices};
 
 /// How many command errors are kept between two [`crate::Gic::take_its_errors`] calls.

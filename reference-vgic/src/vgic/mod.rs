@@ -106,6 +106,21 @@ impl Vgic {
             .map_or(&[], |v| v.ap_list.entries())
     }
 
+    /// Whether `vcpu` has anything for its list registers: an entry on its ap_list, or an
+    /// interrupt the model says belongs there now (active, or pending and deliverable to it).
+    /// Reads only. A hypervisor that shares one model between vCPUs running at once makes
+    /// another vCPU exit and flush after an emulated access only when this holds for it (or its
+    /// list registers hold something): otherwise its next flush would load nothing.
+    pub fn has_work(&self, vcpu: CpuId) -> bool {
+        let Some(v) = self.vcpu_index(vcpu) else {
+            return false;
+        };
+        !self.vcpus[v].ap_list.entries().is_empty()
+            || (0..seam::nr_irqs(&self.gic)).any(|intid| {
+                seam::active_or_pending(&self.gic, v, intid) && self.owner(v, intid) == Some(v)
+            })
+    }
+
     /// Map virtual `vintid` (banked for `vcpu` when it is an SGI/PPI) to physical `pintid`:
     /// its list registers get HW = 1 and its virtual deactivation deactivates `pintid`.
     pub fn map_hw(&mut self, vcpu: CpuId, vintid: u32, pintid: u32) {
@@ -171,6 +186,11 @@ impl Vgic {
             }
         }
         for intid in 0..seam::nr_irqs(&self.gic) {
+            // Neither active nor pending (latch or line): no vCPU owns it (`owner`), and most
+            // INTIDs are in that state, so look no further (a hypervisor flushes on every exit).
+            if !seam::active_or_pending(&self.gic, vcpu, intid) {
+                continue;
+            }
             if self.owner(vcpu, intid) != Some(vcpu) {
                 continue;
             }

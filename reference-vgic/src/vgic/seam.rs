@@ -73,6 +73,14 @@ pub(crate) fn view(gic: &Gic, vcpu: usize, intid: u32) -> Option<IrqView> {
     })
 }
 
+/// Whether `intid` (banked for `vcpu`) is active or pending by its latch or line, whether or
+/// not it is deliverable: a cheap test that rules out most INTIDs before [`view`].
+pub(crate) fn active_or_pending(gic: &Gic, vcpu: usize, intid: u32) -> bool {
+    gic.irqs
+        .get(vcpu, intid)
+        .is_some_and(|irq| irq.active || irq.is_pending())
+}
+
 /// Number of INTIDs (SGIs, PPIs, SPIs) that exist.
 pub(crate) fn nr_irqs(gic: &Gic) -> u32 {
     gic.irqs.nr_irqs()
