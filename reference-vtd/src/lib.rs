@@ -133,5 +133,8 @@ pub use posted::descriptor::{PiControl, PiDescriptor, Urgency};
 pub use posted::vcpu::{HostInterrupt, PiHost, PiHostConfig, RunState};
 pub use remap::fault::FaultReason;
 pub use remap::irte::{Irte, Posting, SourceValidation};
-pub use remap::{RemapConfig, RemapUnit, Translation};
+pub use remap::{
+    BadFaultRecordOffset, EntryCache, FaultRecordOffset, RemapConfig, RemapUnit, Translation,
+    allowed_entry_cache_choices,
+};
 pub use vector::{Vector, VectorSet};
