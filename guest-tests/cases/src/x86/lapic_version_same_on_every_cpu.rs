@@ -30,5 +30,5 @@ fn run(ctx: &mut Ctx<'_>) {
     ctx.on_cpu(1, |c| {
         other = c.read_impl("lapic-version-cpu1", version, Width::B32, Allowed::Any);
     });
-    ctx.check_eq("same-version", other.into(), own.into());
+    ctx.check_eq("same-version", other, own);
 }
