@@ -110,7 +110,9 @@ pub fn quiesce(p: &mut dyn Platform) {
 
 /// The first VT-d unit with every GCMD command off (interrupt remapping, queued invalidation,
 /// compatibility format; VT-d §10.4.4), its fault recording registers' F bits and the
-/// write-1-to-clear FSTS bits cleared and fault events masked.
+/// write-1-to-clear FSTS bits cleared and fault events masked. GSTS.IRTPS (and RTPS) stay as
+/// an earlier SIRTP (SRTP) left them: no command clears them (§10.4.5), so cases do not judge
+/// them (`util::gcmd` checks the persistent status bits only).
 fn remapping_off(p: &mut dyn Platform) {
     let _ = p.write(Site::Dmar(vtd::GCMD), Width::B32, 0);
     let cap = p.read(Site::Dmar(vtd::CAP), Width::B64).unwrap_or(0);
