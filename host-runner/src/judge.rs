@@ -144,7 +144,7 @@ fn judge_trace(case: &Case, info: TargetInfo, target: &[Observation<'_>]) -> Cas
             model: format!("{:#x}", c.model),
         })
         .collect();
-    differences.extend(adopted.map(|a| ImplDifference {
+    differences.extend(adopted.into_iter().map(|a| ImplDifference {
         label: a.label.to_owned(),
         target: a.target,
         model: a.model,

@@ -8,7 +8,9 @@
 
 use guest_kit::regs::vtd;
 use guest_kit::{Arch, Case, Ctx, Observation, Platform, Site, TargetInfo, Trace, reset};
-use reference_vtd::{Posting, allowed_lowest_priority_choices};
+use reference_vtd::{
+    FaultRecordOffset, Posting, allowed_entry_cache_choices, allowed_lowest_priority_choices,
+};
 
 use crate::model::{self, X86Choices, X86Model};
 
@@ -190,29 +192,28 @@ pub struct Adopted {
 }
 
 /// Replays `target` (the trace of `case` on a machine shaped like `info`) through the model in
-/// lockstep, finished.
+/// lockstep, finished, with the choices of the model's configuration it adopted from the target.
 ///
-/// On x86 the model first takes the target's posting capability: CAP.PI of the first VT-d
-/// CAP_REG value in the trace (the `vtd-cap` implementation-defined value, or a read of
-/// `dmar:0x8`), so a posted-format IRTE means on the model what it meant on the target. Then,
-/// when the replay with irqsuite's lowest-priority choice diverges and one with another allowed
-/// choice ([`allowed_lowest_priority_choices`]) does not, that one is the target's: its replay
-/// is returned with the choice adopted.
+/// On x86 the model first takes the target's VT-d layout from the first CAP_REG value in the
+/// trace (the `vtd-cap` implementation-defined value, or a read of `dmar:0x8`): CAP.PI, so a
+/// posted-format IRTE means on the model what it meant on the target, and CAP.FRO, so the fault
+/// recording registers the case computes from the target's CAP are where the model keeps them.
+/// Then, when the replay with irqsuite's choices diverges and one with other allowed choices
+/// does not, those are the target's: that replay is returned with the choices adopted. The
+/// alternatives: the lowest-priority arbitration ([`allowed_lowest_priority_choices`]) and the
+/// interrupt entry cache policy ([`allowed_entry_cache_choices`]), each alone, then together.
 pub fn lockstep<'t>(
     case: &Case,
     info: TargetInfo,
     target: &'t [Observation<'t>],
-) -> (Replay<'t>, Option<Adopted>) {
+) -> (Replay<'t>, Vec<Adopted>) {
     if info.arch != Arch::X86_64 {
         let mut replay = Replay::new(target);
         run_case(case, info, &mut replay);
         replay.finish();
-        return (replay, None);
+        return (replay, vec![]);
     }
-    let choices = X86Choices {
-        posting: target_posting(target).unwrap_or(X86Choices::default().posting),
-        ..X86Choices::default()
-    };
+    let choices = target_layout(target, X86Choices::default());
     let replay_with = |choices: X86Choices| {
         let mut replay = Replay::new(target);
         run_case_on(
@@ -225,33 +226,64 @@ pub fn lockstep<'t>(
     };
     let replay = replay_with(choices);
     if replay.divergence.is_none() {
-        return (replay, None);
+        return (replay, vec![]);
     }
-    for &lowest_priority in allowed_lowest_priority_choices() {
-        if lowest_priority == choices.lowest_priority {
-            continue;
+    let mut alternatives: Vec<X86Choices> = allowed_lowest_priority_choices()
+        .iter()
+        .flat_map(|&lowest_priority| {
+            allowed_entry_cache_choices()
+                .iter()
+                .map(move |&entry_cache| X86Choices {
+                    lowest_priority,
+                    entry_cache,
+                    ..choices
+                })
+        })
+        .filter(|&other| other != choices)
+        .collect();
+    // Fewer departures from irqsuite's choices first.
+    alternatives.sort_by_key(|other| adopted(choices, *other).len());
+    for other in alternatives {
+        let replay = replay_with(other);
+        if replay.divergence.is_none() {
+            return (replay, adopted(choices, other));
         }
-        let other = replay_with(X86Choices {
-            lowest_priority,
-            ..choices
+    }
+    (replay, vec![])
+}
+
+/// The choices of `other` that differ from `ours`, as adopted ones.
+fn adopted(ours: X86Choices, other: X86Choices) -> Vec<Adopted> {
+    let mut differences = vec![];
+    if other.lowest_priority != ours.lowest_priority {
+        differences.push(Adopted {
+            label: "lowest-priority",
+            target: format!("{:?}", other.lowest_priority),
+            model: format!("{:?}", ours.lowest_priority),
         });
-        if other.divergence.is_none() {
-            let adopted = Adopted {
-                label: "lowest-priority",
-                target: format!("{lowest_priority:?}"),
-                model: format!("{:?}", choices.lowest_priority),
-            };
-            return (other, Some(adopted));
-        }
     }
-    (replay, None)
+    if other.entry_cache != ours.entry_cache {
+        differences.push(Adopted {
+            label: "interrupt-entry-cache",
+            target: format!("{:?}", other.entry_cache),
+            model: format!("{:?}", ours.entry_cache),
+        });
+    }
+    differences
 }
 
 /// CAP_REG.PI, bit 59: posted interrupts supported (VT-d §10.4.2).
 const CAP_PI: u64 = 1 << 59;
 
-/// The target's posting capability, from the first CAP_REG value its trace holds.
-fn target_posting(target: &[Observation<'_>]) -> Option<Posting> {
+/// The label under which cases record the byte offset of the fault recording registers
+/// (CAP.FRO × 16) they read faults at, when they do not record the whole CAP_REG.
+pub const FAULT_RECORDS_LABEL: &str = "vtd-fault-records";
+
+/// `choices` with the target's VT-d layout: CAP.PI from the first CAP_REG value its trace holds,
+/// and the fault recording registers' offset from it or from a [`FAULT_RECORDS_LABEL`] value;
+/// unchanged without them. An offset the model cannot place its records at keeps the model's
+/// own (the case then diverges where it reads them, naming both sites).
+fn target_layout(target: &[Observation<'_>], choices: X86Choices) -> X86Choices {
     let cap = target.iter().find_map(|o| match *o {
         Observation::ImplDefined {
             label: "vtd-cap",
@@ -263,9 +295,26 @@ fn target_posting(target: &[Observation<'_>]) -> Option<Posting> {
             ..
         } => Some(value),
         _ => None,
-    })?;
-    Some(match cap & CAP_PI {
-        0 => Posting::Unsupported,
-        _ => Posting::Supported,
-    })
+    });
+    let records = target.iter().find_map(|o| match *o {
+        Observation::ImplDefined { label, value } if label == FAULT_RECORDS_LABEL => {
+            u32::try_from(value).ok()
+        }
+        _ => None,
+    });
+    let posting = match cap.map(|cap| cap & CAP_PI) {
+        None => choices.posting,
+        Some(0) => Posting::Unsupported,
+        Some(_) => Posting::Supported,
+    };
+    let fault_records = cap
+        .map(vtd::fault_record_offset)
+        .or(records)
+        .and_then(|offset| FaultRecordOffset::new(offset).ok())
+        .unwrap_or(choices.fault_records);
+    X86Choices {
+        posting,
+        fault_records,
+        ..choices
+    }
 }

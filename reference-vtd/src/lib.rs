@@ -16,7 +16,8 @@
 //! - **Register maps are data.** The xAPIC page and the x2APIC MSRs are two `const` tables over
 //!   one register set and one dispatcher ([`lapic::regs`]); the IOAPIC's indirect registers
 //!   ([`ioapic::regs::INDIRECT_MAP`]) and the remapping unit's registers
-//!   ([`remap::regs::DMAR_MAP`]) are tables too. Front ends decide access rights, widths and
+//!   ([`remap::regs::DMAR_MAP`], plus the fault records at their configured offset) are
+//!   tables too. Front ends decide access rights, widths and
 //!   faults; dispatchers never see an access they cannot handle.
 //! - **Typed layouts.** ICR, LVT, SVR, ESR, IA32_APIC_BASE, redirection entries, MSI address
 //!   and data, IRTEs (128-bit), posted-interrupt descriptors, GCMD/GSTS/FSTS/FECTL/IRTA/IQA
@@ -81,9 +82,11 @@
 //!   remote IRR is set when a level message is sent; switching an entry to edge clears remote
 //!   IRR; requests carry source-id 0xFF00 ([`DEFAULT_IOAPIC_SOURCE_ID`]).
 //! - MSI: the x2APIC extended destination ID (address bits 11:5) is not modelled.
-//! - VT-d: VER 0x10; CAP with FRO = 0x200, NFR = 4 records, PI per configuration, ESIRTPS = 0;
-//!   ECAP with QI, IR, EIM (configurable), IRO = 0x100, MHMV = 0xF. Present IRTEs are cached
-//!   until an interrupt entry cache invalidation. Without remapping enabled, requests are
+//! - VT-d: VER 0x10; CAP with FRO = 0x200 (configurable: [`RemapConfig::fault_records`]),
+//!   NFR = 4 records, PI per configuration, ESIRTPS = 0; ECAP with QI, IR, EIM (configurable),
+//!   IRO = 0x100, MHMV = 0xF. Present IRTEs are cached until an interrupt entry cache
+//!   invalidation ([`EntryCache::Caches`]; [`EntryCache::ReadsThrough`], no cache, is the other
+//!   allowed choice, [`allowed_entry_cache_choices`]). Without remapping enabled, requests are
 //!   interpreted as compatibility format. Fault events are sent when a fault condition appears
 //!   with no fault status pending; a masked event is held in IP and sent on unmask.
 //!   Descriptor types 1-3 (DMA caches) are accepted as no-ops; types above 5 are an
@@ -133,5 +136,8 @@ pub use posted::descriptor::{PiControl, PiDescriptor, Urgency};
 pub use posted::vcpu::{HostInterrupt, PiHost, PiHostConfig, RunState};
 pub use remap::fault::FaultReason;
 pub use remap::irte::{Irte, Posting, SourceValidation};
-pub use remap::{RemapConfig, RemapUnit, Translation};
+pub use remap::{
+    BadFaultRecordOffset, EntryCache, FaultRecordOffset, RemapConfig, RemapUnit, Translation,
+    allowed_entry_cache_choices,
+};
 pub use vector::{Vector, VectorSet};

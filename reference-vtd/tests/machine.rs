@@ -349,6 +349,7 @@ fn remap_machine(cpus: usize, posting: Posting) -> Machine {
         remapping: Some(RemapConfig {
             posting,
             x2apic: true,
+            ..RemapConfig::default()
         }),
         ..MachineConfig::default()
     });
@@ -477,6 +478,7 @@ fn irta_takes_32_bit_halves_and_eime_needs_extended_interrupt_mode() {
         remapping: Some(RemapConfig {
             posting: Posting::Unsupported,
             x2apic: false,
+            ..RemapConfig::default()
         }),
         ..MachineConfig::default()
     });

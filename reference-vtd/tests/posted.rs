@@ -37,6 +37,7 @@ impl Host {
         let mut unit = RemapUnit::new(RemapConfig {
             posting: Posting::Supported,
             x2apic: true,
+            ..RemapConfig::default()
         });
         for n in 0..10u8 {
             let pid = if n % 2 == 0 { PID0 } else { PID1 };

@@ -216,7 +216,7 @@ proptest! {
     ) {
         let mut m = Machine::new(MachineConfig {
             cpus: 2,
-            remapping: Some(RemapConfig { posting: Posting::Supported, x2apic: true }),
+            remapping: Some(RemapConfig { posting: Posting::Supported, x2apic: true, ..RemapConfig::default() }),
             ..MachineConfig::default()
         });
         for (space, offset, value, width) in ops {
@@ -301,7 +301,7 @@ proptest! {
     ) {
         let mut m = Machine::new(MachineConfig {
             cpus: 2,
-            remapping: Some(RemapConfig { posting: Posting::Unsupported, x2apic: true }),
+            remapping: Some(RemapConfig { posting: Posting::Unsupported, x2apic: true, ..RemapConfig::default() }),
             ..MachineConfig::default()
         });
         for cpu in 0..2 {

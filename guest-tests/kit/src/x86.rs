@@ -90,7 +90,8 @@ impl crate::Ctx<'_> {
 /// in xAPIC mode (through the disabled state when it was in x2APIC mode, SDM vol. 3 §11.12.5),
 /// software-enabled with spurious vector [`SPURIOUS_VECTOR`], TPR 0, its LVT entries masked and
 /// the timer stopped, the flat logical model with LDR 0, the ISR emptied by EOIs, the IRR
-/// drained through windows (each vector taken is EOIed) and ESR cleared.
+/// drained through windows (each vector taken is EOIed), the TMR bits of earlier
+/// level-triggered vectors cleared by edge-triggered self-IPIs, and ESR cleared.
 pub fn quiesce(p: &mut dyn Platform) {
     let info = p.info();
     for pin in 0..info.x86.ioapic_pins {
@@ -109,7 +110,9 @@ pub fn quiesce(p: &mut dyn Platform) {
 
 /// The first VT-d unit with every GCMD command off (interrupt remapping, queued invalidation,
 /// compatibility format; VT-d §10.4.4), its fault recording registers' F bits and the
-/// write-1-to-clear FSTS bits cleared and fault events masked.
+/// write-1-to-clear FSTS bits cleared and fault events masked. GSTS.IRTPS (and RTPS) stay as
+/// an earlier SIRTP (SRTP) left them: no command clears them (§10.4.5), so cases do not judge
+/// them (`util::gcmd` checks the persistent status bits only).
 fn remapping_off(p: &mut dyn Platform) {
     let _ = p.write(Site::Dmar(vtd::GCMD), Width::B32, 0);
     let cap = p.read(Site::Dmar(vtd::CAP), Width::B64).unwrap_or(0);
@@ -187,9 +190,45 @@ fn local_apic(p: &mut dyn Platform) {
             lapic_set(p, lapic::EOI, 0);
         }
     }
+    clear_trigger_modes(p);
     // ESR is written before it is read (SDM vol. 3 §11.5.3); the write clears it.
     lapic_set(p, lapic::ESR, 0);
     lapic_set(p, lapic::ESR, 0);
+}
+
+/// Clears the TMR bits earlier cases left set. A TMR bit keeps the trigger mode of the last
+/// interrupt accepted with its vector (SDM vol. 3 §11.8.4: set for level-triggered, cleared for
+/// edge-triggered acceptance), and only INIT clears the register as a whole (§11.4.7.1), so a
+/// level-triggered vector of an earlier case stays set. Each one is sent to this CPU as an
+/// edge-triggered fixed self-IPI, taken and EOIed (an edge vector's EOI is not broadcast to the
+/// IOAPICs, §11.8.5), which leaves every TMR bit clear, as on a fresh local APIC.
+fn clear_trigger_modes(p: &mut dyn Platform) {
+    for n in 0..8u32 {
+        let word = lapic_get(p, lapic::TMR + 0x10 * n);
+        for bit in (0..32).filter(|bit| word >> bit & 1 != 0) {
+            let vector = (32 * n + bit) as u8;
+            if vector < 16 {
+                // Vectors 0..15 are reserved and never accepted (§11.5.2).
+                continue;
+            }
+            let icr = lapic::Icr::xapic(
+                lapic::DeliveryMode::Fixed,
+                vector,
+                lapic::Shorthand::SelfOnly,
+                0,
+            );
+            lapic_set(p, lapic::ICR_LOW, icr.low());
+            for _ in 0..RESET_ROUNDS {
+                let taken = p.take_interrupts();
+                for _ in taken.as_slice() {
+                    lapic_set(p, lapic::EOI, 0);
+                }
+                if !any_set(p, lapic::IRR) && !any_set(p, lapic::ISR) {
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /// Whether any bit of the 256-bit register array at `base` (ISR, IRR) is set.

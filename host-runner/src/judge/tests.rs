@@ -253,3 +253,59 @@ fn the_model_posts_only_when_the_targets_cap_says_it_can() {
     assert_eq!(model_cap, None, "{:?}", replay.impl_choices);
     assert!(replay.divergence.is_none());
 }
+
+/// The trace of `case` on a target shaped like `info` that makes `choices` (the model standing
+/// in for a target with another VT-d implementation).
+fn target_trace(case: &Case, info: TargetInfo, choices: X86Choices) -> Vec<Observation<'static>> {
+    let mut target = X86Model::with_choices(info, choices);
+    let mut rec = Recorder::default();
+    run_case_on(case, &mut target, &mut rec);
+    rec.observations
+}
+
+#[test]
+fn fault_records_at_the_targets_fro_are_read_where_the_target_keeps_them() {
+    // QEMU's intel-iommu puts the fault recording registers at 0x220 (CAP.FRO = 0x22).
+    let info = x86_shape(2, true, true, Injection::all());
+    let choices = X86Choices {
+        fault_records: reference_vtd::FaultRecordOffset::new(0x220).unwrap(),
+        ..X86Choices::default()
+    };
+    for id in [
+        "x86.vtd-fault-not-present",
+        "x86.vtd-fault-index-beyond-table",
+        "x86.vtd-fault-sid-mismatch",
+    ] {
+        let case = case(id);
+        let trace = target_trace(case, info, choices);
+        assert!(
+            trace.iter().any(|o| matches!(
+                o,
+                Observation::Read {
+                    site: Site::Dmar(0x228),
+                    ..
+                }
+            )),
+            "{id} reads the record at 0x228"
+        );
+        let result = judge_trace(case, info, &trace);
+        assert_eq!(result.outcome, Outcome::Pass, "{id}: {}", result.reason);
+    }
+}
+
+#[test]
+fn an_irte_used_before_its_invalidation_is_an_allowed_choice_and_diverges() {
+    let info = x86_shape(2, true, true, Injection::all());
+    let case = case("x86.vtd-irte-change-needs-invalidation");
+    let choices = X86Choices {
+        entry_cache: reference_vtd::EntryCache::ReadsThrough,
+        ..X86Choices::default()
+    };
+    let trace = target_trace(case, info, choices);
+    let result = judge_trace(case, info, &trace);
+    assert_eq!(result.outcome, Outcome::Diverge, "{}", result.reason);
+    assert_eq!(
+        result.reason,
+        "interrupt-entry-cache = ReadsThrough (model Caches)"
+    );
+}

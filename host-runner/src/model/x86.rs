@@ -23,9 +23,10 @@
 //!
 //! The machine is shaped by the target's [`TargetInfo`]: its CPUs, a remapping unit when
 //! `x86.iommu` (extended interrupt mode when the CPUs have x2APIC), an IOAPIC when
-//! `x86.ioapic_pins` is not 0 (the model's has 24 pins). Two implementation-defined choices are
-//! [`X86Choices`]: the CPU a lowest-priority message goes to, and whether the remapping unit
-//! posts interrupts (CAP.PI); irqsuite's own are arbitration priority and posting, and a replay
+//! `x86.ioapic_pins` is not 0 (the model's has 24 pins). The implementation-defined choices are
+//! [`X86Choices`]: the CPU a lowest-priority message goes to, whether the remapping unit posts
+//! interrupts (CAP.PI), where its fault recording registers sit (CAP.FRO) and whether it caches
+//! IRTEs; irqsuite's own are arbitration priority, posting, 0x200 and caching, and a replay
 //! takes the target's (see `crate::replay::lockstep`).
 //! A CPU without x2APIC support (`x86.x2apic` false) is the one thing the adapter adds to the
 //! model: IA32_APIC_BASE.EXTD is reserved there, so setting it raises #GP (SDM vol. 3 §11.12.1,
@@ -35,7 +36,8 @@
 use guest_kit::inject::{Inject, Refused};
 use guest_kit::{CpuOffline, Fault, Platform, Site, Taken, TargetInfo, Vector, Width};
 use reference_vtd::{
-    ApicBase, IA32_APIC_BASE, LowestPriority, Machine, MachineConfig, Posting, RemapConfig,
+    ApicBase, EntryCache, FaultRecordOffset, IA32_APIC_BASE, LowestPriority, Machine,
+    MachineConfig, Posting, RemapConfig,
 };
 
 /// Model ticks per [`Platform::delay`] (the guest's delay is about 1 µs; 1 tick = 1 ns).
@@ -52,15 +54,21 @@ pub struct X86Choices {
     pub lowest_priority: LowestPriority,
     /// Whether the remapping unit supports posted interrupts (VT-d §10.4.2, CAP.PI).
     pub posting: Posting,
+    /// Where the remapping unit's fault recording registers sit (VT-d §10.4.2, CAP.FRO).
+    pub fault_records: FaultRecordOffset,
+    /// Whether the remapping unit caches IRTEs until invalidated (VT-d §6.5.2.5).
+    pub entry_cache: EntryCache,
 }
 
 impl Default for X86Choices {
-    /// irqsuite's: arbitration priority, and posting (so the posted-interrupt cases run on the
-    /// model).
+    /// irqsuite's: arbitration priority, posting (so the posted-interrupt cases run on the
+    /// model), fault records at 0x200, and an interrupt entry cache.
     fn default() -> Self {
         X86Choices {
             lowest_priority: LowestPriority::default(),
             posting: Posting::Supported,
+            fault_records: FaultRecordOffset::default(),
+            entry_cache: EntryCache::default(),
         }
     }
 }
@@ -84,6 +92,8 @@ impl X86Model {
         let remapping = info.x86.iommu.then_some(RemapConfig {
             posting: choices.posting,
             x2apic: info.x86.x2apic,
+            fault_records: choices.fault_records,
+            entry_cache: choices.entry_cache,
         });
         let config = MachineConfig {
             cpus: usize::from(info.cpus.max(1)),

@@ -9,10 +9,12 @@
 //!   reserved request fields (20h), index beyond the table (21h), table read error (23h), not
 //!   present (22h), reserved IRTE fields (24h), source-id (26h), then remapped or posted
 //!   (descriptor read error 27h, reserved descriptor fields 28h) (VT-d §5.1.4).
-//! - The unit caches present IRTEs on first use (the interrupt entry cache) and drops them only
-//!   on an interrupt entry cache invalidation descriptor: software that changes an IRTE
-//!   without invalidating it sees the old entry, the strictest behaviour the spec allows
-//!   (VT-d §6.5.2.7; CAP.ESIRTPS = 0, so SIRTP does not invalidate either).
+//! - With [`EntryCache::Caches`] (irqsuite's choice) the unit caches present IRTEs on first use
+//!   (the interrupt entry cache) and drops them only on an interrupt entry cache invalidation
+//!   descriptor: software that changes an IRTE without invalidating it sees the old entry, the
+//!   strictest behaviour the spec allows (VT-d §6.5.2.7; CAP.ESIRTPS = 0, so SIRTP does not
+//!   invalidate either). With [`EntryCache::ReadsThrough`] every request reads its IRTE from
+//!   memory: hardware *may* cache (§6.5.2.5), so a changed IRTE used at once is allowed too.
 //! - Memory is reached only through [`GuestMemory`]; the unit never panics on its contents.
 //! - Events (the fault event, the invalidation completion event) are returned as interrupt
 //!   messages decoded from FEADDR/FEDATA or IEADDR/IEDATA; they are never remapped (VT-d §7.3).
@@ -34,6 +36,7 @@ use crate::posted::descriptor::{PiDescriptor, Urgency};
 use fault::{EventRegs, FaultLog, FaultReason};
 use inval::{Descriptor, Iqa, QUEUE_OFFSET_MASK};
 use irte::{Irte, IrteView, Posting};
+pub use regs::{BadFaultRecordOffset, FaultRecordOffset};
 
 bitfield! {
     /// GCMD_REG (VT-d §11.4.4), write-only.
@@ -104,13 +107,17 @@ impl Irta {
     }
 }
 
-/// What the unit supports.
+/// What the unit supports, and the implementation's choices where the spec leaves them open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RemapConfig {
     /// CAP.PI: posted interrupts.
     pub posting: Posting,
     /// ECAP.EIM: extended (x2APIC) interrupt mode; without it IRTA.EIME is reserved.
     pub x2apic: bool,
+    /// CAP.FRO: where the fault recording registers sit (irqsuite's: 0x200).
+    pub fault_records: FaultRecordOffset,
+    /// Whether IRTEs are cached until invalidated (irqsuite's: [`EntryCache::Caches`]).
+    pub entry_cache: EntryCache,
 }
 
 impl Default for RemapConfig {
@@ -118,8 +125,28 @@ impl Default for RemapConfig {
         RemapConfig {
             posting: Posting::Unsupported,
             x2apic: true,
+            fault_records: FaultRecordOffset::default(),
+            entry_cache: EntryCache::default(),
         }
     }
+}
+
+/// Whether the unit keeps the IRTEs it used in an interrupt entry cache. VT-d §6.5.2.5
+/// ("hardware implementations may cache interrupt remapping table entries") makes it the
+/// implementation's choice; software must invalidate after changing an entry either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum EntryCache {
+    /// Present IRTEs are cached on first use and kept until an interrupt entry cache
+    /// invalidation covers them (irqsuite's choice: the strictest the spec allows).
+    #[default]
+    Caches,
+    /// Every request reads its IRTE from the table (no cache).
+    ReadsThrough,
+}
+
+/// The interrupt entry cache policies a VT-d implementation may have (VT-d §6.5.2.5).
+pub fn allowed_entry_cache_choices() -> &'static [EntryCache] {
+    &[EntryCache::Caches, EntryCache::ReadsThrough]
 }
 
 /// Where an interrupt request went.
@@ -268,7 +295,7 @@ impl RemapUnit {
                     return self.fault(FaultReason::IrtAccessError, source_id, index16, false);
                 }
                 let e = Irte(u128::from_le_bytes(b));
-                if e.present() {
+                if e.present() && self.config.entry_cache == EntryCache::Caches {
                     self.cache.insert(index16, e);
                 }
                 e
@@ -392,13 +419,14 @@ impl RemapUnit {
         }
     }
 
-    /// CAP_REG (VT-d §11.4.2): ND = 2, SAGAW = 4-level, MGAW = 48 bits, FRO = 0x200,
-    /// NFR = [`fault::NUM_FAULT_RECORDS`] - 1, PI per configuration; ESIRTPS = 0.
+    /// CAP_REG (VT-d §11.4.2): ND = 2, SAGAW = 4-level, MGAW = 48 bits, FRO per configuration
+    /// (irqsuite's 0x200 / 16), NFR = [`fault::NUM_FAULT_RECORDS`] - 1, PI per configuration;
+    /// ESIRTPS = 0.
     pub fn cap(&self) -> u64 {
         let pi = u64::from(self.config.posting == Posting::Supported);
         2 | 0b00100 << 8
             | 47 << 16
-            | (regs::FAULT_RECORDS_OFFSET as u64 / 16) << 24
+            | self.config.fault_records.fro() << 24
             | (fault::NUM_FAULT_RECORDS as u64 - 1) << 40
             | pi << 59
     }

@@ -2,8 +2,10 @@
 //! dispatcher.
 //!
 //! Invariants:
-//! - [`DMAR_MAP`] lists every register the model implements: offset, size (4 or 8 bytes),
-//!   count, kind and access rights; a unit test checks it is sorted and disjoint.
+//! - [`DMAR_MAP`] lists every register at a fixed offset: offset, size (4 or 8 bytes), count,
+//!   kind and access rights; a unit test checks it is sorted and disjoint. The fault recording
+//!   registers are the one row that moves: they sit at the unit's [`FaultRecordOffset`]
+//!   (CAP.FRO, VT-d §11.4.2, an implementation's choice), which never overlaps the map.
 //! - 32-bit registers take 32-bit accesses; 64-bit registers take a 64-bit access or a
 //!   32-bit access to either half (VT-d §11.2 "software may access 64-bit registers as two
 //!   32-bit accesses"). A partial write merges with the register's current value, except that
@@ -21,8 +23,76 @@ use crate::access::IgnoreReason;
 use crate::memory::GuestMemory;
 use crate::message::InterruptMessage;
 
-/// Offset of the first fault recording register (CAP.FRO × 16).
+/// irqsuite's offset of the first fault recording register (CAP.FRO × 16), the default
+/// [`FaultRecordOffset`].
 pub const FAULT_RECORDS_OFFSET: u32 = 0x200;
+
+/// Where the fault recording registers start (CAP.FRO × 16, VT-d §11.4.2: "the offset of the
+/// first fault recording register relative to the register base address", in 16-byte units).
+/// The layout is the implementation's; irqsuite's is [`FAULT_RECORDS_OFFSET`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FaultRecordOffset(u32);
+
+/// A fault record offset that cannot be CAP.FRO × 16 of this unit: not a multiple of 16,
+/// beyond the 10-bit FRO field, or overlapping a register at a fixed offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BadFaultRecordOffset(pub u32);
+
+impl core::fmt::Display for BadFaultRecordOffset {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "fault recording registers cannot start at {:#x}: CAP.FRO is 16-byte units in 10 \
+             bits, and the records must not overlap another register",
+            self.0
+        )
+    }
+}
+
+impl FaultRecordOffset {
+    /// The offset CAP.FRO = `fro` names.
+    pub fn from_fro(fro: u16) -> Result<FaultRecordOffset, BadFaultRecordOffset> {
+        FaultRecordOffset::new(u32::from(fro) * 16)
+    }
+
+    /// The fault recording registers at byte offset `offset`.
+    pub fn new(offset: u32) -> Result<FaultRecordOffset, BadFaultRecordOffset> {
+        let end = offset + 16 * NUM_FAULT_RECORDS as u32;
+        let overlaps = DMAR_MAP
+            .iter()
+            .any(|row| offset < row.at + row.size * row.count && row.at < end);
+        if !offset.is_multiple_of(16) || offset / 16 > 0x3ff || overlaps {
+            return Err(BadFaultRecordOffset(offset));
+        }
+        Ok(FaultRecordOffset(offset))
+    }
+
+    /// The byte offset.
+    pub fn offset(self) -> u32 {
+        self.0
+    }
+
+    /// CAP.FRO: the offset in 16-byte units.
+    pub fn fro(self) -> u64 {
+        u64::from(self.0 / 16)
+    }
+
+    fn row(self) -> Row {
+        Row {
+            at: self.0,
+            size: 8,
+            count: 2 * NUM_FAULT_RECORDS as u32,
+            reg: D::FaultRecording,
+            rights: RW,
+        }
+    }
+}
+
+impl Default for FaultRecordOffset {
+    fn default() -> Self {
+        FaultRecordOffset(FAULT_RECORDS_OFFSET)
+    }
+}
 /// Offset of the IOTLB registers (ECAP.IRO × 16): IVA_REG, then IOTLB_REG.
 pub const IOTLB_OFFSET: u32 = 0x100;
 /// VER_REG value: major 1, minor 0 (irqsuite's choice).
@@ -120,7 +190,8 @@ const fn r(at: u32, size: u32, reg: DmarReg, rights: Rights) -> Row {
 use DmarReg as D;
 use Rights::{ReadOnly as RO, ReadWrite as RW, WriteOnly as WO};
 
-/// The register map (VT-d §11.4, Table "Register Address Map").
+/// The registers at fixed offsets (VT-d §11.4, Table "Register Address Map"); the fault
+/// recording registers follow [`FaultRecordOffset`].
 pub const DMAR_MAP: &[Row] = &[
     r(0x00, 4, D::Version, RO),
     r(0x08, 8, D::Capability, RO),
@@ -145,20 +216,18 @@ pub const DMAR_MAP: &[Row] = &[
     r(0xb8, 8, D::RemapTableAddress, RW),
     r(IOTLB_OFFSET, 8, D::InvalidateAddress, RW),
     r(IOTLB_OFFSET + 8, 8, D::Iotlb, RW),
-    Row {
-        at: FAULT_RECORDS_OFFSET,
-        size: 8,
-        count: 2 * NUM_FAULT_RECORDS as u32,
-        reg: D::FaultRecording,
-        rights: RW,
-    },
 ];
 
-/// The register at `offset` for an access of `width`: (row, register index, byte within the
-/// register).
-fn lookup(offset: u32, width: u8) -> Result<(Row, u32, u32), IgnoreReason> {
+/// The register at `offset` for an access of `width`, with the fault recording registers at
+/// `records`: (row, register index, byte within the register).
+fn lookup(
+    records: FaultRecordOffset,
+    offset: u32,
+    width: u8,
+) -> Result<(Row, u32, u32), IgnoreReason> {
     let (row, rel) = DMAR_MAP
         .iter()
+        .chain([records.row()].iter())
         .find_map(|row| {
             let rel = offset.checked_sub(row.at)?;
             (rel < row.size * row.count).then_some((*row, rel))
@@ -176,7 +245,7 @@ fn lookup(offset: u32, width: u8) -> Result<(Row, u32, u32), IgnoreReason> {
 impl RemapUnit {
     /// Read `width` bytes at `offset`.
     pub fn read(&self, offset: u32, width: u8) -> Result<u64, IgnoreReason> {
-        let (row, index, byte) = lookup(offset, width)?;
+        let (row, index, byte) = lookup(self.config.fault_records, offset, width)?;
         if row.rights == Rights::WriteOnly {
             return Err(IgnoreReason::WriteOnly);
         }
@@ -195,7 +264,7 @@ impl RemapUnit {
         width: u8,
         value: u64,
     ) -> Result<Vec<InterruptMessage>, IgnoreReason> {
-        let (row, index, byte) = lookup(offset, width)?;
+        let (row, index, byte) = lookup(self.config.fault_records, offset, width)?;
         if row.rights == Rights::ReadOnly {
             return Err(IgnoreReason::ReadOnly);
         }
@@ -371,11 +440,30 @@ mod tests {
 
     #[test]
     fn a_64_bit_register_takes_32_bit_halves_and_nothing_narrower() {
-        assert!(lookup(0x0c, 4).is_ok());
-        assert_eq!(lookup(0x0a, 4).unwrap_err(), IgnoreReason::Misaligned);
-        assert_eq!(lookup(0x08, 2).unwrap_err(), IgnoreReason::Width);
-        assert_eq!(lookup(0x1c, 8).unwrap_err(), IgnoreReason::Width);
-        assert_eq!(lookup(0x0c, 8).unwrap_err(), IgnoreReason::Misaligned);
-        assert_eq!(lookup(0x60, 4).unwrap_err(), IgnoreReason::Unmapped);
+        let at = FaultRecordOffset::default();
+        assert!(lookup(at, 0x0c, 4).is_ok());
+        assert_eq!(lookup(at, 0x0a, 4).unwrap_err(), IgnoreReason::Misaligned);
+        assert_eq!(lookup(at, 0x08, 2).unwrap_err(), IgnoreReason::Width);
+        assert_eq!(lookup(at, 0x1c, 8).unwrap_err(), IgnoreReason::Width);
+        assert_eq!(lookup(at, 0x0c, 8).unwrap_err(), IgnoreReason::Misaligned);
+        assert_eq!(lookup(at, 0x60, 4).unwrap_err(), IgnoreReason::Unmapped);
+    }
+
+    #[test]
+    fn the_fault_records_sit_where_their_offset_says_and_nowhere_else() {
+        let at = FaultRecordOffset::new(0x220).unwrap();
+        assert_eq!(at.fro(), 0x22);
+        let (row, index, byte) = lookup(at, 0x228, 8).unwrap();
+        assert_eq!((row.reg, index, byte), (D::FaultRecording, 1, 0));
+        assert_eq!(lookup(at, 0x208, 8).unwrap_err(), IgnoreReason::Unmapped);
+    }
+
+    #[test]
+    fn a_fault_record_offset_off_16_bytes_beyond_fro_or_over_a_register_is_refused() {
+        assert_eq!(FaultRecordOffset::default().offset(), FAULT_RECORDS_OFFSET);
+        for bad in [0x208, 0x4000, 0x80, 0xf0] {
+            assert_eq!(FaultRecordOffset::new(bad), Err(BadFaultRecordOffset(bad)));
+        }
+        assert_eq!(FaultRecordOffset::from_fro(0x22).unwrap().offset(), 0x220);
     }
 }

@@ -46,11 +46,17 @@ struct Rig {
 impl Rig {
     /// A unit with a 256-entry table at IRT (x2APIC mode), remapping and QI enabled.
     fn new(posting: Posting) -> Rig {
+        Rig::with_config(RemapConfig {
+            posting,
+            x2apic: true,
+            ..RemapConfig::default()
+        })
+    }
+
+    /// A unit of `config`, set up as [`Rig::new`] does.
+    fn with_config(config: RemapConfig) -> Rig {
         let mut rig = Rig {
-            unit: RemapUnit::new(RemapConfig {
-                posting,
-                x2apic: true,
-            }),
+            unit: RemapUnit::new(config),
             mem: SparseMemory::new(),
             tail: 0,
         };
@@ -117,6 +123,7 @@ fn capabilities_report_fault_recording_and_interrupt_remapping() {
     let u = RemapUnit::new(RemapConfig {
         posting: Posting::Supported,
         x2apic: true,
+        ..RemapConfig::default()
     });
     let cap = u.read(0x08, 8).unwrap();
     assert_eq!((cap >> 24) & 0x3ff, 0x20, "FRO");
@@ -286,6 +293,40 @@ fn a_changed_irte_is_seen_only_after_invalidating_its_cache_entry() {
     r.set_irte(4, Irte::remapped(Vector(0x42), 0, AddressFormat::X2Apic));
     r.submit(Descriptor::iec(IecScope::Global));
     assert_eq!(delivered_vector(r.remappable(4, 0)), Some(Vector(0x42)));
+}
+
+#[test]
+fn a_unit_that_reads_through_uses_a_changed_irte_at_once() {
+    let mut r = Rig::with_config(RemapConfig {
+        entry_cache: EntryCache::ReadsThrough,
+        ..RemapConfig::default()
+    });
+    r.set_irte(4, Irte::remapped(Vector(0x40), 0, AddressFormat::X2Apic));
+    assert_eq!(delivered_vector(r.remappable(4, 0)), Some(Vector(0x40)));
+    r.set_irte(4, Irte::remapped(Vector(0x41), 0, AddressFormat::X2Apic));
+    assert_eq!(delivered_vector(r.remappable(4, 0)), Some(Vector(0x41)));
+    assert_eq!(r.unit.cached_entries(), 0);
+}
+
+#[test]
+fn the_fault_records_move_with_the_configured_fro_and_cap_reports_it() {
+    let mut r = Rig::with_config(RemapConfig {
+        fault_records: FaultRecordOffset::new(0x220).unwrap(),
+        ..RemapConfig::default()
+    });
+    assert_eq!(r.read(0x08, 8) >> 24 & 0x3ff, 0x22, "CAP.FRO");
+    r.remappable(4, 0x10);
+    let high = r.read(0x228, 8);
+    assert_eq!(high >> 63, 1, "F");
+    assert_eq!(high >> 32 & 0xff, 0x22, "FR: not present");
+    assert_eq!(high & 0xffff, 0x10, "SID");
+    assert_eq!(
+        r.unit.read(0x208, 8),
+        Err(IgnoreReason::Unmapped),
+        "nothing at the default offset"
+    );
+    r.write(0x228, 8, 1 << 63);
+    assert_eq!(r.read(0x228, 8) >> 63, 0, "F is write-1-to-clear there");
 }
 
 #[test]

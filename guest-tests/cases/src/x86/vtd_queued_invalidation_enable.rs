@@ -27,7 +27,7 @@ fn run(ctx: &mut Ctx<'_>) {
         return;
     }
     util::queue_on(ctx);
-    let gsts = vtd::Global::from_bits_retain(ctx.read32(Site::Dmar(vtd::GSTS)));
+    let gsts = util::gsts(ctx);
     ctx.check("qies-set", gsts.contains(vtd::Global::QIE));
     let head = ctx.read(Site::Dmar(vtd::IQH), Width::B64);
     ctx.check_eq("iqh-zero", head, 0);

@@ -21,47 +21,68 @@ pub fn msi(ctx: &mut Ctx<'_>, address: u32, data: u32) -> bool {
 }
 
 /// Writes `command` to GCMD on top of the persistent commands GSTS reports (VT-d §10.4.4) and
-/// waits (untraced, bounded) for GSTS to report every bit of `expect`; then reads GSTS traced.
+/// waits (untraced, bounded) for GSTS to report every bit of `expect`; then checks (traced, as
+/// `gsts-commands`) that GSTS's persistent status bits (TES, QIES, IRES, CFIS) are exactly the
+/// commands written. Returns GSTS as last read.
+///
+/// Only the persistent bits are judged: the pointer statuses (IRTPS, RTPS) are set by the
+/// one-shot SIRTP/SRTP and nothing clears them (§10.4.5), so on a target that ran earlier
+/// cases they hold history a fresh model does not have.
 pub fn gcmd(ctx: &mut Ctx<'_>, command: vtd::Global, expect: vtd::Global) -> vtd::Global {
-    let status = ctx
-        .raw()
-        .read(Site::Dmar(vtd::GSTS), Width::B32)
-        .unwrap_or(0);
-    let keep = vtd::Global::from_bits_truncate(status as u32) - vtd::Global::ONE_SHOT;
+    let keep = persistent(gsts(ctx));
     ctx.write32(Site::Dmar(vtd::GCMD), (keep | command).bits());
+    let mut now = gsts(ctx);
     for _ in 0..VTD_POLLS {
-        let now = ctx
-            .raw()
-            .read(Site::Dmar(vtd::GSTS), Width::B32)
-            .unwrap_or(0);
-        if vtd::Global::from_bits_truncate(now as u32).contains(expect) {
+        if now.contains(expect) {
             break;
         }
         ctx.delay();
+        now = gsts(ctx);
     }
-    vtd::Global::from_bits_truncate(ctx.read32(Site::Dmar(vtd::GSTS)))
+    let commanded = persistent(keep | command);
+    ctx.check_eq(
+        "gsts-commands",
+        persistent(now).bits().into(),
+        commanded.bits().into(),
+    );
+    now
 }
 
 /// Clears `commands` from GCMD (keeping the other persistent ones GSTS reports) and waits
-/// (untraced, bounded) for GSTS to drop them; then reads GSTS traced.
+/// (untraced, bounded) for GSTS to drop them; then checks (traced, as `gsts-commands`) that
+/// GSTS's persistent status bits are exactly the commands left, as [`gcmd`] does. Returns GSTS
+/// as last read.
 pub fn gcmd_clear(ctx: &mut Ctx<'_>, commands: vtd::Global) -> vtd::Global {
-    let status = ctx
-        .raw()
-        .read(Site::Dmar(vtd::GSTS), Width::B32)
-        .unwrap_or(0);
-    let keep = vtd::Global::from_bits_truncate(status as u32) - vtd::Global::ONE_SHOT - commands;
+    let keep = persistent(gsts(ctx)) - commands;
     ctx.write32(Site::Dmar(vtd::GCMD), keep.bits());
+    let mut now = gsts(ctx);
     for _ in 0..VTD_POLLS {
-        let now = ctx
-            .raw()
-            .read(Site::Dmar(vtd::GSTS), Width::B32)
-            .unwrap_or(0);
-        if !vtd::Global::from_bits_truncate(now as u32).intersects(commands) {
+        if !now.intersects(commands) {
             break;
         }
         ctx.delay();
+        now = gsts(ctx);
     }
-    vtd::Global::from_bits_truncate(ctx.read32(Site::Dmar(vtd::GSTS)))
+    ctx.check_eq(
+        "gsts-commands",
+        persistent(now).bits().into(),
+        keep.bits().into(),
+    );
+    now
+}
+
+/// GSTS, read untraced (its pointer-status bits carry earlier cases' history; see [`gcmd`]).
+pub fn gsts(ctx: &mut Ctx<'_>) -> vtd::Global {
+    let raw = ctx
+        .raw()
+        .read(Site::Dmar(vtd::GSTS), Width::B32)
+        .unwrap_or(0);
+    vtd::Global::from_bits_truncate(raw as u32)
+}
+
+/// The persistent commands' status bits of `status` (everything but the one-shot ones).
+fn persistent(status: vtd::Global) -> vtd::Global {
+    status - vtd::Global::ONE_SHOT
 }
 
 /// Turns every GCMD command off (interrupt remapping, queued invalidation, compatibility
@@ -162,15 +183,21 @@ pub fn submit(ctx: &mut Ctx<'_>, queue: u64, descriptors: &[vtd::Descriptor]) ->
 }
 
 /// The upper half of the fault recording register FSTS.FRI names (the first pending fault),
-/// read traced after FSTS (VT-d §10.4.9, §10.4.14); the records' offset comes from CAP.FRO,
-/// read untraced.
+/// read traced after FSTS (VT-d §10.4.9, §10.4.14). Where the records sit is the
+/// implementation's (CAP.FRO, §10.4.2): their byte offset is recorded as the
+/// implementation-defined `vtd-fault-records` (the replay places the model's records there).
 pub fn first_fault_record(ctx: &mut Ctx<'_>) -> vtd::FaultRecordHigh {
     let cap = ctx
         .raw()
         .read(Site::Dmar(vtd::CAP), Width::B64)
         .unwrap_or(0);
+    let records = ctx.impl_defined(
+        "vtd-fault-records",
+        vtd::fault_record_offset(cap).into(),
+        Allowed::Any,
+    ) as u32;
     let fri = vtd::fault_record_index(ctx.read32(Site::Dmar(vtd::FSTS)));
-    let hi = Site::Dmar(vtd::fault_record_offset(cap) + 16 * fri + 8);
+    let hi = Site::Dmar(records + 16 * fri + 8);
     vtd::FaultRecordHigh(ctx.read(hi, Width::B64))
 }
 
