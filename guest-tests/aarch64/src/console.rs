@@ -101,7 +101,11 @@ pub fn init(uart: crate::dt::Uart) {
         // SAFETY: `base` is the PL011 from the device tree, mapped as device memory by `mmu`;
         // UARTLCR_H reads have no side effect.
         let lcr_h = unsafe { mmio::read(uart.base + LCR_H, Width::B32) };
-        if lcr_h & LCR_H_FEN != 0 { FIFO_DEPTH } else { 1 }
+        if lcr_h & LCR_H_FEN != 0 {
+            FIFO_DEPTH
+        } else {
+            1
+        }
     } else {
         1
     };
