@@ -76,7 +76,7 @@ pub const UART_SPI: u32 = 1;
 pub const NR_IRQS: u32 = 288;
 
 /// The most vCPUs the redistributor region and the tree allow.
-pub const MAX_CPUS: u8 = 8;
+pub const MAX_CPUS: u8 = crate::config::MAX_CPUS;
 
 /// Where an arm64 Image with `header` (its first 64 bytes) goes: RAM's start plus the header's
 /// `text_offset`, as the arm64 boot protocol asks (Documentation/arch/arm64/booting.rst), after
