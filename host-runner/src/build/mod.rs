@@ -8,6 +8,7 @@
 //! are cached: cargo rebuilds only what changed, and the Image is rewritten only when the ELF's
 //! content hash differs from the one recorded next to it.
 
+pub mod amd64_kernel;
 mod image;
 pub mod initramfs;
 pub mod kernel;
@@ -32,6 +33,8 @@ pub use x86_64::{X86_64_GUEST_DIR, X86_64_IMAGE, X86_64_TARGET, x86_64_guest_ima
 pub const AARCH64_TARGET: &str = "aarch64-unknown-none";
 /// The Rust target the kvm-arm64 VMM is built for (static, linked with rust-lld).
 pub const VMM_TARGET: &str = "aarch64-unknown-linux-musl";
+/// The Rust target the kvm-x86 VMM is built for (static, linked with rust-lld).
+pub const X86_VMM_TARGET: &str = "x86_64-unknown-linux-musl";
 /// The VMM crate, relative to the workspace root.
 pub const VMM_DIR: &str = "host-runner/vmm";
 /// The guest crate, relative to the workspace root.

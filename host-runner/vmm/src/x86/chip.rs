@@ -12,8 +12,10 @@
 //!   (and re-sends while the pin stays asserted). (Documentation/virt/kvm/api.rst:
 //!   KVM_CAP_SPLIT_IRQCHIP, KVM_SET_GSI_ROUTING, KVM_SIGNAL_MSI, KVM_EXIT_IOAPIC_EOI.)
 //!
-//! An `msi <address> <data>` request writes `data` to the 32-bit MSI `address` as a device
-//! would (SDM vol. 3 §11.11), with `KVM_SIGNAL_MSI`, on both targets.
+//! An `xmsi <address> <data> <source-id>` request writes `data` to the 32-bit MSI `address` as a
+//! device would (SDM vol. 3 §11.11), with `KVM_SIGNAL_MSI`, on both targets; the source-id is
+//! dropped (the VM has no IOMMU to check it, and KVM/x86 takes no requester ID). A GIC device
+//! MSI (`msi <device> <event>`) is refused: there is no ITS.
 
 use std::sync::{Arc, Mutex};
 
@@ -91,7 +93,8 @@ impl Chip {
     pub fn serve(&self, request: Inject) -> Result<(), Refused> {
         match request {
             Inject::Line { intid, high } => self.line(intid, high),
-            Inject::Msi { device, event } => self.msi(device, event),
+            Inject::X86Msi { address, data, .. } => self.msi(address, data),
+            Inject::Msi { .. } => Err(request.refusal().1),
         }
     }
 
