@@ -32,6 +32,7 @@ const KICK: libc::c_int = libc::SIGUSR1;
 /// Runs the VMs the kernel command line asks for; returns how the last one ended.
 pub fn run() -> Result<String, String> {
     let start = Instant::now();
+    eprintln!("irqsuite-vmm: /init started; loading KVM");
     system::mount_devtmpfs().map_err(|e| format!("mounting devtmpfs on /dev: {e}"))?;
     let cmdline = system::kernel_cmdline()?;
     let vms = config::from_cmdline::<X86Chip>(&cmdline)?;

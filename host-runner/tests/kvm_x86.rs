@@ -1,0 +1,303 @@
+//! The kvm-x86 backend's machinery end to end (the host side of x86 records is not wired yet, so
+//! this is not an `irqsuite run`): Debian's amd64 kernel boots under QEMU TCG with the x86_64
+//! VMM as `/init`, which loads KVM and runs one VM per target (`irqchip`, then `split`) in that
+//! one kernel boot.
+//!
+//! - The x86_64 catalogue guest reports its `cfg` on both targets (two CPUs, the AP started
+//!   with INIT-SIPI-SIPI by KVM's local APIC), runs the x86 cases with every check holding, and
+//!   reads KVM's IOAPIC version on `irqchip` and reference-vtd's on `split`.
+//! - A probe guest ([`pvh_probe`]) asks for an IOAPIC edge on pin 5 and an x86 MSI: on both
+//!   targets each request is answered `ok` and leaves its vector pending in the local APIC's
+//!   IRR; a GIC device MSI is refused.
+//!
+//! The boot's milestones are printed (seconds after QEMU started). Ignored where QEMU or the
+//! kernel is missing; failed instead when `IRQSUITE_REQUIRE=1` (CI).
+
+mod pvh_probe;
+
+use std::io::Read;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use guest_kit::Arch;
+use guest_kit::inject::Inject;
+use guest_kit::observation::Observation;
+use guest_kit::protocol::{Record, decode_line};
+use irqsuite::backend::Backend;
+use irqsuite::backend::console::Leg;
+use irqsuite::backend::kvm_x86::{self, KvmX86};
+use libtest_mimic::{Arguments, Failed, Trial};
+
+/// A bound on one boot, so a hung machine fails the test instead of hanging it (a guard, not
+/// a measurement: a boot takes well under a minute).
+const GUARD: Duration = Duration::from_secs(600);
+
+/// One boot's console: each line with the seconds since QEMU started.
+struct Console {
+    lines: Vec<(f64, String)>,
+}
+
+impl Console {
+    /// Everything printed, with the tty's `\r\n` line ends made `\n`.
+    fn text(&self) -> String {
+        self.lines
+            .iter()
+            .map(|(_, l)| l.replace("\r\n", "\n"))
+            .collect()
+    }
+    /// When the first line containing `needle` came.
+    fn when(&self, needle: &str) -> Option<f64> {
+        self.lines
+            .iter()
+            .find(|(_, l)| l.contains(needle))
+            .map(|(t, _)| *t)
+    }
+}
+
+/// Boots `legs` with `guest` as every VM's guest; the console once QEMU exits.
+fn boot(legs: &[Leg<'_>], guest: Option<&Path>) -> Result<Console, Failed> {
+    let (kernel, initramfs) = match guest {
+        Some(elf) => kvm_x86::artefacts_for(elf)?,
+        None => kvm_x86::artefacts()?,
+    };
+    let mut cmd = kvm_x86::command(legs, &kernel, &initramfs)?;
+    let started = Instant::now();
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
+    let mut stdout = child.stdout.take().ok_or("no stdout")?;
+    let reader = std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        let mut line = Vec::new();
+        let mut byte = [0u8];
+        while let Ok(1) = stdout.read(&mut byte) {
+            line.push(byte[0]);
+            if byte[0] == b'\n' {
+                let text = String::from_utf8_lossy(&line).into_owned();
+                lines.push((started.elapsed().as_secs_f64(), text));
+                line.clear();
+            }
+        }
+        lines
+    });
+    loop {
+        if child.try_wait()?.is_some() {
+            break;
+        }
+        if started.elapsed() > GUARD {
+            let _ = child.kill();
+            let _ = child.wait();
+            let lines = reader.join().unwrap_or_default();
+            let text: String = lines.iter().map(|(_, l)| l.as_str()).collect();
+            return Err(format!("QEMU still ran after {GUARD:?}; its console:\n{text}").into());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let lines = reader.join().map_err(|_| "the console reader panicked")?;
+    Ok(Console { lines })
+}
+
+/// The records of each VM (a `cfg` starts one), decoded.
+fn vms(console: &Console) -> Vec<Vec<String>> {
+    let mut vms: Vec<Vec<String>> = Vec::new();
+    for (_, line) in &console.lines {
+        let Ok(Some((_, record))) = decode_line(line.trim_end()) else {
+            continue;
+        };
+        if matches!(record, Record::Config(_)) {
+            vms.push(Vec::new());
+        }
+        if let Some(vm) = vms.last_mut() {
+            vm.push(line.trim_end().to_owned());
+        }
+    }
+    vms
+}
+
+/// The catalogue's x86 cases.
+fn x86_cases() -> Vec<usize> {
+    irq_cases::CATALOGUE
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.id.starts_with("x86."))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn catalogue_guest_runs_on_irqchip_and_split_in_one_kernel_boot() -> Result<(), Failed> {
+    let cases = x86_cases();
+    let legs = [
+        Leg {
+            target: "irqchip",
+            cases: &cases,
+        },
+        Leg {
+            target: "split",
+            cases: &cases,
+        },
+    ];
+    let console = boot(&legs, None)?;
+    let text = console.text();
+    let vms = vms(&console);
+    if vms.len() != 2 {
+        return Err(format!("{} VMs reported a cfg, expected 2:\n{text}", vms.len()).into());
+    }
+    let mut ioapic_versions = Vec::new();
+    for (vm, records) in ["irqchip", "split"].iter().zip(&vms) {
+        let Ok(Some((_, Record::Config(cfg)))) = decode_line(&records[0]) else {
+            return Err(format!("{vm}: no cfg first:\n{text}").into());
+        };
+        if cfg.arch != Arch::X86_64 || cfg.cpus != 2 || cfg.x86.ioapic_pins != 24 {
+            return Err(
+                format!("{vm}: cfg {cfg:?}, expected x86_64 with 2 CPUs and 24 pins").into(),
+            );
+        }
+        for line in records {
+            match decode_line(line) {
+                Ok(Some((_, Record::Obs(obs)))) if obs.is_failed_check() => {
+                    return Err(format!("{vm}: a check failed: {line}\n{text}").into());
+                }
+                Ok(Some((
+                    _,
+                    Record::Obs(Observation::ImplDefined {
+                        label: "ioapic-version",
+                        value,
+                    }),
+                ))) => {
+                    ioapic_versions.push(value & 0xff);
+                }
+                _ => {}
+            }
+        }
+        let done = records
+            .iter()
+            .any(|l| matches!(decode_line(l), Ok(Some((_, Record::Done { .. })))));
+        if !done {
+            return Err(format!("{vm}: no done record:\n{text}").into());
+        }
+    }
+    // KVM's IOAPIC is version 0x11; reference-vtd's (the split target's) 0x20.
+    if ioapic_versions != [0x11, 0x20] {
+        return Err(
+            format!("IOAPIC versions {ioapic_versions:x?}, expected [11, 20]:\n{text}").into(),
+        );
+    }
+    let at = |needle: &str| console.when(needle).unwrap_or(f64::NAN);
+    let second_cfg = console
+        .lines
+        .iter()
+        .filter(|(_, l)| l.contains(" cfg arch=x86_64"))
+        .nth(1)
+        .map_or(f64::NAN, |(t, _)| *t);
+    println!(
+        "kvm-x86 boot (s after QEMU started): /init {:.1}, KVM loaded {:.1}, irqchip VM ready \
+         {:.1}, its cfg {:.1}, split cfg {second_cfg:.1}, power off {:.1}",
+        at("/init started"),
+        at("KVM modules loaded"),
+        at("Irqchip with"),
+        at(" cfg arch=x86_64"),
+        console.lines.last().map_or(f64::NAN, |(t, _)| *t),
+    );
+    Ok(())
+}
+
+fn probe_requests_are_served_in_the_machine_on_both_targets() -> Result<(), Failed> {
+    use pvh_probe::{MSI_VECTOR, PIN5_VECTOR, Step, verdict};
+    let steps = [
+        Step {
+            request: Inject::Line {
+                intid: 5,
+                high: true,
+            },
+            pending: Some(PIN5_VECTOR),
+        },
+        Step {
+            request: Inject::Line {
+                intid: 5,
+                high: false,
+            },
+            pending: None,
+        },
+        Step {
+            request: Inject::X86Msi {
+                address: 0xfee0_0000,
+                data: MSI_VECTOR.into(),
+                source_id: 0x0008,
+            },
+            pending: Some(MSI_VECTOR),
+        },
+        Step {
+            request: Inject::Msi {
+                device: 1,
+                event: 2,
+            },
+            pending: None,
+        },
+    ];
+    let dir = std::env::temp_dir().join(format!("irqsuite-kvm-x86-probe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let elf = dir.join("probe.elf");
+    std::fs::write(&elf, pvh_probe::elf(&steps))?;
+    let legs = [
+        Leg {
+            target: "irqchip",
+            cases: &[0],
+        },
+        Leg {
+            target: "split",
+            cases: &[0],
+        },
+    ];
+    let console = boot(&legs, Some(&elf));
+    std::fs::remove_dir_all(&dir)?;
+    let text = console?.text();
+    let expected = [
+        "@@ack 0 ok\n".to_owned(),
+        verdict(PIN5_VECTOR, true),
+        "@@ack 1 ok\n".to_owned(),
+        "@@ack 2 ok\n".to_owned(),
+        verdict(MSI_VECTOR, true),
+        "@@ack 3 no msi\n".to_owned(),
+    ];
+    for vm in ["Irqchip", "Split"] {
+        let from = text
+            .find(&format!("irqsuite-vmm: {vm} with"))
+            .ok_or_else(|| format!("no {vm} VM:\n{text}"))?;
+        let mut rest = &text[from..];
+        for line in &expected {
+            let at = rest
+                .find(line.as_str())
+                .ok_or_else(|| format!("{vm}: no {line:?} in order:\n{text}"))?;
+            rest = &rest[at + line.len()..];
+        }
+    }
+    Ok(())
+}
+
+/// A test of this binary.
+type Test = fn() -> Result<(), Failed>;
+
+fn main() {
+    let args = Arguments::from_args();
+    let require = std::env::var("IRQSUITE_REQUIRE").is_ok_and(|v| v == "1");
+    let tests: [(&str, Test); 2] = [
+        (
+            "kvm-x86/catalogue-guest-runs-on-irqchip-and-split-in-one-kernel-boot",
+            catalogue_guest_runs_on_irqchip_and_split_in_one_kernel_boot,
+        ),
+        (
+            "kvm-x86/probe-requests-are-served-in-the-machine-on-both-targets",
+            probe_requests_are_served_in_the_machine_on_both_targets,
+        ),
+    ];
+    let trials = tests
+        .into_iter()
+        .map(|(name, test)| match KvmX86.availability() {
+            Ok(()) => Trial::test(name, test),
+            Err(u) if require => Trial::test(name, move || {
+                Err(format!("{}; fix: {}", u.reason, u.fix).into())
+            }),
+            Err(_) => Trial::test(name, || Ok(())).with_ignored_flag(true),
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit()
+}
