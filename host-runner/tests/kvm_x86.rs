@@ -201,42 +201,78 @@ fn catalogue_guest_runs_on_irqchip_and_split_in_one_kernel_boot() -> Result<(), 
 }
 
 fn probe_requests_are_served_in_the_machine_on_both_targets() -> Result<(), Failed> {
-    use pvh_probe::{MSI_VECTOR, PIN5_VECTOR, Step, verdict};
-    let steps = [
-        Step {
-            request: Inject::Line {
-                intid: 5,
-                high: true,
-            },
-            pending: Some(PIN5_VECTOR),
-        },
-        Step {
-            request: Inject::Line {
-                intid: 5,
-                high: false,
-            },
-            pending: None,
-        },
-        Step {
-            request: Inject::X86Msi {
+    use pvh_probe::{Action, EDGE_PIN, EDGE_VECTOR, LEVEL_PIN, LEVEL_VECTOR};
+    use pvh_probe::{pending, remote_irr, taken};
+    const MSI_VECTOR: u8 = 0x36;
+    let line = |pin: u8, high| {
+        Action::Request(Inject::Line {
+            intid: pin.into(),
+            high,
+        })
+    };
+    // (action, the line it prints: None for none)
+    let script: Vec<(Action, Option<String>)> = vec![
+        // A level interrupt: taken once, Remote IRR set until the EOI, sent again by the EOI
+        // while the line stays high, and not after the line went low.
+        (line(LEVEL_PIN, true), Some("@@ack 0 ok\n".into())),
+        (
+            Action::Pending(LEVEL_VECTOR),
+            Some(pending(LEVEL_VECTOR, true)),
+        ),
+        (Action::Window, None),
+        (Action::Taken(1), Some(taken(1, true))),
+        (
+            Action::RemoteIrr(LEVEL_PIN),
+            Some(remote_irr(LEVEL_PIN, true)),
+        ),
+        (Action::Eoi, None),
+        (
+            Action::Pending(LEVEL_VECTOR),
+            Some(pending(LEVEL_VECTOR, true)),
+        ),
+        (line(LEVEL_PIN, false), Some("@@ack 1 ok\n".into())),
+        (Action::Window, None),
+        (Action::Taken(2), Some(taken(2, true))),
+        (Action::Eoi, None),
+        (
+            Action::Pending(LEVEL_VECTOR),
+            Some(pending(LEVEL_VECTOR, false)),
+        ),
+        (
+            Action::RemoteIrr(LEVEL_PIN),
+            Some(remote_irr(LEVEL_PIN, false)),
+        ),
+        // An edge (left pending: interrupts stay off from here on).
+        (line(EDGE_PIN, true), Some("@@ack 2 ok\n".into())),
+        (
+            Action::Pending(EDGE_VECTOR),
+            Some(pending(EDGE_VECTOR, true)),
+        ),
+        (line(EDGE_PIN, false), Some("@@ack 3 ok\n".into())),
+        // An x86 MSI to APIC 0, and a GIC device MSI the VMM refuses.
+        (
+            Action::Request(Inject::X86Msi {
                 address: 0xfee0_0000,
                 data: MSI_VECTOR.into(),
                 source_id: 0x0008,
-            },
-            pending: Some(MSI_VECTOR),
-        },
-        Step {
-            request: Inject::Msi {
+            }),
+            Some("@@ack 4 ok\n".into()),
+        ),
+        (Action::Pending(MSI_VECTOR), Some(pending(MSI_VECTOR, true))),
+        (
+            Action::Request(Inject::Msi {
                 device: 1,
                 event: 2,
-            },
-            pending: None,
-        },
+            }),
+            Some("@@ack 5 no msi\n".into()),
+        ),
     ];
+    let actions: Vec<Action> = script.iter().map(|(a, _)| *a).collect();
+    let expected: Vec<&String> = script.iter().filter_map(|(_, l)| l.as_ref()).collect();
     let dir = std::env::temp_dir().join(format!("irqsuite-kvm-x86-probe-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let elf = dir.join("probe.elf");
-    std::fs::write(&elf, pvh_probe::elf(&steps))?;
+    std::fs::write(&elf, pvh_probe::elf(&actions))?;
     let legs = [
         Leg {
             target: "irqchip",
@@ -250,19 +286,17 @@ fn probe_requests_are_served_in_the_machine_on_both_targets() -> Result<(), Fail
     let console = boot(&legs, Some(&elf));
     std::fs::remove_dir_all(&dir)?;
     let text = console?.text();
-    let expected = [
-        "@@ack 0 ok\n".to_owned(),
-        verdict(PIN5_VECTOR, true),
-        "@@ack 1 ok\n".to_owned(),
-        "@@ack 2 ok\n".to_owned(),
-        verdict(MSI_VECTOR, true),
-        "@@ack 3 no msi\n".to_owned(),
+    let starts: Vec<usize> = ["Irqchip", "Split"]
+        .iter()
+        .map(|vm| text.find(&format!("irqsuite-vmm: {vm} with")))
+        .collect::<Option<_>>()
+        .ok_or_else(|| format!("the irqchip and split VMs did not both start:\n{text}"))?;
+    let sections = [
+        ("irqchip", &text[starts[0]..starts[1]]),
+        ("split", &text[starts[1]..]),
     ];
-    for vm in ["Irqchip", "Split"] {
-        let from = text
-            .find(&format!("irqsuite-vmm: {vm} with"))
-            .ok_or_else(|| format!("no {vm} VM:\n{text}"))?;
-        let mut rest = &text[from..];
+    for (vm, section) in sections {
+        let mut rest = section;
         for line in &expected {
             let at = rest
                 .find(line.as_str())
