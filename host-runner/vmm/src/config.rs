@@ -18,6 +18,7 @@ pub enum Gic {
 }
 
 /// The interrupt controllers an x86_64 VM gets.
+#[cfg(any(test, target_arch = "x86_64"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum X86Chip {
     /// `KVM_CREATE_IRQCHIP`: KVM's PIC, IOAPIC and local APICs.
@@ -43,6 +44,7 @@ impl Target for Gic {
     }
 }
 
+#[cfg(any(test, target_arch = "x86_64"))]
 impl Target for X86Chip {
     fn from_name(name: &str) -> Option<X86Chip> {
         match name {
@@ -73,7 +75,8 @@ const CPUS: &str = "irqsuite.cpus=";
 const GUEST: &str = "irqsuite.";
 /// vCPUs when the command line does not say.
 const DEFAULT_CPUS: u8 = 2;
-/// The most vCPUs a VM gets (the guests' own limit, too).
+/// The most vCPUs a VM gets (the guests' own limit, and what the arm64 redistributor region
+/// and device tree allow).
 pub const MAX_CPUS: u8 = 8;
 
 /// The VMs a kernel command line asks for, in order.
