@@ -296,6 +296,44 @@ mod tests {
         assert_eq!(vmm::initramfs(&root, &image).unwrap(), path);
     }
 
+    /// Builds the real x86_64 VMM and guest, and the kvm-x86 initramfs around them and KVM's
+    /// modules (stand-ins here: the archive only carries them); the second call finds it.
+    #[test]
+    fn the_kvm_x86_initramfs_holds_the_vmm_the_modules_in_order_and_the_guest_elf() {
+        let root = workspace_root();
+        let vmm = fs::read(vmm::x86_vmm_binary(&root).unwrap_or_else(|e| panic!("{e}"))).unwrap();
+        assert_eq!(u16::from_le_bytes([vmm[18], vmm[19]]), 62, "EM_X86_64");
+        let guest = x86_guest::x86_64_guest_elf(&root).unwrap_or_else(|e| panic!("{e}"));
+        let dir = std::env::temp_dir().join(format!("irqsuite-x86-modules-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let kernel = amd64_kernel::Amd64Kernel {
+            vmlinux: dir.join("vmlinux"),
+            modules: amd64_kernel::MODULES
+                .iter()
+                .map(|&(name, _)| {
+                    let path = dir.join(format!("{name}.ko"));
+                    fs::write(&path, format!("module {name}")).unwrap();
+                    (name, path)
+                })
+                .collect(),
+        };
+        let path = vmm::x86_initramfs(&root, &guest, &kernel).unwrap_or_else(|e| panic!("{e}"));
+        let again = vmm::x86_initramfs(&root, &guest, &kernel).unwrap();
+        fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(again, path);
+        let archive = fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&archive);
+        let at = |name: &str| {
+            text.find(&format!("{name}\0"))
+                .unwrap_or_else(|| panic!("{name}"))
+        };
+        let modules =
+            ["irqbypass", "kvm", "ccp", "kvm-amd"].map(|m| at(&format!("modules/{m}.ko")));
+        assert!(modules.is_sorted(), "modules in load order");
+        assert!(at("init") > 0 && at("guest.elf") > 0 && at("dev/console") > 0);
+        assert!(text.contains("module kvm-amd"));
+    }
+
     #[test]
     fn atomic_writes_replace_the_file_and_leave_no_temporary() {
         let dir = std::env::temp_dir().join(format!("irqsuite-build-test-{}", std::process::id()));
