@@ -137,6 +137,19 @@ impl Backend for KvmX86 {
     fn targets(&self) -> &'static [TargetSpec] {
         &TARGETS
     }
+    fn machine(&self) -> Result<(), Unavailable> {
+        // The kernel comes from this machine's own apt, as an amd64 package.
+        if cfg!(target_arch = "x86_64") {
+            Ok(())
+        } else {
+            Err(Unavailable {
+                reason: "kvm-x86 fetches Debian's amd64 kernel with the machine's own apt: it \
+                         runs on an x86_64 Debian host"
+                    .into(),
+                fix: "run it on an x86_64 Debian machine".into(),
+            })
+        }
+    }
     fn availability(&self) -> Result<(), Unavailable> {
         tools::require(QEMU, SETUP)?;
         match amd64_kernel::amd64_kernel(&crate::workspace_root()) {
