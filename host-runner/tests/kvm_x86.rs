@@ -10,6 +10,9 @@
 //!   targets each request is answered `ok` and leaves its vector pending in the local APIC's
 //!   IRR; a GIC device MSI is refused.
 //!
+//! - A probe that halts with interrupts off for good is ended by the VMM's console watchdog
+//!   (`irqsuite.watchdog=3`), which ends the boot: the machine powers off instead of hanging.
+//!
 //! The boot's milestones are printed (seconds after QEMU started). Ignored where QEMU or the
 //! kernel is missing; failed instead when `IRQSUITE_REQUIRE=1` (CI) on a machine of the
 //! backend's kind (x86_64 Debian).
@@ -58,11 +61,26 @@ impl Console {
 
 /// Boots `legs` with `guest` as every VM's guest; the console once QEMU exits.
 fn boot(legs: &[Leg<'_>], guest: Option<&Path>) -> Result<Console, Failed> {
+    boot_with(legs, guest, "")
+}
+
+/// As [`boot`], with `extra` added to the kernel command line.
+fn boot_with(legs: &[Leg<'_>], guest: Option<&Path>, extra: &str) -> Result<Console, Failed> {
     let (kernel, initramfs) = match guest {
         Some(elf) => kvm_x86::artefacts_for(elf)?,
         None => kvm_x86::artefacts()?,
     };
-    let mut cmd = kvm_x86::command(legs, &kernel, &initramfs)?;
+    let backend_cmd = kvm_x86::command(legs, &kernel, &initramfs)?;
+    let mut cmd = std::process::Command::new(backend_cmd.get_program());
+    let mut append = false;
+    for arg in backend_cmd.get_args() {
+        if append {
+            cmd.arg(format!("{} {extra}", arg.to_string_lossy()));
+        } else {
+            cmd.arg(arg);
+        }
+        append = arg == "-append";
+    }
     let started = Instant::now();
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
     let mut stdout = child.stdout.take().ok_or("no stdout")?;
@@ -308,13 +326,40 @@ fn probe_requests_are_served_in_the_machine_on_both_targets() -> Result<(), Fail
     Ok(())
 }
 
+fn a_guest_halted_for_good_is_ended_by_the_vmm_watchdog() -> Result<(), Failed> {
+    let dir = std::env::temp_dir().join(format!("irqsuite-kvm-x86-hang-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let elf = dir.join("hang.elf");
+    std::fs::write(&elf, pvh_probe::elf(&[pvh_probe::Action::Hang]))?;
+    let legs = [
+        Leg {
+            target: "irqchip",
+            cases: &[0],
+        },
+        Leg {
+            target: "split",
+            cases: &[0],
+        },
+    ];
+    let console = boot_with(&legs, Some(&elf), "irqsuite.watchdog=3");
+    std::fs::remove_dir_all(&dir)?;
+    let text = console?.text();
+    if !text.contains("error: watchdog: no console line for 3 s") {
+        return Err(format!("no watchdog end:\n{text}").into());
+    }
+    if text.contains("Split with") {
+        return Err(format!("the boot went on after the watchdog:\n{text}").into());
+    }
+    Ok(())
+}
+
 /// A test of this binary.
 type Test = fn() -> Result<(), Failed>;
 
 fn main() {
     let args = Arguments::from_args();
     let require = std::env::var("IRQSUITE_REQUIRE").is_ok_and(|v| v == "1");
-    let tests: [(&str, Test); 2] = [
+    let tests: [(&str, Test); 3] = [
         (
             "kvm-x86/catalogue-guest-runs-on-irqchip-and-split-in-one-kernel-boot",
             catalogue_guest_runs_on_irqchip_and_split_in_one_kernel_boot,
@@ -322,6 +367,10 @@ fn main() {
         (
             "kvm-x86/probe-requests-are-served-in-the-machine-on-both-targets",
             probe_requests_are_served_in_the_machine_on_both_targets,
+        ),
+        (
+            "kvm-x86/a-guest-halted-for-good-is-ended-by-the-vmm-watchdog",
+            a_guest_halted_for_good_is_ended_by_the_vmm_watchdog,
         ),
     ];
     let trials = tests

@@ -54,6 +54,8 @@ pub enum Action {
     Taken(u8),
     /// Prints whether the pin's redirection entry has Remote IRR set ([`remote_irr`]).
     RemoteIrr(u8),
+    /// `cli; hlt` for good: nothing will wake the CPU.
+    Hang,
 }
 
 /// The line [`Action::Pending`] prints.
@@ -185,6 +187,9 @@ pub fn elf(actions: &[Action]) -> Vec<u8> {
                 main.bytes(&[0xa1]).imm(IOWIN); // mov eax, [IOWIN]
                 main.bytes(&[0xa9]).imm(1 << 14); // test eax, Remote IRR
                 main.say_if(JNZ, yes, no);
+            }
+            Action::Hang => {
+                main.bytes(&[0xfa, 0xf4, 0xeb, 0xfd]); // cli; hlt; jmp hlt
             }
         }
     }

@@ -75,6 +75,23 @@ const CPUS: &str = "irqsuite.cpus=";
 const GUEST: &str = "irqsuite.";
 /// vCPUs when the command line does not say.
 const DEFAULT_CPUS: u8 = 2;
+/// The parameter giving the console watchdog's limit in seconds (x86_64).
+const WATCHDOG: &str = "irqsuite.watchdog=";
+
+/// The watchdog limit the command line sets, if it sets one: whole seconds, at least 1.
+pub fn watchdog_secs(cmdline: &str) -> Result<Option<u64>, String> {
+    cmdline
+        .split_ascii_whitespace()
+        .find_map(|arg| arg.strip_prefix(WATCHDOG))
+        .map(|secs| {
+            secs.parse()
+                .ok()
+                .filter(|&s| s >= 1)
+                .ok_or_else(|| format!("bad {WATCHDOG}{secs} (whole seconds, at least 1)"))
+        })
+        .transpose()
+}
+
 /// The most vCPUs a VM gets (the guests' own limit, and what the arm64 redistributor region
 /// and device tree allow).
 pub const MAX_CPUS: u8 = 8;
@@ -160,6 +177,14 @@ mod tests {
         assert_eq!(vms[1].bootargs, "irqsuite.run=3 irqsuite.inject=3");
         assert!(from_cmdline::<X86Chip>("irqsuite.vm=gicv3:1").is_err());
         assert!(from_cmdline::<Gic>("irqsuite.vm=split:1").is_err());
+    }
+
+    #[test]
+    fn the_watchdog_limit_is_whole_seconds_when_given() {
+        assert_eq!(watchdog_secs("irqsuite.vm=split:1"), Ok(None));
+        assert_eq!(watchdog_secs("quiet irqsuite.watchdog=5"), Ok(Some(5)));
+        assert!(watchdog_secs("irqsuite.watchdog=0").is_err());
+        assert!(watchdog_secs("irqsuite.watchdog=2s").is_err());
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! the guest ELF's segments and the tables of [`super::layout`], the vCPUs with KVM's supported
 //! CPUID, the BSP at the PVH entry, then a thread per vCPU. The first vCPU to end the VM
 //! (`isa-debug-exit`, ACPI soft-off, a triple fault, an error) ends it; a watchdog ends a VM
-//! whose console stayed silent for [`WATCHDOG`] (with the in-kernel local APIC a guest halted
-//! with nothing to wake it never exits to the VMM). A VM that ends in an error ends the boot
+//! whose console stayed silent for [`WATCHDOG`] (or `irqsuite.watchdog=<s>`; with the in-kernel
+//! local APIC a guest halted with nothing to wake it never exits to the VMM). A VM that ends in an error ends the boot
 //! (the host boots again for what is left); after a clean end its vCPU threads are stopped
 //! (kicked out of KVM_RUN with a signal) and the next VM starts.
 
@@ -24,7 +24,7 @@ use crate::{ram, system};
 
 /// Where the initramfs holds the test guest.
 const GUEST_ELF: &str = "/guest.elf";
-/// How long a VM may go without a console line.
+/// How long a VM may go without a console line, unless the command line says.
 pub const WATCHDOG: Duration = Duration::from_secs(60);
 /// The signal that kicks a vCPU thread out of KVM_RUN.
 const KICK: libc::c_int = libc::SIGUSR1;
@@ -36,6 +36,7 @@ pub fn run() -> Result<String, String> {
     system::mount_devtmpfs().map_err(|e| format!("mounting devtmpfs on /dev: {e}"))?;
     let cmdline = system::kernel_cmdline()?;
     let vms = config::from_cmdline::<X86Chip>(&cmdline)?;
+    let watchdog = config::watchdog_secs(&cmdline)?.map_or(WATCHDOG, Duration::from_secs);
     let image = std::fs::read(GUEST_ELF).map_err(|e| format!("{GUEST_ELF}: {e}"))?;
     modules::load()?;
     eprintln!(
@@ -46,7 +47,7 @@ pub fn run() -> Result<String, String> {
     let kvm = Kvm::new().map_err(|e| format!("opening /dev/kvm: {e}"))?;
     let mut ended = String::new();
     for (n, config) in vms.iter().enumerate() {
-        ended = run_vm(&kvm, config, &image, start)?;
+        ended = run_vm(&kvm, config, &image, start, watchdog)?;
         eprintln!("irqsuite-vmm: VM {} of {}: {ended}", n + 1, vms.len());
     }
     Ok(ended)
@@ -86,6 +87,7 @@ fn run_vm(
     config: &Config<X86Chip>,
     image: &[u8],
     start: Instant,
+    watchdog: Duration,
 ) -> Result<String, String> {
     let vm = Arc::new(kvm.create_vm().map_err(|e| format!("KVM_CREATE_VM: {e}"))?);
     let ram = ram::GuestRam::new(&vm, layout::RAM)?;
@@ -121,7 +123,7 @@ fn run_vm(
         threads.push(thread);
     }
     drop(ended);
-    let outcome = watch(&shared, &first_end);
+    let outcome = watch(&shared, &first_end, watchdog);
     shared.stop.store(true, Ordering::SeqCst);
     let rest = shared
         .com1
@@ -140,8 +142,12 @@ fn run_vm(
     outcome.map(|how| format!("{how}, {} ms after start", start.elapsed().as_millis()))
 }
 
-/// Waits for the first vCPU to end the VM, or for the watchdog.
-fn watch(shared: &Shared, first_end: &mpsc::Receiver<vcpu::Ended>) -> vcpu::Ended {
+/// Waits for the first vCPU to end the VM, or for `watchdog` of console silence.
+fn watch(
+    shared: &Shared,
+    first_end: &mpsc::Receiver<vcpu::Ended>,
+    watchdog: Duration,
+) -> vcpu::Ended {
     loop {
         match first_end.recv_timeout(Duration::from_secs(1)) {
             Ok(outcome) => return outcome,
@@ -151,10 +157,10 @@ fn watch(shared: &Shared, first_end: &mpsc::Receiver<vcpu::Ended>) -> vcpu::Ende
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 let now = shared.started.elapsed();
                 let last = Duration::from_millis(shared.last_line_ms.load(Ordering::Relaxed));
-                if now.saturating_sub(last) > WATCHDOG {
+                if now.saturating_sub(last) > watchdog {
                     return Err(format!(
                         "watchdog: no console line for {} s (a vCPU halted with nothing to wake it?)",
-                        WATCHDOG.as_secs()
+                        watchdog.as_secs()
                     ));
                 }
             }
