@@ -303,7 +303,7 @@ mod tests {
         let root = workspace_root();
         let vmm = fs::read(vmm::x86_vmm_binary(&root).unwrap_or_else(|e| panic!("{e}"))).unwrap();
         assert_eq!(u16::from_le_bytes([vmm[18], vmm[19]]), 62, "EM_X86_64");
-        let guest = x86_guest::x86_64_guest_elf(&root).unwrap_or_else(|e| panic!("{e}"));
+        let guest = x86_64_guest_image(&root).unwrap_or_else(|e| panic!("{e}"));
         let dir = std::env::temp_dir().join(format!("irqsuite-x86-modules-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let kernel = amd64_kernel::Amd64Kernel {
