@@ -4,8 +4,10 @@
 //! one kernel boot.
 //!
 //! - The x86_64 catalogue guest reports its `cfg` on both targets (two CPUs, the AP started
-//!   with INIT-SIPI-SIPI by KVM's local APIC), runs the x86 cases with every check holding, and
-//!   reads KVM's IOAPIC version on `irqchip` and reference-vtd's on `split`.
+//!   with INIT-SIPI-SIPI by KVM's local APIC) and runs [`MACHINERY_CASES`] with every check
+//!   holding: IPIs between the CPUs, IOAPIC edge and level lines and MSIs it asks the host for
+//!   (served by the VMM), and KVM's IOAPIC version on `irqchip`, reference-vtd's on `split`.
+//!   (Conformance of the whole catalogue is `irqsuite run`'s business, with a baseline.)
 //! - A probe guest ([`pvh_probe`]) asks for an IOAPIC edge on pin 5 and an x86 MSI: on both
 //!   targets each request is answered `ok` and leaves its vector pending in the local APIC's
 //!   IRR; a GIC device MSI is refused.
@@ -132,18 +134,34 @@ fn vms(console: &Console) -> Vec<Vec<String>> {
     vms
 }
 
-/// The catalogue's x86 cases.
-fn x86_cases() -> Vec<usize> {
-    irq_cases::CATALOGUE
+/// The cases the machinery test runs: each needs a part of the machine to work and passes on
+/// KVM (x86 KVM departs from the architecture elsewhere, which `irqsuite run` reports).
+const MACHINERY_CASES: [&str; 8] = [
+    "x86.lapic-version",
+    "x86.ioapic-version",
+    "x86.xapic-ipi-to-other-cpu",
+    "x86.x2apic-self-ipi",
+    "x86.ioapic-edge-delivers",
+    "x86.ioapic-level-remote-irr",
+    "x86.msi-physical-fixed",
+    "x86.msi-physical-to-cpu1",
+];
+
+/// The catalogue indices of [`MACHINERY_CASES`].
+fn machinery_cases() -> Result<Vec<usize>, Failed> {
+    MACHINERY_CASES
         .iter()
-        .enumerate()
-        .filter(|(_, c)| c.id.starts_with("x86."))
-        .map(|(i, _)| i)
+        .map(|id| {
+            irq_cases::CATALOGUE
+                .iter()
+                .position(|c| c.id == *id)
+                .ok_or_else(|| format!("no case {id} in the catalogue").into())
+        })
         .collect()
 }
 
 fn catalogue_guest_runs_on_irqchip_and_split_in_one_kernel_boot() -> Result<(), Failed> {
-    let cases = x86_cases();
+    let cases = machinery_cases()?;
     let legs = [
         Leg {
             target: "irqchip",
@@ -187,11 +205,21 @@ fn catalogue_guest_runs_on_irqchip_and_split_in_one_kernel_boot() -> Result<(), 
                 _ => {}
             }
         }
-        let done = records
-            .iter()
-            .any(|l| matches!(decode_line(l), Ok(Some((_, Record::Done { .. })))));
-        if !done {
-            return Err(format!("{vm}: no done record:\n{text}").into());
+        let count = |pick: fn(&Record<'_>) -> bool| {
+            records
+                .iter()
+                .filter(|l| matches!(decode_line(l), Ok(Some((_, r))) if pick(&r)))
+                .count()
+        };
+        let ended = count(|r| matches!(r, Record::CaseEnd { .. }));
+        let requests = count(|r| matches!(r, Record::Request { .. }));
+        let done = count(|r| matches!(r, Record::Done { .. }));
+        if ended != cases.len() || requests == 0 || done != 1 {
+            return Err(format!(
+                "{vm}: {ended} of {} cases ended, {requests} requests, {done} done records:\n{text}",
+                cases.len()
+            )
+            .into());
         }
     }
     // KVM's IOAPIC is version 0x11; reference-vtd's (the split target's) 0x20.
