@@ -14,9 +14,9 @@
 //! guest's `req` records off COM1, drives an IOAPIC pin (`KVM_IRQ_LINE`, or the VMM's IOAPIC
 //! and `KVM_SIGNAL_MSI`) or writes an MSI (`KVM_SIGNAL_MSI`), and answers on COM1's input.
 //!
-//! Not in [`super::all`] yet: the host side of x86 records (the x86 model adapter and replay)
-//! comes with the lead's x86 host work; until then this backend's machinery is proven by
-//! `tests/kvm_x86.rs`.
+//! Not in [`super::all`] yet: its outcomes have no snapshot and KVM's departures no baseline;
+//! until then its machinery is proven by `tests/kvm_x86.rs`, and `irqsuite run --backend
+//! kvm-x86` runs it by name.
 
 use std::io;
 use std::path::{Path, PathBuf};

@@ -199,9 +199,9 @@ pub fn all() -> &'static [&'static dyn Backend] {
     ]
 }
 
-/// Backends whose machinery works but whose guests' records the host cannot judge yet (kvm-x86:
-/// the x86 model adapter and replay are not wired): reachable by name (`irqsuite setup
-/// --backend kvm-x86`), never part of `all`.
+/// Backends whose machinery works but whose outcomes are not pinned yet (kvm-x86: no outcome
+/// snapshot and no baseline of KVM's departures): reachable by name (`irqsuite setup
+/// --backend kvm-x86`, `irqsuite run --backend kvm-x86`), never part of `all`.
 pub fn pending() -> &'static [&'static dyn Backend] {
     &[&kvm_x86::KvmX86]
 }
