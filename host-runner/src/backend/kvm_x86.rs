@@ -188,6 +188,7 @@ impl Backend for KvmX86 {
             requests: console::Requests::InMachine,
             // The VMM powers the machine off after the last guest.
             farewell: &[],
+            property: &console::no_property,
         };
         console::run_shared(&legs, limits, hooks, sink);
     }
