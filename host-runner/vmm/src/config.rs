@@ -76,9 +76,11 @@ const GUEST: &str = "irqsuite.";
 /// vCPUs when the command line does not say.
 const DEFAULT_CPUS: u8 = 2;
 /// The parameter giving the console watchdog's limit in seconds (x86_64).
+#[cfg(any(test, target_arch = "x86_64"))]
 const WATCHDOG: &str = "irqsuite.watchdog=";
 
 /// The watchdog limit the command line sets, if it sets one: whole seconds, at least 1.
+#[cfg(any(test, target_arch = "x86_64"))]
 pub fn watchdog_secs(cmdline: &str) -> Result<Option<u64>, String> {
     cmdline
         .split_ascii_whitespace()
