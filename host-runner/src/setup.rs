@@ -60,6 +60,13 @@ pub fn setup(backend: &str) -> Result<String, String> {
             ))
         }
         xl::NAME => setup_xl(),
+        "kvm-x86" => {
+            let qemu = ensure_qemu_x86()?;
+            ensure_rust_target(build::X86_64_TARGET)?;
+            ensure_rust_target(build::X86_VMM_TARGET)?;
+            let kernel = build::amd64_kernel::fetch_amd64_kernel(&crate::workspace_root())?;
+            Ok(format!("{qemu}; amd64 kernel {}", kernel.vmlinux.display()))
+        }
         _ => Ok("nothing to install".into()),
     }
 }

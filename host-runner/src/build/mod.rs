@@ -8,6 +8,7 @@
 //! are cached: cargo rebuilds only what changed, and the Image is rewritten only when the ELF's
 //! content hash differs from the one recorded next to it.
 
+pub mod amd64_kernel;
 mod image;
 pub mod initramfs;
 pub mod kernel;
@@ -32,6 +33,8 @@ pub use x86_64::{X86_64_GUEST_DIR, X86_64_IMAGE, X86_64_TARGET, x86_64_guest_ima
 pub const AARCH64_TARGET: &str = "aarch64-unknown-none";
 /// The Rust target the kvm-arm64 VMM is built for (static, linked with rust-lld).
 pub const VMM_TARGET: &str = "aarch64-unknown-linux-musl";
+/// The Rust target the kvm-x86 VMM is built for (static, linked with rust-lld).
+pub const X86_VMM_TARGET: &str = "x86_64-unknown-linux-musl";
 /// The VMM crate, relative to the workspace root.
 pub const VMM_DIR: &str = "host-runner/vmm";
 /// The guest crate, relative to the workspace root.
@@ -291,6 +294,44 @@ mod tests {
         let image_len = fs::metadata(&image).unwrap().len() as usize;
         assert!(archive.len() > vmm.len() + image_len);
         assert_eq!(vmm::initramfs(&root, &image).unwrap(), path);
+    }
+
+    /// Builds the real x86_64 VMM and guest, and the kvm-x86 initramfs around them and KVM's
+    /// modules (stand-ins here: the archive only carries them); the second call finds it.
+    #[test]
+    fn the_kvm_x86_initramfs_holds_the_vmm_the_modules_in_order_and_the_guest_elf() {
+        let root = workspace_root();
+        let vmm = fs::read(vmm::x86_vmm_binary(&root).unwrap_or_else(|e| panic!("{e}"))).unwrap();
+        assert_eq!(u16::from_le_bytes([vmm[18], vmm[19]]), 62, "EM_X86_64");
+        let guest = x86_64_guest_image(&root).unwrap_or_else(|e| panic!("{e}"));
+        let dir = std::env::temp_dir().join(format!("irqsuite-x86-modules-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let kernel = amd64_kernel::Amd64Kernel {
+            vmlinux: dir.join("vmlinux"),
+            modules: amd64_kernel::MODULES
+                .iter()
+                .map(|&(name, _)| {
+                    let path = dir.join(format!("{name}.ko"));
+                    fs::write(&path, format!("module {name}")).unwrap();
+                    (name, path)
+                })
+                .collect(),
+        };
+        let path = vmm::x86_initramfs(&root, &guest, &kernel).unwrap_or_else(|e| panic!("{e}"));
+        let again = vmm::x86_initramfs(&root, &guest, &kernel).unwrap();
+        fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(again, path);
+        let archive = fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&archive);
+        let at = |name: &str| {
+            text.find(&format!("{name}\0"))
+                .unwrap_or_else(|| panic!("{name}"))
+        };
+        let modules =
+            ["irqbypass", "kvm", "ccp", "kvm-amd"].map(|m| at(&format!("modules/{m}.ko")));
+        assert!(modules.is_sorted(), "modules in load order");
+        assert!(at("init") > 0 && at("guest.elf") > 0 && at("dev/console") > 0);
+        assert!(text.contains("module kvm-amd"));
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! The kvm-arm64 backend's boot artefacts besides the kernel: the VMM (`host-runner/vmm`, a
-//! static `aarch64-unknown-linux-musl` binary linked with rust-lld) and the initramfs that holds
-//! it as `/init` next to the test guest's Image (`/guest.img`). The initramfs is named after
+//! The boot artefacts of the nested KVM backends besides the kernel: the VMM (`host-runner/vmm`,
+//! a static `aarch64-unknown-linux-musl` or `x86_64-unknown-linux-musl` binary linked with
+//! rust-lld) and the initramfs that holds it as `/init` next to the test guest (kvm-arm64: the
+//! Image, `/guest.img`; kvm-x86: the PVH ELF, `/guest.elf`, and KVM's modules in `/modules/`,
+//! which Debian's amd64 kernel does not build in). The initramfs is named after
 //! the hash of what it holds, so it is written once per VMM and guest, and never while another
 //! run boots it; each use marks it used (its mtime), and archives of older builds that no run
 //! used for [`UNUSED_FOR`] are removed.
@@ -11,8 +13,9 @@ use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 
+use super::amd64_kernel::Amd64Kernel;
 use super::initramfs::Initramfs;
-use super::{BuildError, VMM_DIR, VMM_TARGET, hex, read, write_atomically};
+use super::{BuildError, VMM_DIR, VMM_TARGET, X86_VMM_TARGET, hex, read, write_atomically};
 
 /// How long an initramfs of another build is kept after its last use (a run that is still
 /// about to boot it is long done by then).
@@ -23,9 +26,18 @@ const VMM_BIN: &str = "irqsuite-vmm";
 
 /// Builds the VMM (cargo, release, for aarch64 musl); returns the binary's path.
 pub fn vmm_binary(workspace_root: &Path) -> Result<PathBuf, BuildError> {
+    vmm_binary_for(workspace_root, VMM_TARGET)
+}
+
+/// Builds the VMM for x86_64 musl (the kvm-x86 backend's); returns the binary's path.
+pub fn x86_vmm_binary(workspace_root: &Path) -> Result<PathBuf, BuildError> {
+    vmm_binary_for(workspace_root, X86_VMM_TARGET)
+}
+
+fn vmm_binary_for(workspace_root: &Path, target: &'static str) -> Result<PathBuf, BuildError> {
     let target_dir = workspace_root.join("target").join("vmm");
-    super::cargo_build(&workspace_root.join(VMM_DIR), VMM_TARGET, &target_dir)?;
-    Ok(target_dir.join(VMM_TARGET).join("release").join(VMM_BIN))
+    super::cargo_build(&workspace_root.join(VMM_DIR), target, &target_dir)?;
+    Ok(target_dir.join(target).join("release").join(VMM_BIN))
 }
 
 /// The initramfs for `guest_image`: `/init` (the VMM), `/guest.img`, `/dev` with a console
@@ -34,13 +46,60 @@ pub fn vmm_binary(workspace_root: &Path) -> Result<PathBuf, BuildError> {
 pub fn initramfs(workspace_root: &Path, guest_image: &Path) -> Result<PathBuf, BuildError> {
     let vmm = read(&vmm_binary(workspace_root)?)?;
     let image = read(guest_image)?;
+    let dir = super::kernel::kvm_dir(workspace_root);
+    cached(&dir, &[&vmm, &image], |cpio| {
+        cpio.dir("dev")
+            .char_device("dev/console", 5, 1)
+            .dir("proc")
+            .file("init", 0o755, &vmm)
+            .file("guest.img", 0o644, &image);
+    })
+}
+
+/// The kvm-x86 initramfs for `guest_elf`: as [`initramfs`], with the x86_64 VMM, the guest as
+/// `/guest.elf` and `kernel`'s KVM modules as `/modules/<name>.ko`. Returns its path,
+/// `<root>/target/kvm-x86/initramfs-<hash>.cpio`.
+pub fn x86_initramfs(
+    workspace_root: &Path,
+    guest_elf: &Path,
+    kernel: &Amd64Kernel,
+) -> Result<PathBuf, BuildError> {
+    let vmm = read(&x86_vmm_binary(workspace_root)?)?;
+    let elf = read(guest_elf)?;
+    let modules = kernel
+        .modules
+        .iter()
+        .map(|(name, path)| Ok((*name, read(path)?)))
+        .collect::<Result<Vec<_>, BuildError>>()?;
+    let mut parts: Vec<&[u8]> = vec![&vmm, &elf];
+    parts.extend(modules.iter().map(|(_, bytes)| bytes.as_slice()));
+    let dir = super::amd64_kernel::kvm_x86_dir(workspace_root);
+    cached(&dir, &parts, |cpio| {
+        cpio.dir("dev")
+            .char_device("dev/console", 5, 1)
+            .dir("proc")
+            .dir("modules");
+        for (name, bytes) in &modules {
+            cpio.file(&format!("modules/{name}.ko"), 0o644, bytes);
+        }
+        cpio.file("init", 0o755, &vmm)
+            .file("guest.elf", 0o644, &elf);
+    })
+}
+
+/// The archive in `dir` named after the hash of `parts`, written by `fill` when it is not there
+/// yet (and marked used when it is); other builds' archives unused for [`UNUSED_FOR`] go.
+fn cached(
+    dir: &Path,
+    parts: &[&[u8]],
+    fill: impl FnOnce(&mut Initramfs),
+) -> Result<PathBuf, BuildError> {
     let mut hash = Sha256::new();
-    for part in [&vmm, &image] {
+    for part in parts {
         hash.update((part.len() as u64).to_le_bytes());
         hash.update(part);
     }
     let name = format!("initramfs-{}.cpio", &hex(&hash.finalize())[..16]);
-    let dir = super::kernel::kvm_dir(workspace_root);
     let path = dir.join(name);
     if path.is_file() {
         // Marks it used; a file that cannot be touched is only pruned earlier.
@@ -50,14 +109,10 @@ pub fn initramfs(workspace_root: &Path, guest_image: &Path) -> Result<PathBuf, B
             .and_then(|f| f.set_modified(SystemTime::now()));
     } else {
         let mut cpio = Initramfs::new();
-        cpio.dir("dev")
-            .char_device("dev/console", 5, 1)
-            .dir("proc")
-            .file("init", 0o755, &vmm)
-            .file("guest.img", 0o644, &image);
+        fill(&mut cpio);
         write_atomically(&path, &cpio.finish())?;
     }
-    prune(&dir, &path, SystemTime::now());
+    prune(dir, &path, SystemTime::now());
     Ok(path)
 }
 

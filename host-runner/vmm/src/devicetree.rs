@@ -86,7 +86,7 @@ fn cpus(fdt: &mut FdtWriter, count: u8) -> Result<(), Error> {
 
 fn gic(fdt: &mut FdtWriter, config: &Config) -> Result<(), Error> {
     let node = fdt.begin_node(&format!("intc@{:x}", layout::GICD.base))?;
-    match config.gic {
+    match config.target {
         Gic::V2 => {
             fdt.property_string("compatible", "arm,cortex-a15-gic")?;
             let gicd = Region {
@@ -107,7 +107,7 @@ fn gic(fdt: &mut FdtWriter, config: &Config) -> Result<(), Error> {
     fdt.property_u32("#size-cells", 2)?;
     fdt.property_null("ranges")?;
     fdt.property_phandle(GIC_PHANDLE)?;
-    if config.gic == Gic::V3Its {
+    if config.target == Gic::V3Its {
         let its = fdt.begin_node(&format!("its@{:x}", layout::ITS.base))?;
         fdt.property_string("compatible", "arm,gic-v3-its")?;
         fdt.property_null("msi-controller")?;
@@ -121,7 +121,7 @@ fn gic(fdt: &mut FdtWriter, config: &Config) -> Result<(), Error> {
 
 /// The flags cell of a PPI: on GICv2 it also names the CPUs the PPI is wired to.
 fn ppi_flags(config: &Config) -> u32 {
-    match config.gic {
+    match config.target {
         Gic::V2 => (((1u32 << config.cpus) - 1) << 8) | LEVEL_HIGH,
         Gic::V3 | Gic::V3Its => LEVEL_HIGH,
     }
@@ -157,7 +157,7 @@ mod tests {
 
     fn config(gic: Gic) -> Config {
         Config {
-            gic,
+            target: gic,
             cpus: 2,
             bootargs: "irqsuite.run=5".into(),
         }

@@ -75,9 +75,6 @@ pub const UART_SPI: u32 = 1;
 /// INTIDs the distributor implements: 288 (GICD_TYPER.ITLinesNumber = 8), as QEMU's virt board.
 pub const NR_IRQS: u32 = 288;
 
-/// The most vCPUs the redistributor region and the tree allow.
-pub const MAX_CPUS: u8 = 8;
-
 /// Where an arm64 Image with `header` (its first 64 bytes) goes: RAM's start plus the header's
 /// `text_offset`, as the arm64 boot protocol asks (Documentation/arch/arm64/booting.rst), after
 /// checking the magic and that its `image_size` (or its file size, when 0) stays below the
@@ -138,7 +135,7 @@ mod tests {
 
     #[test]
     fn the_devices_do_not_overlap_and_sit_below_one_gib() {
-        let mut regions = [GICD, GICC, ITS, gicr(MAX_CPUS), UART];
+        let mut regions = [GICD, GICC, ITS, gicr(crate::config::MAX_CPUS), UART];
         regions.sort_by_key(|r| r.base);
         for pair in regions.windows(2) {
             assert!(pair[0].base + pair[0].size <= pair[1].base, "{pair:?}");

@@ -25,14 +25,8 @@ const GUEST_IMAGE: &str = "/guest.img";
 pub fn run() -> Result<String, String> {
     let start = Instant::now();
     system::mount_devtmpfs().map_err(|e| format!("mounting devtmpfs on /dev: {e}"))?;
-    let cmdline = std::fs::read_to_string("/proc/cmdline")
-        .or_else(|_| {
-            let _ = std::fs::create_dir_all("/proc");
-            mount_proc()?;
-            std::fs::read_to_string("/proc/cmdline")
-        })
-        .map_err(|e| format!("reading /proc/cmdline: {e}"))?;
-    let vms = config::from_cmdline(&cmdline)?;
+    let cmdline = system::kernel_cmdline()?;
+    let vms = config::from_cmdline::<Gic>(&cmdline)?;
     let image = std::fs::read(GUEST_IMAGE).map_err(|e| format!("{GUEST_IMAGE}: {e}"))?;
     let kvm = Kvm::new().map_err(|e| format!("opening /dev/kvm: {e}"))?;
     let mut ended = String::new();
@@ -59,14 +53,14 @@ fn run_vm(kvm: &Kvm, config: &Config, image: &[u8], start: Instant) -> Result<St
     vcpu::set_boot_registers(&vcpus[0], entry, layout::DTB.base)?;
     eprintln!(
         "irqsuite-vmm: {:?} with {} vCPUs ready in {} ms, guest at {entry:#x}, bootargs {:?}",
-        config.gic,
+        config.target,
         config.cpus,
         start.elapsed().as_millis(),
         config.bootargs
     );
 
     let uart = Arc::new(Mutex::new(Pl011::default()));
-    let injector = Arc::new(Injector::new(Arc::clone(&vm), config.gic == Gic::V3Its));
+    let injector = Arc::new(Injector::new(Arc::clone(&vm), config.target == Gic::V3Its));
     let (ended, first_end) = mpsc::channel();
     for (id, fd) in (0u8..).zip(vcpus) {
         let uart = Arc::clone(&uart);
@@ -91,26 +85,4 @@ fn run_vm(kvm: &Kvm, config: &Config, image: &[u8], start: Instant) -> Result<St
         let _ = out.write_all(b"\n");
     }
     outcome.map(|how| format!("{how}, {} ms after start", start.elapsed().as_millis()))
-}
-
-/// Mounts procfs on `/proc` (an initramfs has none until someone does).
-fn mount_proc() -> std::io::Result<()> {
-    let name = c"proc";
-    let target = c"/proc";
-    // SAFETY: every pointer is a NUL-terminated string that outlives the call; `data` may be
-    // null.
-    let ret = unsafe {
-        libc::mount(
-            name.as_ptr(),
-            target.as_ptr(),
-            name.as_ptr(),
-            0,
-            std::ptr::null(),
-        )
-    };
-    if ret == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
 }

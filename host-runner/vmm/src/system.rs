@@ -31,6 +31,40 @@ pub fn mount_devtmpfs() -> io::Result<()> {
     }
 }
 
+/// The kernel command line, from `/proc/cmdline` (procfs mounted first when the initramfs has
+/// none mounted yet).
+pub fn kernel_cmdline() -> Result<String, String> {
+    std::fs::read_to_string("/proc/cmdline")
+        .or_else(|_| {
+            let _ = std::fs::create_dir_all("/proc");
+            mount_proc()?;
+            std::fs::read_to_string("/proc/cmdline")
+        })
+        .map_err(|e| format!("reading /proc/cmdline: {e}"))
+}
+
+/// Mounts procfs on `/proc` (an initramfs has none until someone does).
+fn mount_proc() -> io::Result<()> {
+    let name = c"proc";
+    let target = c"/proc";
+    // SAFETY: every pointer is a NUL-terminated string that outlives the call; `data` may be
+    // null.
+    let ret = unsafe {
+        libc::mount(
+            name.as_ptr(),
+            target.as_ptr(),
+            name.as_ptr(),
+            0,
+            std::ptr::null(),
+        )
+    };
+    if ret == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
 /// Flushes the filesystems and powers the machine off; returns only when that failed (as a
 /// process other than init, or without CAP_SYS_BOOT).
 pub fn power_off() -> io::Error {

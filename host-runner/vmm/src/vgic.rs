@@ -25,12 +25,12 @@ pub struct Vgic {
 /// Creates and initialises the interrupt controller `config` asks for, on a VM whose vCPUs all
 /// exist already.
 pub fn create(vm: &VmFd, config: &Config) -> Result<Vgic, String> {
-    let (kind, name) = match config.gic {
+    let (kind, name) = match config.target {
         Gic::V2 => (kvm_device_type_KVM_DEV_TYPE_ARM_VGIC_V2, "vGICv2"),
         Gic::V3 | Gic::V3Its => (kvm_device_type_KVM_DEV_TYPE_ARM_VGIC_V3, "vGICv3"),
     };
     let gic = device(vm, kind, name)?;
-    match config.gic {
+    match config.target {
         Gic::V2 => {
             set_u64(
                 &gic,
@@ -76,7 +76,7 @@ pub fn create(vm: &VmFd, config: &Config) -> Result<Vgic, String> {
         "CTRL_INIT",
     )?;
 
-    let its = if config.gic == Gic::V3Its {
+    let its = if config.target == Gic::V3Its {
         let its = device(vm, kvm_device_type_KVM_DEV_TYPE_ARM_VGIC_ITS, "vITS")?;
         set_u64(
             &its,
