@@ -4,6 +4,7 @@
 pub mod console;
 pub mod kvm;
 pub mod qemu;
+pub mod qemu_kvm;
 pub mod reference;
 pub mod refvisor;
 pub mod scratch;
@@ -191,6 +192,7 @@ pub fn all() -> &'static [&'static dyn Backend] {
     &[
         &reference::Reference,
         &qemu::QemuTcg,
+        &qemu_kvm::QemuKvm,
         &xen::XenDom0less,
         &kvm::KvmArm64,
         &xl::Xl,
