@@ -23,6 +23,7 @@ use guest_kit::inject::Injection;
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console, qemu};
 use crate::events::{RunEvent, TargetName};
 use crate::tools;
+use crate::verdict::CaseResult;
 
 /// The qemu-kvm backend.
 pub struct QemuKvm;
@@ -125,7 +126,12 @@ fn probe() -> Result<(), String> {
         }
     };
     run_target(&TARGETS[0], &[index], PROBE_LIMITS, &sink);
-    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    judge_probe(&results.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// Whether the probe's `results` show a KVM that runs the guest: its case judged pass or
+/// diverge (any other outcome, with its reason, is what happened).
+fn judge_probe(results: &[CaseResult]) -> Result<(), String> {
     match results.first() {
         Some(r) if matches!(r.outcome, Outcome::Pass | Outcome::Diverge) => Ok(()),
         Some(r) => Err(format!("{PROBE_CASE}: {:?}: {}", r.outcome, r.reason)),
@@ -187,6 +193,7 @@ impl Backend for QemuKvm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::verdict::Evidence;
 
     fn args(target: &TargetSpec) -> Vec<String> {
         let cmd = command(target, Path::new("guest.elf"), &[0]);
@@ -217,6 +224,32 @@ mod tests {
         assert_eq!(after(&a, "-accel"), ["kvm"]);
         assert!(!after(&a, "-device").contains(&"intel-iommu,intremap=on"));
         assert!(after(&a, "-device").contains(&"edu,addr=3"));
+    }
+
+    #[test]
+    fn probe_accepts_pass_and_diverge_only() {
+        let with = |outcome| [CaseResult::bare(PROBE_CASE, outcome, "why", Evidence::None)];
+        assert_eq!(judge_probe(&with(Outcome::Pass)), Ok(()));
+        assert_eq!(judge_probe(&with(Outcome::Diverge)), Ok(()));
+        for outcome in [Outcome::Fail, Outcome::Error, Outcome::Skip] {
+            assert!(judge_probe(&with(outcome)).is_err(), "{outcome:?}");
+        }
+    }
+
+    #[test]
+    fn probe_failure_says_what_happened_to_the_case() {
+        let hung = [CaseResult::bare(
+            PROBE_CASE,
+            Outcome::Error,
+            "no end record within 10 s",
+            Evidence::None,
+        )];
+        let why = judge_probe(&hung).unwrap_err();
+        assert!(
+            why.contains(PROBE_CASE) && why.contains("no end record"),
+            "{why}"
+        );
+        assert!(judge_probe(&[]).unwrap_err().contains("never reported"));
     }
 
     #[test]
