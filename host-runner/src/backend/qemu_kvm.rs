@@ -7,8 +7,9 @@
 //! software KVM (the project's machines: `kvm_pvm`) that cannot deliver interrupts to every
 //! guest. So the backend is available only after a probe: one boot of the guest with one case
 //! that takes one interrupt ([`PROBE_CASE`]), judged pass or diverge. The probe runs once per
-//! process; its result is this machine's kind ([`Backend::machine`]), so a machine whose KVM
-//! fails it never requires the backend.
+//! process. A host of the backend's kind ([`Backend::machine`], what `--require` and
+//! `IRQSUITE_REQUIRE=1` require) has hardware virtualization; on any other (a software KVM, no
+//! KVM) the backend is a skip with the probe's reason, never an error.
 
 use std::fs::OpenOptions;
 use std::io;
@@ -87,6 +88,15 @@ fn kvm_device() -> Result<(), Unavailable> {
                 "load kvm-intel or kvm-amd and run as a user in the kvm group; {HARDWARE_FIX}"
             ),
         })
+}
+
+/// Whether `cpuinfo` (the text of `/proc/cpuinfo`) shows Intel VMX or AMD SVM.
+fn hardware_virtualization(cpuinfo: &str) -> bool {
+    cpuinfo
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(key, _)| key.trim() == "flags")
+        .any(|(_, flags)| flags.split_whitespace().any(|f| f == "vmx" || f == "svm"))
 }
 
 /// Runs `cases` on `target` through the boot loop.
@@ -175,15 +185,19 @@ impl Backend for QemuKvm {
         kvm_device()?;
         probed().clone()
     }
-    /// A host with a KVM that delivers interrupts: `/dev/kvm` there and, when QEMU is installed
-    /// to tell, the probe passed (without QEMU the backend is required, and its availability
-    /// names the setup command).
+    /// A host with hardware virtualization (`vmx` or `svm` among the CPU's flags) and
+    /// `/dev/kvm`: there a KVM that fails the probe is an error under `--require`. Cheap (no
+    /// probe), so a process per trial (nextest) pays nothing on a machine of another kind.
     fn machine(&self) -> Result<(), Unavailable> {
-        kvm_device()?;
-        match tools::require(qemu::QEMU_X86, qemu::SETUP) {
-            Ok(()) => probed().clone(),
-            Err(_) => Ok(()),
+        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        if !hardware_virtualization(&cpuinfo) {
+            return Err(Unavailable {
+                reason: "the CPU has no hardware virtualization (no vmx/svm in /proc/cpuinfo)"
+                    .into(),
+                fix: HARDWARE_FIX.into(),
+            });
         }
+        kvm_device()
     }
     fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>) {
         run_target(target, cases, limits, sink);
@@ -224,6 +238,17 @@ mod tests {
         assert_eq!(after(&a, "-accel"), ["kvm"]);
         assert!(!after(&a, "-device").contains(&"intel-iommu,intremap=on"));
         assert!(after(&a, "-device").contains(&"edu,addr=3"));
+    }
+
+    #[test]
+    fn hardware_virtualization_is_vmx_or_svm_among_the_flags() {
+        let intel = "processor\t: 0\nflags\t\t: fpu vme vmx x2apic\n";
+        let amd = "flags\t\t: fpu svm\n";
+        let pvm = "flags\t\t: fpu vme x2apic hypervisor\nvmx flags\t: none\n";
+        assert!(hardware_virtualization(intel));
+        assert!(hardware_virtualization(amd));
+        assert!(!hardware_virtualization(pvm));
+        assert!(!hardware_virtualization(""));
     }
 
     #[test]
