@@ -23,7 +23,7 @@ pub(crate) const QEMU_X86: &str = "qemu-system-x86_64";
 /// The I/O port of the `isa-debug-exit` device the x86 guest ends the run through.
 const DEBUG_EXIT_PORT: u16 = 0xf4;
 /// What `irqsuite setup` does for this backend.
-pub(crate) const SETUP: &str = "irqsuite setup --backend qemu-tcg";
+const SETUP: &str = "irqsuite setup --backend qemu-tcg";
 
 /// Two CPUs: the guest starts the secondaries with PSCI CPU_ON, so the multi-CPU cases run.
 const GIC_TARGETS: [TargetSpec; 3] = super::gic_targets(2, Injection::empty());

@@ -32,6 +32,8 @@ pub struct QemuKvm;
 const NAME: &str = "qemu-kvm";
 /// The device KVM is reached through.
 const KVM_DEVICE: &str = "/dev/kvm";
+/// What `irqsuite setup` does for this backend (QEMU for x86 and the guest image).
+const SETUP: &str = "irqsuite setup --backend qemu-kvm";
 /// What fixes a KVM that cannot run the guest.
 const HARDWARE_FIX: &str = "run on a host with hardware virtualization (vmx/svm in /proc/cpuinfo)";
 /// The case the probe runs: a SELF IPI taken once (SDM vol. 3 11.12.11), the smallest case that
@@ -181,7 +183,7 @@ impl Backend for QemuKvm {
         &TARGETS
     }
     fn availability(&self) -> Result<(), Unavailable> {
-        tools::require(qemu::QEMU_X86, qemu::SETUP)?;
+        tools::require(qemu::QEMU_X86, SETUP)?;
         kvm_device()?;
         probed().clone()
     }
