@@ -27,6 +27,13 @@ pub fn setup(backend: &str) -> Result<String, String> {
                 x86.display()
             ))
         }
+        "qemu-kvm" => {
+            let qemu_x86 = ensure_qemu_x86()?;
+            ensure_rust_target(build::X86_64_TARGET)?;
+            let x86 =
+                build::x86_64_guest_image(&crate::workspace_root()).map_err(|e| e.to_string())?;
+            Ok(format!("{qemu_x86}; guest image {}", x86.display()))
+        }
         "xen-dom0less" => {
             let qemu = ensure_qemu()?;
             ensure_dtc()?;

@@ -5,6 +5,7 @@ pub mod console;
 pub mod kvm;
 pub mod kvm_x86;
 pub mod qemu;
+pub mod qemu_kvm;
 pub mod reference;
 pub mod refvisor;
 pub mod scratch;
@@ -192,6 +193,7 @@ pub fn all() -> &'static [&'static dyn Backend] {
     &[
         &reference::Reference,
         &qemu::QemuTcg,
+        &qemu_kvm::QemuKvm,
         &xen::XenDom0less,
         &kvm::KvmArm64,
         &xl::Xl,

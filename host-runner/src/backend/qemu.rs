@@ -19,7 +19,7 @@ pub struct QemuTcg;
 
 const QEMU: &str = "qemu-system-aarch64";
 /// The x86 targets' QEMU.
-const QEMU_X86: &str = "qemu-system-x86_64";
+pub(crate) const QEMU_X86: &str = "qemu-system-x86_64";
 /// The I/O port of the `isa-debug-exit` device the x86 guest ends the run through.
 const DEBUG_EXIT_PORT: u16 = 0xf4;
 /// What `irqsuite setup` does for this backend.
@@ -89,8 +89,8 @@ pub(crate) fn guest_image() -> Result<PathBuf, String> {
     .clone()
 }
 
-/// The x86 guest's ELF, built once per process.
-fn x86_guest_image() -> Result<PathBuf, String> {
+/// The x86 guest's ELF, built once per process (the qemu-kvm backend boots the same one).
+pub(crate) fn x86_guest_image() -> Result<PathBuf, String> {
     static IMAGE: Mutex<Option<Result<PathBuf, String>>> = Mutex::new(None);
     let mut slot = IMAGE.lock().unwrap_or_else(|e| e.into_inner());
     slot.get_or_insert_with(|| {
@@ -132,11 +132,23 @@ fn x86_cpu(target: &TargetSpec) -> &'static str {
 /// through interrupt remapping with that source-id. A request for another line or requester
 /// reaches the host, which refuses it (the case skips with the reason).
 pub fn x86_command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]) -> Command {
-    let iommu = target.shape.x86.iommu;
-    let machine = match iommu {
+    let machine = match target.shape.x86.iommu {
         true => "q35,kernel-irqchip=split",
         false => "q35",
     };
+    x86_command_on(machine, target, image, cases)
+}
+
+/// The `qemu-system-x86_64` command line of [`x86_command`] with `machine` as the `-machine`
+/// value (the qemu-kvm backend chooses where the interrupt controllers live and adds its
+/// `-accel`).
+pub(crate) fn x86_command_on(
+    machine: &str,
+    target: &TargetSpec,
+    image: &std::path::Path,
+    cases: &[usize],
+) -> Command {
+    let iommu = target.shape.x86.iommu;
     let mut cmd = Command::new(QEMU_X86);
     cmd.args(["-machine", machine, "-cpu", x86_cpu(target)])
         .args(["-smp", &target.shape.cpus.to_string(), "-m", "256M"])
