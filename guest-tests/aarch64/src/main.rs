@@ -24,7 +24,6 @@ mod psci;
 mod runner;
 mod smp;
 mod sysreg;
-mod text;
 
 use core::fmt::Write;
 use core::panic::PanicInfo;
@@ -32,7 +31,7 @@ use core::panic::PanicInfo;
 use aarch64_rt::entry;
 use guest_kit::protocol::Record;
 
-use crate::text::Truncating;
+use guest_kit::text::Truncating;
 
 entry!(main, 16);
 

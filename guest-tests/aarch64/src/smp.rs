@@ -33,8 +33,8 @@ use smccc::{Hvc, Smc};
 use crate::dt::{CpuNode, MAX_CPUS, Machine};
 use crate::platform::GuestPlatform;
 use crate::psci::{self, Conduit};
-use crate::text::Truncating;
 use crate::{console, sysreg};
+use guest_kit::text::Truncating;
 
 /// Pages (4 KiB) of stack for each secondary CPU.
 const STACK_PAGES: usize = 8;

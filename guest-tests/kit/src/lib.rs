@@ -33,6 +33,7 @@ pub mod reset;
 pub mod selection;
 pub mod site;
 pub mod target;
+pub mod text;
 pub mod vector;
 pub mod x86;
 

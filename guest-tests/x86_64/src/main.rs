@@ -31,7 +31,6 @@ mod platform;
 mod pvh;
 mod runner;
 mod smp;
-mod text;
 mod time;
 mod traps;
 mod xen;
@@ -41,7 +40,7 @@ use core::panic::PanicInfo;
 
 use guest_kit::protocol::Record;
 
-use crate::text::Truncating;
+use guest_kit::text::Truncating;
 
 /// The first Rust code, on the boot stack, with the PVH start info's physical address.
 extern "C" fn rust_start(start_info: u32) -> ! {

@@ -12,9 +12,9 @@ use core::fmt::Write;
 use crate::acpi::Machine;
 use crate::platform::GuestPlatform;
 use crate::pvh::StartInfo;
-use crate::text::Truncating;
 use crate::time::Calibration;
 use crate::{cpu, exit, mmio, smp};
+use guest_kit::text::Truncating;
 
 /// Runs the suite; never returns.
 pub fn run(mut machine: Machine, start: StartInfo, calibration: Calibration) -> ! {

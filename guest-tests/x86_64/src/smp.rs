@@ -32,8 +32,8 @@ use crate::cpu::{self, MAX_CPUS};
 use crate::once::SetOnce;
 use crate::platform::GuestPlatform;
 use crate::pvh::StartInfo;
-use crate::text::Truncating;
 use crate::{console, exit, mmio, time};
+use guest_kit::text::Truncating;
 
 /// Where the trampoline is copied: page 8, so the SIPI vector is 0x08.
 const TRAMPOLINE: u64 = 0x8000;

@@ -1,5 +1,5 @@
 //! [`Truncating`]: a fixed buffer for formatted text (panic messages, log records naming a CPU),
-//! since the guest has no allocator.
+//! since the guests have no allocator.
 
 use core::fmt::{self, Write};
 
@@ -38,5 +38,25 @@ impl Write for Truncating {
             self.len = end;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_beyond_the_buffer_is_dropped_without_splitting_a_character() {
+        let mut text = Truncating::default();
+        write!(text, "cpu {} ", 1).unwrap();
+        assert_eq!(text.as_str(), "cpu 1 ");
+        let long = "é".repeat(100);
+        text.write_str(&long).unwrap();
+        assert!(text.as_str().len() <= 96);
+        assert!(text.as_str().starts_with("cpu 1 é"));
+        assert!(
+            text.as_str().ends_with('é'),
+            "no half of a two-byte character"
+        );
     }
 }
