@@ -11,7 +11,7 @@
 
 use guest_kit::inject::Injection;
 use guest_kit::regs::vtd::{self, Irte, fault_reason};
-use guest_kit::{Case, Ctx, Needs, Site};
+use guest_kit::{Case, Ctx, Needs};
 
 use super::util;
 
@@ -40,25 +40,9 @@ fn run(ctx: &mut Ctx<'_>) {
     {
         return;
     }
-    if !util::msi(ctx, vtd::remappable_msi_address(1), 0) {
-        util::vtd_off(ctx);
-        return;
-    }
-    let taken = util::take_and_eoi(ctx);
-    ctx.check_eq("blocked", taken, 0);
-    let record = util::first_fault_record(ctx);
-    ctx.check("fault-recorded", record.fault());
-    ctx.check_eq(
-        "fault-reason",
-        record.reason().into(),
-        fault_reason::NOT_PRESENT.into(),
+    util::expect_blocked_fault(
+        ctx,
+        vtd::remappable_msi_address(1),
+        fault_reason::NOT_PRESENT,
     );
-    ctx.check_eq(
-        "source-id",
-        record.source_id().into(),
-        util::SOURCE_ID.into(),
-    );
-    let fsts = vtd::Fsts::from_bits_retain(ctx.read32(Site::Dmar(vtd::FSTS)));
-    ctx.check("primary-pending-fault", fsts.contains(vtd::Fsts::PPF));
-    util::vtd_off(ctx);
 }

@@ -12,7 +12,7 @@
 
 use guest_kit::inject::Injection;
 use guest_kit::regs::vtd::{self, Irte, fault_reason};
-use guest_kit::{Case, Ctx, Needs, Site};
+use guest_kit::{Case, Ctx, Needs};
 
 use super::util;
 
@@ -33,25 +33,9 @@ fn run(ctx: &mut Ctx<'_>) {
     if util::remap_with(ctx, &[Irte::remapped(0x7c, 0).verify_sid(0x0020)]).is_none() {
         return;
     }
-    if !util::msi(ctx, vtd::remappable_msi_address(0), 0) {
-        util::vtd_off(ctx);
-        return;
-    }
-    let taken = util::take_and_eoi(ctx);
-    ctx.check_eq("blocked", taken, 0);
-    let record = util::first_fault_record(ctx);
-    ctx.check("fault-recorded", record.fault());
-    ctx.check_eq(
-        "fault-reason",
-        record.reason().into(),
-        fault_reason::SID_MISMATCH.into(),
+    util::expect_blocked_fault(
+        ctx,
+        vtd::remappable_msi_address(0),
+        fault_reason::SID_MISMATCH,
     );
-    ctx.check_eq(
-        "source-id",
-        record.source_id().into(),
-        util::SOURCE_ID.into(),
-    );
-    let fsts = vtd::Fsts::from_bits_retain(ctx.read32(Site::Dmar(vtd::FSTS)));
-    ctx.check("primary-pending-fault", fsts.contains(vtd::Fsts::PPF));
-    util::vtd_off(ctx);
 }

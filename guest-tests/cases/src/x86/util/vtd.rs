@@ -226,3 +226,23 @@ pub fn remap_with(ctx: &mut Ctx<'_>, entries: &[vtd::Irte]) -> Option<u64> {
     install_irt(ctx, entries);
     Some(remapping_on(ctx))
 }
+
+/// Sends a remappable MSI to `address` (data 0) with remapping on, expects it blocked and
+/// recorded in the first fault record with `reason` and the requester's source-id, with
+/// FSTS.PPF set (VT-d 5.1.4.1, 7.3.1), then turns remapping off. A case that cannot send the
+/// MSI has skipped itself.
+pub fn expect_blocked_fault(ctx: &mut Ctx<'_>, address: u32, reason: u8) {
+    if !msi(ctx, address, 0) {
+        vtd_off(ctx);
+        return;
+    }
+    let taken = super::take_and_eoi(ctx);
+    ctx.check_eq("blocked", taken, 0);
+    let record = first_fault_record(ctx);
+    ctx.check("fault-recorded", record.fault());
+    ctx.check_eq("fault-reason", record.reason().into(), reason.into());
+    ctx.check_eq("source-id", record.source_id().into(), SOURCE_ID.into());
+    let fsts = vtd::Fsts::from_bits_retain(ctx.read32(Site::Dmar(vtd::FSTS)));
+    ctx.check("primary-pending-fault", fsts.contains(vtd::Fsts::PPF));
+    vtd_off(ctx);
+}
