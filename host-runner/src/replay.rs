@@ -9,7 +9,8 @@
 use guest_kit::regs::vtd;
 use guest_kit::{Arch, Case, Ctx, Observation, Platform, Site, TargetInfo, Trace, reset};
 use reference_vtd::{
-    FaultRecordOffset, Posting, allowed_entry_cache_choices, allowed_lowest_priority_choices,
+    FaultRecordOffset, Posting, allowed_entry_cache_choices, allowed_ioapic_versions,
+    allowed_lowest_priority_choices,
 };
 
 use crate::model::{self, X86Choices, X86Model};
@@ -200,8 +201,9 @@ pub struct Adopted {
 /// recording registers the case computes from the target's CAP are where the model keeps them.
 /// Then, when the replay with irqsuite's choices diverges and one with other allowed choices
 /// does not, those are the target's: that replay is returned with the choices adopted. The
-/// alternatives: the lowest-priority arbitration ([`allowed_lowest_priority_choices`]) and the
-/// interrupt entry cache policy ([`allowed_entry_cache_choices`]), each alone, then together.
+/// alternatives: the lowest-priority arbitration ([`allowed_lowest_priority_choices`]), the
+/// interrupt entry cache policy ([`allowed_entry_cache_choices`]) and the IOAPIC's version
+/// ([`allowed_ioapic_versions`]), fewest departures from irqsuite's choices first.
 pub fn lockstep<'t>(
     case: &Case,
     info: TargetInfo,
@@ -233,9 +235,15 @@ pub fn lockstep<'t>(
         .flat_map(|&lowest_priority| {
             allowed_entry_cache_choices()
                 .iter()
-                .map(move |&entry_cache| X86Choices {
+                .map(move |&entry_cache| (lowest_priority, entry_cache))
+        })
+        .flat_map(|(lowest_priority, entry_cache)| {
+            allowed_ioapic_versions()
+                .iter()
+                .map(move |&ioapic_version| X86Choices {
                     lowest_priority,
                     entry_cache,
+                    ioapic_version,
                     ..choices
                 })
         })
@@ -267,6 +275,13 @@ fn adopted(ours: X86Choices, other: X86Choices) -> Vec<Adopted> {
             label: "interrupt-entry-cache",
             target: format!("{:?}", other.entry_cache),
             model: format!("{:?}", ours.entry_cache),
+        });
+    }
+    if other.ioapic_version != ours.ioapic_version {
+        differences.push(Adopted {
+            label: "ioapic-version",
+            target: format!("{:?}", other.ioapic_version),
+            model: format!("{:?}", ours.ioapic_version),
         });
     }
     differences

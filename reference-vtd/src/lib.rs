@@ -119,7 +119,7 @@ pub mod vector;
 pub use access::{AccessKind, IgnoreReason, IgnoredAccess, Space};
 pub use effect::{Effect, LocalEvent, Notification};
 pub use ioapic::rte::RedirectionEntry;
-pub use ioapic::{IOAPIC_PINS, IoApic, IoapicMessage};
+pub use ioapic::{IOAPIC_PINS, IoApic, IoapicMessage, IoapicVersion, allowed_ioapic_versions};
 pub use lapic::icr::Icr;
 pub use lapic::lvt::{Esr, Lvt, LvtKind, Svr, TimerMode};
 pub use lapic::x2apic::{ApicBase, Fault, GpReason, IA32_APIC_BASE, IA32_TSC_DEADLINE};

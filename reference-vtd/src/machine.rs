@@ -24,7 +24,7 @@ use alloc::vec::Vec;
 
 use crate::access::{AccessKind, IgnoreReason, IgnoredAccess, Space};
 use crate::effect::{Effect, LocalEvent, Notification};
-use crate::ioapic::{IOAPIC_PINS, IoApic, IoapicMessage};
+use crate::ioapic::{IOAPIC_PINS, IoApic, IoapicMessage, IoapicVersion};
 use crate::lapic::LocalApic;
 use crate::lapic::lvt::LvtKind;
 use crate::lapic::x2apic::{Fault, GpReason};
@@ -52,6 +52,8 @@ pub struct MachineConfig {
     pub remapping: Option<RemapConfig>,
     /// How lowest-priority messages pick their CPU.
     pub lowest_priority: LowestPriority,
+    /// The IOAPIC's version (which one it is).
+    pub ioapic_version: IoapicVersion,
     /// The IOAPIC's ID.
     pub ioapic_id: u8,
     /// The source-id of the IOAPIC's requests.
@@ -64,6 +66,7 @@ impl Default for MachineConfig {
             cpus: 1,
             remapping: None,
             lowest_priority: LowestPriority::default(),
+            ioapic_version: IoapicVersion::default(),
             ioapic_id: 0,
             ioapic_source_id: DEFAULT_IOAPIC_SOURCE_ID,
         }
@@ -107,7 +110,7 @@ impl Machine {
             lapics: (0..config.cpus)
                 .map(|cpu| LocalApic::new(cpu, cpu as u32))
                 .collect(),
-            ioapic: IoApic::new(config.ioapic_id),
+            ioapic: IoApic::of_version(config.ioapic_version, config.ioapic_id),
             remap: config.remapping.map(RemapUnit::new),
             memory,
             now: 0,

@@ -309,3 +309,36 @@ fn an_irte_used_before_its_invalidation_is_an_allowed_choice_and_diverges() {
         "interrupt-entry-cache = ReadsThrough (model Caches)"
     );
 }
+
+#[test]
+fn an_82093aa_ioapic_is_an_allowed_choice_and_its_cases_diverge_without_failing() {
+    // KVM's in-kernel IOAPIC is the 82093AA: version 0x11, no EOI register.
+    let info = x86_shape(2, true, false, Injection::all());
+    let choices = X86Choices {
+        ioapic_version: reference_vtd::IoapicVersion::I82093aa,
+        ..X86Choices::default()
+    };
+    // The case that records the register names both values...
+    let case_ = case("x86.ioapic-version");
+    let result = judge_trace(case_, info, &target_trace(case_, info, choices));
+    assert_eq!(result.outcome, Outcome::Diverge, "{}", result.reason);
+    assert_eq!(result.reason, "ioapic-version = 0x170011 (model 0x170020)");
+    // ...and those that merely read it are replayed on an 82093AA, named as the choice.
+    for id in [
+        "x86.ioapic-version-read-only",
+        "x86.ioapic-ioregsel-byte-write",
+        "x86.ioapic-unimplemented-register",
+    ] {
+        let case = case(id);
+        let trace = target_trace(case, info, choices);
+        let result = judge_trace(case, info, &trace);
+        assert_eq!(result.outcome, Outcome::Diverge, "{id}: {}", result.reason);
+        assert!(
+            result
+                .reason
+                .contains("ioapic-version = I82093aa (model WithEoiRegister)"),
+            "{id}: {}",
+            result.reason
+        );
+    }
+}

@@ -25,9 +25,10 @@
 //! `x86.iommu` (extended interrupt mode when the CPUs have x2APIC), an IOAPIC when
 //! `x86.ioapic_pins` is not 0 (the model's has 24 pins). The implementation-defined choices are
 //! [`X86Choices`]: the CPU a lowest-priority message goes to, whether the remapping unit posts
-//! interrupts (CAP.PI), where its fault recording registers sit (CAP.FRO) and whether it caches
-//! IRTEs; irqsuite's own are arbitration priority, posting, 0x200 and caching, and a replay
-//! takes the target's (see `crate::replay::lockstep`).
+//! interrupts (CAP.PI), where its fault recording registers sit (CAP.FRO), whether it caches
+//! IRTEs and which IOAPIC it is (version 0x11 or 0x20 with the EOI register); irqsuite's own
+//! are arbitration priority, posting, 0x200, caching and 0x20, and a replay takes the target's
+//! (see `crate::replay::lockstep`).
 //! A CPU without x2APIC support (`x86.x2apic` false) is the one thing the adapter adds to the
 //! model: IA32_APIC_BASE.EXTD is reserved there, so setting it raises #GP (SDM vol. 3 §11.12.1,
 //! "bit 10 ... reserved if x2APIC is not supported"; figure 11-5's reserved bits #GP on WRMSR),
@@ -36,8 +37,8 @@
 use guest_kit::inject::{Inject, Refused};
 use guest_kit::{CpuOffline, Fault, Platform, Site, Taken, TargetInfo, Vector, Width};
 use reference_vtd::{
-    ApicBase, EntryCache, FaultRecordOffset, IA32_APIC_BASE, LowestPriority, Machine,
-    MachineConfig, Posting, RemapConfig,
+    ApicBase, EntryCache, FaultRecordOffset, IA32_APIC_BASE, IoapicVersion, LowestPriority,
+    Machine, MachineConfig, Posting, RemapConfig,
 };
 
 /// Model ticks per [`Platform::delay`] (the guest's delay is about 1 µs; 1 tick = 1 ns).
@@ -58,17 +59,21 @@ pub struct X86Choices {
     pub fault_records: FaultRecordOffset,
     /// Whether the remapping unit caches IRTEs until invalidated (VT-d §6.5.2.5).
     pub entry_cache: EntryCache,
+    /// Which IOAPIC it is: the 82093AA (version 0x11) or one with the EOI register (0x20).
+    pub ioapic_version: IoapicVersion,
 }
 
 impl Default for X86Choices {
     /// irqsuite's: arbitration priority, posting (so the posted-interrupt cases run on the
-    /// model), fault records at 0x200, and an interrupt entry cache.
+    /// model), fault records at 0x200, an interrupt entry cache and an IOAPIC with the EOI
+    /// register.
     fn default() -> Self {
         X86Choices {
             lowest_priority: LowestPriority::default(),
             posting: Posting::Supported,
             fault_records: FaultRecordOffset::default(),
             entry_cache: EntryCache::default(),
+            ioapic_version: IoapicVersion::default(),
         }
     }
 }
@@ -99,6 +104,7 @@ impl X86Model {
             cpus: usize::from(info.cpus.max(1)),
             remapping,
             lowest_priority: choices.lowest_priority,
+            ioapic_version: choices.ioapic_version,
             ..MachineConfig::default()
         };
         X86Model {

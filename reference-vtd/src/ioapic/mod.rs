@@ -1,6 +1,6 @@
 //! The IOAPIC: 24 interrupt input pins, each with a redirection entry (Intel 82093AA
-//! datasheet; the EOI register of version 0x20 IOAPICs, and VT-d §5.1.5.1 for remappable
-//! entries).
+//! datasheet; the EOI register of version 0x20 IOAPICs ([`IoapicVersion`]), and VT-d §5.1.5.1
+//! for remappable entries).
 //!
 //! Invariants:
 //! - Pins are driven by *assertion*, not electrical level: `set_line(pin, true)` means the
@@ -19,6 +19,7 @@
 
 pub mod regs;
 pub mod rte;
+pub mod version;
 
 use alloc::vec::Vec;
 
@@ -26,6 +27,7 @@ use crate::message::TriggerMode;
 use crate::msi::{MsiAddress, MsiData};
 use crate::vector::Vector;
 use rte::RedirectionEntry;
+pub use version::{IoapicVersion, allowed_ioapic_versions};
 
 /// Number of pins (redirection entries).
 pub const IOAPIC_PINS: usize = 24;
@@ -44,6 +46,7 @@ pub struct IoapicMessage {
 /// An IOAPIC.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IoApic {
+    version: IoapicVersion,
     id: u8,
     ioregsel: u8,
     entries: [RedirectionEntry; IOAPIC_PINS],
@@ -51,14 +54,27 @@ pub struct IoApic {
 }
 
 impl IoApic {
-    /// An IOAPIC after reset, with IOAPIC ID `id` (bits 3:0 kept), every entry masked.
+    /// An IOAPIC after reset, of irqsuite's default version, with IOAPIC ID `id` (bits 3:0
+    /// kept), every entry masked.
     pub fn new(id: u8) -> IoApic {
+        IoApic::of_version(IoapicVersion::default(), id)
+    }
+
+    /// An IOAPIC of `version` after reset, with IOAPIC ID `id` (bits 3:0 kept), every entry
+    /// masked.
+    pub fn of_version(version: IoapicVersion, id: u8) -> IoApic {
         IoApic {
+            version,
             id: id & 0xf,
             ioregsel: 0,
             entries: [RedirectionEntry::RESET; IOAPIC_PINS],
             asserted: [false; IOAPIC_PINS],
         }
+    }
+
+    /// Its version.
+    pub fn version(&self) -> IoapicVersion {
+        self.version
     }
 
     /// The IOAPIC ID.

@@ -3,7 +3,8 @@
 //! Invariants:
 //! - The window has three registers: IOREGSEL at 0x00 (an 8-bit register: byte and dword
 //!   writes both set it from bits 7:0), IOWIN at 0x10 (dword only) and the EOI register at 0x40
-//!   (dword, version 0x20 IOAPICs). Every other offset or width is ignored and reported.
+//!   (dword, write-only, on a [`IoapicVersion::WithEoiRegister`] IOAPIC only; unmapped on the
+//!   82093AA). Every other offset or width is ignored and reported.
 //! - Indirect registers, selected by IOREGSEL, are a `const` map ([`INDIRECT_MAP`]): ID (0x00,
 //!   bits 27:24 writable), version (0x01), arbitration ID (0x02) and the redirection table
 //!   (0x10..=0x3F, two dwords per entry). An unmapped index reads 0 and ignores writes, and is
@@ -21,10 +22,6 @@ pub const IOREGSEL: u32 = 0x00;
 pub const IOWIN: u32 = 0x10;
 /// EOI register offset.
 pub const IOAPIC_EOI: u32 = 0x40;
-
-/// The version register: version 0x20 (an IOAPIC with the EOI register), maximum redirection
-/// entry 23 (irqsuite's choice; the 82093AA itself is version 0x11 without an EOI register).
-pub const IOAPIC_VERSION: u32 = 0x0017_0020;
 
 /// An indirect register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,11 +54,13 @@ fn lookup(index: u8) -> Option<(Indirect, u8)> {
 impl IoApic {
     /// Read the window at byte `offset` with `width` bytes.
     pub fn read(&self, offset: u32, width: u8) -> Result<u32, IgnoreReason> {
+        let has_eoi = self.version.has_eoi_register();
         match (offset, width) {
             (IOREGSEL, 1 | 4) => Ok(u32::from(self.ioregsel)),
             (IOWIN, 4) => self.read_indirect(self.ioregsel),
-            (IOAPIC_EOI, 4) => Err(IgnoreReason::WriteOnly),
-            (IOREGSEL | IOWIN | IOAPIC_EOI, _) => Err(IgnoreReason::Width),
+            (IOAPIC_EOI, 4) if has_eoi => Err(IgnoreReason::WriteOnly),
+            (IOREGSEL | IOWIN, _) => Err(IgnoreReason::Width),
+            (IOAPIC_EOI, _) if has_eoi => Err(IgnoreReason::Width),
             _ => Err(IgnoreReason::Unmapped),
         }
     }
@@ -75,14 +74,16 @@ impl IoApic {
         width: u8,
         value: u32,
     ) -> Result<Vec<IoapicMessage>, IgnoreReason> {
+        let has_eoi = self.version.has_eoi_register();
         match (offset, width) {
             (IOREGSEL, 1 | 4) => {
                 self.ioregsel = value as u8;
                 Ok(Vec::new())
             }
             (IOWIN, 4) => self.write_indirect(self.ioregsel, value),
-            (IOAPIC_EOI, 4) => Ok(self.eoi(Vector(value as u8))),
-            (IOREGSEL | IOWIN | IOAPIC_EOI, _) => Err(IgnoreReason::Width),
+            (IOAPIC_EOI, 4) if has_eoi => Ok(self.eoi(Vector(value as u8))),
+            (IOREGSEL | IOWIN, _) => Err(IgnoreReason::Width),
+            (IOAPIC_EOI, _) if has_eoi => Err(IgnoreReason::Width),
             _ => Err(IgnoreReason::Unmapped),
         }
     }
@@ -91,7 +92,7 @@ impl IoApic {
         let (reg, rel) = lookup(index).ok_or(IgnoreReason::Unmapped)?;
         Ok(match reg {
             Indirect::Id | Indirect::Arbitration => u32::from(self.id) << 24,
-            Indirect::Version => IOAPIC_VERSION,
+            Indirect::Version => self.version.register(),
             Indirect::Redirection => {
                 let e = self.entries[usize::from(rel / 2)].0;
                 if rel % 2 == 0 {

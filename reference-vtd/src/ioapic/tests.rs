@@ -1,7 +1,7 @@
 //! Unit tests of the IOAPIC: edge and level pins, remote IRR and EOI, masking, coalescing,
 //! and the register window.
 
-use super::regs::{IOAPIC_EOI, IOAPIC_VERSION, IOREGSEL, IOWIN};
+use super::regs::{IOAPIC_EOI, IOREGSEL, IOWIN};
 use super::*;
 use crate::access::IgnoreReason;
 
@@ -123,11 +123,37 @@ fn entries_reset_masked_and_keep_only_writable_bits() {
 }
 
 #[test]
+fn an_82093aa_reads_version_0x11_and_has_no_eoi_register() {
+    let mut io = IoApic::of_version(IoapicVersion::I82093aa, 0);
+    io.write(IOREGSEL, 1, 0x01).unwrap();
+    assert_eq!(io.read(IOWIN, 4), Ok(0x0017_0011));
+    program(&mut io, 5, 0x45 | LEVEL, 0);
+    io.set_line(5, true);
+    io.set_line(5, false);
+    assert_eq!(io.write(IOAPIC_EOI, 4, 0x45), Err(IgnoreReason::Unmapped));
+    assert_eq!(io.read(IOAPIC_EOI, 4), Err(IgnoreReason::Unmapped));
+    assert!(
+        io.entry(5).unwrap().remote_irr(),
+        "only a broadcast EOI clears it"
+    );
+    assert!(io.eoi(Vector(0x45)).is_empty());
+    assert!(!io.entry(5).unwrap().remote_irr());
+}
+
+#[test]
+fn both_versions_have_24_entries_and_the_default_has_the_eoi_register() {
+    for &version in allowed_ioapic_versions() {
+        assert_eq!(version.register() >> 16 & 0xff, 23, "{version:?}");
+    }
+    assert!(IoApic::new(0).version().has_eoi_register());
+}
+
+#[test]
 fn ioregsel_is_an_8_bit_register() {
     let mut io = IoApic::new(0);
     io.write(IOREGSEL, 4, 0x1234_5601).unwrap();
     assert_eq!(io.read(IOREGSEL, 1), Ok(0x01));
-    assert_eq!(io.read(IOWIN, 4), Ok(IOAPIC_VERSION));
+    assert_eq!(io.read(IOWIN, 4), Ok(0x0017_0020));
 }
 
 #[test]

@@ -13,7 +13,6 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-use kvm_bindings::KVM_MAX_CPUID_ENTRIES;
 use kvm_ioctls::Kvm;
 
 use super::chip::Chip;
@@ -93,9 +92,7 @@ fn run_vm(
     let ram = ram::GuestRam::new(&vm, layout::RAM)?;
     let chip = Chip::create(Arc::clone(&vm), config.target)?;
     let entry = load(&ram, config, image)?;
-    let cpuid = kvm
-        .get_supported_cpuid(KVM_MAX_CPUID_ENTRIES)
-        .map_err(|e| format!("KVM_GET_SUPPORTED_CPUID: {e}"))?;
+    let cpuid = vcpu::supported_cpuid(kvm)?;
     let vcpus = (0..config.cpus)
         .map(|id| vcpu::create(&vm, id, &cpuid))
         .collect::<Result<Vec<_>, _>>()?;

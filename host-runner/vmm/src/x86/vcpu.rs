@@ -12,8 +12,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Instant;
 
-use kvm_bindings::{CpuId, KVM_MP_STATE_UNINITIALIZED, kvm_regs, kvm_segment};
-use kvm_ioctls::{VcpuExit, VcpuFd, VmFd};
+use kvm_bindings::{
+    CpuId, KVM_MAX_CPUID_ENTRIES, KVM_MP_STATE_UNINITIALIZED, kvm_regs, kvm_segment,
+};
+use kvm_ioctls::{Cap, Kvm, VcpuExit, VcpuFd, VmFd};
 
 use super::boot::{self, Segment};
 use super::chip::Chip;
@@ -25,6 +27,8 @@ use crate::requests;
 const CR0_PE: u64 = 1;
 /// CR0.PG.
 const CR0_PG: u64 = 1 << 31;
+/// CPUID.1:ECX.TSC-Deadline.
+const CPUID_TSC_DEADLINE: u32 = 1 << 24;
 /// CPUID.1:ECX.hypervisor.
 const CPUID_HYPERVISOR: u32 = 1 << 31;
 /// Unknown port and MMIO accesses reported before going quiet.
@@ -64,6 +68,21 @@ impl Shared {
             eprintln!("irqsuite-vmm: {what}");
         }
     }
+}
+
+/// What KVM can do as the vCPUs' CPUID: `KVM_GET_SUPPORTED_CPUID`, plus the local APIC's
+/// TSC-deadline mode where `KVM_CAP_TSC_DEADLINE_TIMER` says KVM emulates it (KVM leaves
+/// advertising it, CPUID.01H:ECX[24], to the VMM; SDM vol. 3 11.5.4.1).
+pub fn supported_cpuid(kvm: &Kvm) -> Result<CpuId, String> {
+    let mut cpuid = kvm
+        .get_supported_cpuid(KVM_MAX_CPUID_ENTRIES)
+        .map_err(|e| format!("KVM_GET_SUPPORTED_CPUID: {e}"))?;
+    if kvm.check_extension(Cap::TscDeadlineTimer) {
+        for entry in cpuid.as_mut_slice().iter_mut().filter(|e| e.function == 1) {
+            entry.ecx |= CPUID_TSC_DEADLINE;
+        }
+    }
+    Ok(cpuid)
 }
 
 /// Creates vCPU `id` with `cpuid` made its own.
