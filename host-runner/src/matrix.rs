@@ -8,31 +8,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use serde::Deserialize;
-
-use crate::report::json::SCHEMA;
+use crate::report::recorded::{self, RecordedRun as Run};
 
 pub use html::html;
-
-#[derive(Deserialize)]
-struct Document {
-    schema: u32,
-    runs: Vec<Run>,
-}
-
-#[derive(Deserialize)]
-struct Run {
-    backend: String,
-    target: String,
-    cases: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    id: String,
-    outcome: String,
-    reason: String,
-}
 
 /// One cell: the outcome and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,32 +35,7 @@ pub struct Matrix {
 /// Reads every `<backend>/<target>/results.json` under `dir`. A file that is not a schema-1
 /// report is an error naming it; nothing is written then.
 pub fn load(dir: &Path) -> Result<Matrix, String> {
-    let mut runs = Vec::new();
-    let backends = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for backend in backends.flatten().filter(|e| e.path().is_dir()) {
-        let Ok(targets) = std::fs::read_dir(backend.path()) else {
-            continue;
-        };
-        for target in targets.flatten() {
-            let path = target.path().join("results.json");
-            if !path.is_file() {
-                continue;
-            }
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let doc: Document = serde_json::from_str(&text)
-                .map_err(|e| format!("{}: not a results file: {e}", path.display()))?;
-            if doc.schema != SCHEMA {
-                return Err(format!(
-                    "{}: schema {} (this irqsuite reads {SCHEMA})",
-                    path.display(),
-                    doc.schema
-                ));
-            }
-            runs.extend(doc.runs);
-        }
-    }
-    Ok(build(runs))
+    Ok(build(recorded::read_folder(dir)?))
 }
 
 fn build(runs: Vec<Run>) -> Matrix {
@@ -171,9 +124,10 @@ mod tests {
         Run {
             backend: backend.into(),
             target: target.into(),
+            boots: 1,
             cases: cases
                 .iter()
-                .map(|(id, outcome, reason)| Case {
+                .map(|(id, outcome, reason)| recorded::RecordedCase {
                     id: (*id).into(),
                     outcome: (*outcome).into(),
                     reason: (*reason).into(),

@@ -9,20 +9,27 @@
 //! an arm64 Xen dom0 only). Outcomes map as the `irqsuite` exit status does: `fail` and `error` fail
 //! the trial; the committed baseline of the backend (`results/baselines/<backend>.toml`) turns
 //! known departures into `waived`.
+//!
+//! With `IRQSUITE_RECORDED=<results folder>` (what `cargo xtask test` sets, right after its
+//! `irqsuite run --backend all` booted every target once) each target's results are read from
+//! `<folder>/<backend>/<target>/results.json` instead of booting it again: the same verdicts,
+//! one boot per target per CI run. A target missing there fails its trials.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use guest_kit::Outcome;
 use irqsuite::backend::{self, Backend, Limits, TargetSpec};
 use irqsuite::baseline::Baseline;
 use irqsuite::events::{RunEvent, TargetName};
-use irqsuite::verdict::CaseResult;
+use irqsuite::report::recorded;
+use irqsuite::verdict::{CaseResult, Evidence};
 use libtest_mimic::{Arguments, Failed, Trial};
 
-type TargetResults = Arc<HashMap<String, CaseResult>>;
+type TargetResults = Arc<Result<HashMap<String, CaseResult>, String>>;
 
-/// The results of one target, run once per process.
+/// The results of one target, run once per process (or read from the recorded run).
 fn target_results(
     backend: &'static dyn Backend,
     target: &'static TargetSpec,
@@ -35,24 +42,65 @@ fn target_results(
         Arc::clone(cache.entry(key).or_default())
     };
     Arc::clone(slot.get_or_init(|| {
-        let results = Mutex::new(HashMap::new());
-        let sink = |e: RunEvent| {
-            if let RunEvent::CaseFinished { result, .. } = e {
-                results.lock().unwrap().insert(result.id.clone(), *result);
-            }
+        let results = match recorded::folder_from_env() {
+            Some(dir) => read_recorded(&dir, backend, target),
+            None => Ok(boot(backend, target, cases)),
         };
-        backend.run(target, cases, Limits::default(), &sink);
-        let mut results = results.into_inner().unwrap();
-        let mut baseline = committed_baseline(backend.name());
-        let name = TargetName {
-            backend: backend.name(),
-            target: target.name,
-        };
-        for result in results.values_mut() {
-            baseline.apply(&name, result);
-        }
-        Arc::new(results)
+        Arc::new(results.map(|results| with_baseline(backend, target, results)))
     }))
+}
+
+/// Runs `cases` on `target`.
+fn boot(
+    backend: &'static dyn Backend,
+    target: &'static TargetSpec,
+    cases: &[usize],
+) -> HashMap<String, CaseResult> {
+    let results = Mutex::new(HashMap::new());
+    let sink = |e: RunEvent| {
+        if let RunEvent::CaseFinished { result, .. } = e {
+            results.lock().unwrap().insert(result.id.clone(), *result);
+        }
+    };
+    backend.run(target, cases, Limits::default(), &sink);
+    results.into_inner().unwrap()
+}
+
+/// The results the recorded run under `dir` has for `target`.
+fn read_recorded(
+    dir: &Path,
+    backend: &dyn Backend,
+    target: &TargetSpec,
+) -> Result<HashMap<String, CaseResult>, String> {
+    let run = recorded::read_target(dir, backend.name(), target.name)?;
+    let mut results = HashMap::new();
+    for case in run.cases {
+        let outcome = case
+            .outcome
+            .parse()
+            .map_err(|()| format!("{}: unknown outcome {:?}", case.id, case.outcome))?;
+        let result = CaseResult::bare(&case.id, outcome, case.reason, Evidence::None);
+        results.insert(case.id, result);
+    }
+    Ok(results)
+}
+
+/// `results` with the committed baseline of `backend` applied (a no-op on a recorded run that
+/// applied it already: only a `fail` is waived).
+fn with_baseline(
+    backend: &dyn Backend,
+    target: &TargetSpec,
+    mut results: HashMap<String, CaseResult>,
+) -> HashMap<String, CaseResult> {
+    let mut baseline = committed_baseline(backend.name());
+    let name = TargetName {
+        backend: backend.name(),
+        target: target.name,
+    };
+    for result in results.values_mut() {
+        baseline.apply(&name, result);
+    }
+    results
 }
 
 /// The committed baseline of `backend`, or an empty one.
@@ -64,8 +112,9 @@ fn committed_baseline(backend: &str) -> Baseline {
     }
 }
 
-fn verdict(result: Option<&CaseResult>) -> Result<(), Failed> {
-    match result {
+fn verdict(results: &TargetResults, id: &str) -> Result<(), Failed> {
+    let results = results.as_ref().as_ref().map_err(|e| e.clone())?;
+    match results.get(id) {
         None => Err("the backend reported no result for this case".into()),
         Some(r) if r.outcome.is_failure() => Err(format!("{}: {}", r.outcome, r.reason).into()),
         Some(r) => {
@@ -106,7 +155,7 @@ fn main() {
                     }
                     Err(_) => Trial::test(name, || Ok(())).with_ignored_flag(true),
                     Ok(()) => Trial::test(name, move || {
-                        verdict(target_results(backend, target, &cases).get(id))
+                        verdict(&target_results(backend, target, &cases), id)
                     })
                     .with_ignored_flag(unmet.is_some()),
                 };

@@ -7,70 +7,17 @@
 //! interrupts arrive. Ignored where QEMU is missing; failed instead when
 //! `IRQSUITE_REQUIRE=1` (CI).
 
-use std::path::PathBuf;
-use std::process::Command;
+mod e2e;
 
-use irqsuite::backend::{Backend, refvisor::Refvisor};
-use libtest_mimic::{Arguments, Failed, Trial};
-
-fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("irqsuite-refvisor-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use irqsuite::backend::refvisor::Refvisor;
+use libtest_mimic::Failed;
 
 fn whole_catalogue_one_boot_per_target() -> Result<(), Failed> {
-    let dir = scratch();
-    let (json, junit) = (dir.join("run.json"), dir.join("run.xml"));
-    let out = Command::new(env!("CARGO_BIN_EXE_irqsuite"))
-        .args(["run", "--backend", "refvisor", "--require", "--baseline"])
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../results/baselines/refvisor.toml"
-        ))
-        .arg("--results")
-        .arg(dir.join("results"))
-        .arg("--json")
-        .arg(&json)
-        .arg("--junit")
-        .arg(&junit)
-        .output()?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json)?)?;
-    let mut outcomes = String::new();
-    for run in doc["runs"].as_array().ok_or("no runs")? {
-        let target = run["target"].as_str().unwrap_or("?");
-        if run["boots"] != 1 {
-            return Err(format!("{target}: {} boots, expected one\n{stdout}", run["boots"]).into());
-        }
-        lr_trace_is_reported(run, target)?;
-        for case in run["cases"].as_array().ok_or("no cases")? {
-            let (id, outcome) = (
-                case["id"].as_str().unwrap_or("?"),
-                case["outcome"].as_str().unwrap_or("?"),
-            );
-            outcomes.push_str(&format!("{target} {id} {outcome}\n"));
-        }
+    let run = e2e::run("refvisor")?;
+    for target in run.runs()? {
+        lr_trace_is_reported(target, target["target"].as_str().unwrap_or("?"))?;
     }
-    let xml = std::fs::read_to_string(&junit)?;
-    let report = quick_junit::Report::deserialize_from_str(&xml).map_err(|e| format!("{e:?}"))?;
-    let cases = irq_cases::CATALOGUE.len();
-    for suite in &report.test_suites {
-        if suite.test_cases.len() != cases {
-            return Err(format!(
-                "{}: {} testcases, expected {cases}",
-                suite.name.as_str(),
-                suite.test_cases.len()
-            )
-            .into());
-        }
-    }
-    std::fs::remove_dir_all(&dir)?;
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!("refvisor_outcomes", outcomes));
-    Ok(())
+    run.pin("refvisor_outcomes")
 }
 
 /// Every case of the target carries refvisor's list-register trace as its `lr` property, and
@@ -106,20 +53,9 @@ fn lr_trace_is_reported(run: &serde_json::Value, target: &str) -> Result<(), Fai
 }
 
 fn main() {
-    let args = Arguments::from_args();
-    let require = std::env::var("IRQSUITE_REQUIRE").is_ok_and(|v| v == "1");
-    let trial = match Refvisor.availability() {
-        Ok(()) => Trial::test(
-            "refvisor/whole-catalogue-one-boot-per-target",
-            whole_catalogue_one_boot_per_target,
-        ),
-        Err(u) if require => {
-            Trial::test("refvisor/whole-catalogue-one-boot-per-target", move || {
-                Err(format!("{}; fix: {}", u.reason, u.fix).into())
-            })
-        }
-        Err(_) => Trial::test("refvisor/whole-catalogue-one-boot-per-target", || Ok(()))
-            .with_ignored_flag(true),
-    };
-    libtest_mimic::run(&args, vec![trial]).exit();
+    e2e::main(
+        "refvisor/whole-catalogue-one-boot-per-target",
+        &Refvisor,
+        whole_catalogue_one_boot_per_target,
+    )
 }

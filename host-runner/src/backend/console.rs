@@ -17,6 +17,18 @@ use crate::judge::{self, Unfinished};
 use crate::session::{Progress, Session, TargetCase};
 use crate::verdict::{CaseResult, Evidence};
 
+/// The QEMU options of every console backend: no default devices, no display, no monitor, the
+/// first serial port on QEMU's standard I/O (which the runner reads and writes).
+pub const QEMU_HEADLESS: [&str; 7] = [
+    "-nodefaults",
+    "-display",
+    "none",
+    "-monitor",
+    "none",
+    "-serial",
+    "stdio",
+];
+
 /// How long a machine may take to power off after its final record before its group is killed.
 const POWER_OFF_GRACE: Duration = Duration::from_secs(3);
 
@@ -148,6 +160,35 @@ impl Target {
             console: self.console.clone(),
         });
     }
+}
+
+/// Runs `legs` of `backend` (targets sharing a boot) in one boot of a nested kernel whose VMM,
+/// `/init`, runs a VM per leg, serves the guests' requests itself (`KVM_IRQ_LINE`,
+/// `KVM_SIGNAL_MSI`) and powers the machine off after the last one: kvm-arm64 and kvm-x86.
+pub fn run_in_vmm(
+    backend: &'static str,
+    legs: &[(TargetSpec, Vec<usize>)],
+    limits: Limits,
+    launch: LaunchShared<'_>,
+    sink: Sink<'_>,
+) {
+    let legs: Vec<_> = legs
+        .iter()
+        .map(|(target, cases)| {
+            let name = TargetName {
+                backend,
+                target: target.name,
+            };
+            (name, cases.as_slice())
+        })
+        .collect();
+    let hooks = SharedHooks {
+        launch,
+        requests: Requests::InMachine,
+        farewell: &[],
+        property: &no_property,
+    };
+    run_shared(&legs, limits, hooks, sink);
 }
 
 /// Runs every target of `legs` (name, cases) in one boot, one guest after another, in the order

@@ -20,7 +20,6 @@ use guest_kit::GicVersion;
 use guest_kit::inject::Injection;
 
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
-use crate::events::TargetName;
 use crate::{build, tools};
 
 /// The KVM/arm64 backend.
@@ -98,15 +97,7 @@ pub fn command(legs: &[console::Leg<'_>], kernel: &Path, initramfs: &Path) -> io
         &format!("virt,virtualization=on,gic-version={}", host_gic(target)),
     ])
     .args(["-cpu", "max", "-smp", "2", "-m", "1024"])
-    .args([
-        "-nodefaults",
-        "-display",
-        "none",
-        "-monitor",
-        "none",
-        "-serial",
-        "stdio",
-    ])
+    .args(console::QEMU_HEADLESS)
     .arg("-no-reboot")
     .arg("-kernel")
     .arg(kernel)
@@ -151,29 +142,11 @@ impl Backend for KvmArm64 {
         Some(host_gic(target))
     }
     fn run_shared(&self, legs: &[(TargetSpec, Vec<usize>)], limits: Limits, sink: Sink<'_>) {
-        let legs: Vec<_> = legs
-            .iter()
-            .map(|(target, cases)| {
-                let name = TargetName {
-                    backend: self.name(),
-                    target: target.name,
-                };
-                (name, cases.as_slice())
-            })
-            .collect();
         let launch = |legs: &[console::Leg<'_>]| -> io::Result<Command> {
             let (kernel, initramfs) = artefacts()
                 .map_err(|e| io::Error::other(format!("building the boot artefacts: {e}")))?;
             command(legs, &kernel, &initramfs)
         };
-        let hooks = console::SharedHooks {
-            launch: &launch,
-            // The VMM serves them inside the machine (KVM_IRQ_LINE, KVM_SIGNAL_MSI).
-            requests: console::Requests::InMachine,
-            // The VMM powers the machine off after the last guest.
-            farewell: &[],
-            property: &console::no_property,
-        };
-        console::run_shared(&legs, limits, hooks, sink);
+        console::run_in_vmm(self.name(), legs, limits, &launch, sink);
     }
 }

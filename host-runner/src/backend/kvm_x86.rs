@@ -14,9 +14,8 @@
 //! guest's `req` records off COM1, drives an IOAPIC pin (`KVM_IRQ_LINE`, or the VMM's IOAPIC
 //! and `KVM_SIGNAL_MSI`) or writes an MSI (`KVM_SIGNAL_MSI`), and answers on COM1's input.
 //!
-//! Not in [`super::all`] yet: its outcomes have no snapshot and KVM's departures no baseline;
-//! until then its machinery is proven by `tests/kvm_x86.rs`, and `irqsuite run --backend
-//! kvm-x86` runs it by name.
+//! KVM's departures from the architecture are in `results/baselines/kvm-x86.toml`; every
+//! outcome is pinned by `tests/kvm_x86_catalogue.rs`, the machinery by `tests/kvm_x86.rs`.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -28,7 +27,6 @@ use guest_kit::inject::Injection;
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
 use crate::build::amd64_kernel::{self, Amd64Kernel};
 use crate::build::{self, vmm};
-use crate::events::TargetName;
 use crate::tools;
 
 /// The KVM/x86 backend.
@@ -102,15 +100,7 @@ pub fn command(legs: &[console::Leg<'_>], kernel: &Path, initramfs: &Path) -> io
     let mut cmd = Command::new(QEMU);
     cmd.args(["-machine", "q35", "-accel", "tcg", "-cpu", "max"])
         .args(["-smp", &CPUS.to_string(), "-m", "1024"])
-        .args([
-            "-nodefaults",
-            "-display",
-            "none",
-            "-monitor",
-            "none",
-            "-serial",
-            "stdio",
-        ])
+        .args(console::QEMU_HEADLESS)
         .arg("-no-reboot")
         .arg("-kernel")
         .arg(kernel)
@@ -167,30 +157,12 @@ impl Backend for KvmX86 {
         Some("x86")
     }
     fn run_shared(&self, legs: &[(TargetSpec, Vec<usize>)], limits: Limits, sink: Sink<'_>) {
-        let legs: Vec<_> = legs
-            .iter()
-            .map(|(target, cases)| {
-                let name = TargetName {
-                    backend: self.name(),
-                    target: target.name,
-                };
-                (name, cases.as_slice())
-            })
-            .collect();
         let launch = |legs: &[console::Leg<'_>]| -> io::Result<Command> {
             let (kernel, initramfs) = artefacts()
                 .map_err(|e| io::Error::other(format!("building the boot artefacts: {e}")))?;
             command(legs, &kernel, &initramfs)
         };
-        let hooks = console::SharedHooks {
-            launch: &launch,
-            // The VMM serves them inside the machine (KVM_IRQ_LINE, KVM_SIGNAL_MSI).
-            requests: console::Requests::InMachine,
-            // The VMM powers the machine off after the last guest.
-            farewell: &[],
-            property: &console::no_property,
-        };
-        console::run_shared(&legs, limits, hooks, sink);
+        console::run_in_vmm(self.name(), legs, limits, &launch, sink);
     }
 }
 

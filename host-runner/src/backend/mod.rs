@@ -196,23 +196,13 @@ pub fn all() -> &'static [&'static dyn Backend] {
         &qemu_kvm::QemuKvm,
         &xen::XenDom0less,
         &kvm::KvmArm64,
+        &kvm_x86::KvmX86,
         &xl::Xl,
         &refvisor::Refvisor,
     ]
 }
 
-/// Backends whose machinery works but whose outcomes are not pinned yet (kvm-x86: no outcome
-/// snapshot and no baseline of KVM's departures): reachable by name (`irqsuite setup
-/// --backend kvm-x86`, `irqsuite run --backend kvm-x86`), never part of `all`.
-pub fn pending() -> &'static [&'static dyn Backend] {
-    &[&kvm_x86::KvmX86]
-}
-
 /// The backend called `name`.
 pub fn by_name(name: &str) -> Option<&'static dyn Backend> {
-    all()
-        .iter()
-        .chain(pending())
-        .copied()
-        .find(|b| b.name() == name)
+    all().iter().copied().find(|b| b.name() == name)
 }

@@ -152,17 +152,8 @@ pub(crate) fn x86_command_on(
     let mut cmd = Command::new(QEMU_X86);
     cmd.args(["-machine", machine, "-cpu", x86_cpu(target)])
         .args(["-smp", &target.shape.cpus.to_string(), "-m", "256M"])
-        .args([
-            "-nodefaults",
-            "-display",
-            "none",
-            "-monitor",
-            "none",
-            "-serial",
-            "stdio",
-            "-serial",
-            "null",
-        ])
+        .args(console::QEMU_HEADLESS)
+        .args(["-serial", "null"])
         .args(["-device", "edu,addr=3"])
         .arg("-no-reboot");
     if iommu {
@@ -192,15 +183,7 @@ fn aarch64_command(target: &TargetSpec, image: &std::path::Path, cases: &[usize]
             "-m",
             "256M",
         ])
-        .args([
-            "-nodefaults",
-            "-display",
-            "none",
-            "-monitor",
-            "none",
-            "-serial",
-            "stdio",
-        ])
+        .args(console::QEMU_HEADLESS)
         .arg("-no-reboot")
         .arg("-kernel")
         .arg(image)

@@ -97,16 +97,8 @@ pub fn command(target: &TargetSpec, refvisor: &Path, guest: &Path, cases: &[usiz
         "-m",
         "512M",
     ])
-    .args([
-        "-nodefaults",
-        "-display",
-        "none",
-        "-monitor",
-        "none",
-        "-serial",
-        "stdio",
-        "-no-reboot",
-    ])
+    .args(console::QEMU_HEADLESS)
+    .arg("-no-reboot")
     .arg("-kernel")
     .arg(refvisor)
     .arg("-device")

@@ -4,6 +4,7 @@
 
 pub mod json;
 pub mod junit;
+pub mod recorded;
 pub mod tap;
 pub mod terminal;
 

@@ -4,6 +4,10 @@
 //! each case's outcome per target in an insta snapshot (a change of outcome is a reviewed
 //! snapshot change, never silent). The test is a libtest-mimic trial that is ignored where the
 //! backend cannot run here, and fails with the fixing command when `IRQSUITE_REQUIRE=1` (CI).
+//!
+//! With `IRQSUITE_RECORDED=<results folder>` (set by `cargo xtask test` after its `irqsuite run
+//! --backend all` booted every target once) the test judges that run's reports of the backend
+//! (`<folder>/<backend>/<target>/results.json` and `junit.xml`) instead of booting again.
 
 #![allow(
     dead_code,
@@ -14,23 +18,48 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use irqsuite::backend::Backend;
+use irqsuite::report::recorded;
 use libtest_mimic::{Arguments, Failed, Trial};
 
-/// One finished `irqsuite run`.
+/// One finished `irqsuite run` of a backend.
 pub struct Run {
-    /// The scratch folder (results, reports); removed by [`Run::pin`].
-    pub dir: PathBuf,
-    /// The runner's process id (its temporary files carry it).
-    pub pid: u32,
-    /// What it printed.
+    /// The scratch folder (results, reports) of a run made here; removed by [`Run::pin`].
+    pub scratch: Option<PathBuf>,
+    /// What it printed (a recorded run: where its reports are).
     pub stdout: String,
-    /// The JSON report.
+    /// The JSON report: `runs`, one per target.
     pub doc: serde_json::Value,
 }
 
-/// Runs the whole catalogue on `backend` with its committed baseline; an unsuccessful exit is
-/// an error carrying the runner's output.
+/// The whole catalogue on `backend` with its committed baseline: the recorded run's reports
+/// where `IRQSUITE_RECORDED` names them, else a run made now.
 pub fn run(backend: &str) -> Result<Run, Failed> {
+    match recorded::folder_from_env() {
+        Some(dir) => read_recorded(&dir, backend),
+        None => run_now(backend),
+    }
+}
+
+/// The reports of `backend`'s targets under the recorded results folder `dir`.
+fn read_recorded(dir: &Path, backend: &str) -> Result<Run, Failed> {
+    let mut runs = Vec::new();
+    for run in recorded::read_backend_of(dir, backend)? {
+        let target = dir.join(backend).join(&run.target);
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(target.join("results.json"))?)?;
+        runs.extend(doc["runs"].as_array().cloned().unwrap_or_default());
+        check_junit(&target.join("junit.xml"))?;
+    }
+    Ok(Run {
+        scratch: None,
+        stdout: format!("(the recorded run in {})", dir.display()),
+        doc: serde_json::json!({ "runs": runs }),
+    })
+}
+
+/// Runs the whole catalogue on `backend` now; an unsuccessful exit is an error carrying the
+/// runner's output.
+fn run_now(backend: &str) -> Result<Run, Failed> {
     let dir = std::env::temp_dir().join(format!("irqsuite-{backend}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let baseline = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -49,7 +78,6 @@ pub fn run(backend: &str) -> Result<Run, Failed> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()?;
-    let pid = child.id();
     let Output { status, stdout, .. } = child.wait_with_output()?;
     let stdout = String::from_utf8_lossy(&stdout).into_owned();
     if !status.success() {
@@ -58,8 +86,7 @@ pub fn run(backend: &str) -> Result<Run, Failed> {
     let doc = serde_json::from_slice(&std::fs::read(&json)?)?;
     check_junit(&junit)?;
     Ok(Run {
-        dir,
-        pid,
+        scratch: Some(dir),
         stdout,
         doc,
     })
@@ -80,11 +107,16 @@ fn check_junit(junit: &Path) -> Result<(), Failed> {
 }
 
 impl Run {
+    /// The report's runs, one per target.
+    pub fn runs(&self) -> Result<&Vec<serde_json::Value>, Failed> {
+        Ok(self.doc["runs"].as_array().ok_or("no runs")?)
+    }
+
     /// `<target> <case> <outcome>` per line, after checking one boot per target and a result
     /// for every catalogue case.
     pub fn outcomes(&self) -> Result<String, Failed> {
         let mut outcomes = String::new();
-        for run in self.doc["runs"].as_array().ok_or("no runs")? {
+        for run in self.runs()? {
             let target = run["target"].as_str().unwrap_or("?");
             if run["boots"] != 1 {
                 let boots = &run["boots"];
@@ -108,7 +140,9 @@ impl Run {
     /// Pins the outcomes in snapshot `snapshot` and removes the scratch folder.
     pub fn pin(self, snapshot: &str) -> Result<(), Failed> {
         let outcomes = self.outcomes()?;
-        std::fs::remove_dir_all(&self.dir)?;
+        if let Some(dir) = &self.scratch {
+            std::fs::remove_dir_all(dir)?;
+        }
         let mut settings = insta::Settings::clone_current();
         settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"));
         settings.set_prepend_module_to_snapshot(false);
@@ -117,8 +151,9 @@ impl Run {
     }
 }
 
-/// Runs `test` as trial `name` where `backend` and every one of its targets can run; otherwise the trial is ignored, or,
-/// with `IRQSUITE_REQUIRE=1`, fails with the reason and the fixing command.
+/// Runs `test` as trial `name` where `backend` and every one of its targets can run; otherwise
+/// the trial is ignored, or, with `IRQSUITE_REQUIRE=1` on a machine of the backend's kind
+/// ([`Backend::machine`]), fails with the reason and the fixing command.
 pub fn main(name: &'static str, backend: &dyn Backend, test: fn() -> Result<(), Failed>) -> ! {
     let args = Arguments::from_args();
     let require = std::env::var("IRQSUITE_REQUIRE").is_ok_and(|v| v == "1");
@@ -131,7 +166,8 @@ pub fn main(name: &'static str, backend: &dyn Backend, test: fn() -> Result<(), 
         .unwrap_or_else(|| backend.availability());
     let trial = match available {
         Ok(()) => Trial::test(name, test),
-        Err(u) if require => Trial::test(name, move || {
+        // A backend for another kind of machine is never required here.
+        Err(u) if require && backend.machine().is_ok() => Trial::test(name, move || {
             Err(format!("{}; fix: {}", u.reason, u.fix).into())
         }),
         Err(_) => Trial::test(name, || Ok(())).with_ignored_flag(true),
