@@ -1,10 +1,8 @@
 //! The console: a polled PL011 (or SBSA UART, its subset that Xen's vpl011 emulates) and the
 //! record stream on top of it.
 //!
-//! Every record goes out through [`guest_kit::protocol::encode`] with one sequence number per
-//! boot, counted from 0, and a `\n` after it. The exception handlers print too, so the state is
-//! global. Only one CPU runs case code at a time (the others wait in [`crate::smp`]), but a line
-//! is still written under a lock ([`LineLock`]), so two CPUs can never tear or reorder lines.
+//! Records are numbered and written under a per-line lock by [`guest_runtime::console`], a `\n`
+//! after each; this module is the UART under it.
 //!
 //! Under a hypervisor every UART access is a trap, so a line goes out in bursts: with the PL011's
 //! FIFOs enabled (UARTLCR_H.FEN, PL011 TRM 3.3.7) the guest waits for an empty transmit FIFO
@@ -12,12 +10,14 @@
 //! off: a one-character holding register; or the SBSA UART, which has no UARTLCR_H) it checks
 //! UARTFR.TXFF before every byte.
 
-use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 use guest_kit::Width;
-use guest_kit::protocol::{LineBuf, Record, encode};
+use guest_kit::protocol::Record;
+use guest_runtime::console::{Received, RecordStream};
 
 use crate::mmio;
+use crate::sysreg::Arch;
 
 /// UARTDR, the data register.
 const DR: usize = 0x00;
@@ -45,55 +45,8 @@ const TXFF_POLLS: u32 = 1_000_000;
 static UART: AtomicUsize = AtomicUsize::new(0);
 /// Bytes written per wait for room: [`FIFO_DEPTH`] with FIFOs on, else 1.
 static BURST: AtomicUsize = AtomicUsize::new(1);
-/// The sequence number of the next record.
-static SEQ: AtomicU32 = AtomicU32::new(0);
-
-/// [`OWNER`] when no CPU holds the lock.
-const UNLOCKED: u32 = u32::MAX;
-/// Attempts at taking the lock before writing without it: a CPU that stopped while holding it
-/// (a hung access on a secondary) must not silence the console.
-const LOCK_ATTEMPTS: u32 = 10_000_000;
-
-/// The CPU holding the console (its index), or [`UNLOCKED`].
-static OWNER: AtomicU32 = AtomicU32::new(UNLOCKED);
-
-/// Holds the console for one line: a spin lock that knows its owner, so an exception handler
-/// printing on a CPU that was interrupted mid-line (a fault on the UART itself) goes ahead
-/// instead of deadlocking.
-struct LineLock {
-    /// Whether this guard took the lock (and so releases it).
-    taken: bool,
-}
-
-impl LineLock {
-    fn acquire() -> LineLock {
-        let me = crate::smp::this_cpu() as u32;
-        if OWNER.load(Ordering::Relaxed) == me {
-            // Re-entered from an exception handler on the CPU that holds it.
-            return LineLock { taken: false };
-        }
-        for _ in 0..LOCK_ATTEMPTS {
-            // Acquire: the previous owner's UART writes and sequence number come before ours.
-            if OWNER
-                .compare_exchange_weak(UNLOCKED, me, Ordering::Acquire, Ordering::Relaxed)
-                .is_ok()
-            {
-                return LineLock { taken: true };
-            }
-            core::hint::spin_loop();
-        }
-        LineLock { taken: false }
-    }
-}
-
-impl Drop for LineLock {
-    fn drop(&mut self) {
-        if self.taken {
-            // Release: this line's writes happen before the next owner's.
-            OWNER.store(UNLOCKED, Ordering::Release);
-        }
-    }
-}
+/// The sequence numbers and the line lock.
+static STREAM: RecordStream<Arch> = RecordStream::new();
 
 /// Sends output to `uart` (from the device tree).
 pub fn init(uart: crate::dt::Uart) {
@@ -115,20 +68,17 @@ pub fn init(uart: crate::dt::Uart) {
 
 /// Prints `record` as one line with the next sequence number.
 pub fn emit(record: &Record<'_>) {
-    // The sequence number is taken under the lock, so numbers follow the order of the lines.
-    let _lock = LineLock::acquire();
-    let seq = SEQ.fetch_add(1, Ordering::SeqCst);
-    let mut line = LineBuf::default();
-    match encode(seq, record, &mut line) {
-        Ok(text) => write_line(text),
-        // Records are sized to fit (free text is cut by `encode`); if one still does not, say so
-        // under the same sequence number rather than leave a gap the host reads as a lost line.
-        Err(_) => {
-            if let Ok(text) = encode(seq, &Record::Log("record too long, dropped"), &mut line) {
-                write_line(text);
-            }
-        }
-    }
+    STREAM.emit(record, write_line);
+}
+
+/// Prints `log panic: <message> at <file>:<line>` (cut to fit), for the panic handler.
+pub fn log_panic(info: &core::panic::PanicInfo<'_>) {
+    STREAM.log_panic(info, write_line);
+}
+
+/// Prints a `log` record formatted from `args` (cut to fit).
+pub fn log(args: core::fmt::Arguments<'_>) {
+    STREAM.log(args, write_line);
 }
 
 /// Writes `text` and a newline.
@@ -178,28 +128,17 @@ pub fn read_line(buf: &mut [u8; INPUT_LINE], deadline: u64) -> Option<&str> {
     if base == 0 {
         return None;
     }
-    let mut len = 0;
-    loop {
+    guest_runtime::console::read_line(buf, || {
         // SAFETY: `base` is the UART from the device tree, mapped as device memory; UARTFR reads
         // have no side effect.
         let empty = unsafe { mmio::read(base + FR, Width::B32) } & FR_RXFE != 0;
-        if empty {
-            if crate::sysreg::counter() >= deadline {
-                return None;
-            }
-            core::hint::spin_loop();
-            continue;
+        if !empty {
+            // SAFETY: as above; a read of UARTDR takes one received character.
+            Received::Byte(unsafe { mmio::read(base + DR, Width::B32) } as u8)
+        } else if crate::sysreg::counter() >= deadline {
+            Received::TimedOut
+        } else {
+            Received::Nothing
         }
-        // SAFETY: as above; a read of UARTDR takes one received character.
-        let byte = unsafe { mmio::read(base + DR, Width::B32) } as u8;
-        match byte {
-            b'\n' => return core::str::from_utf8(&buf[..len]).ok(),
-            b'\r' => {}
-            _ if len < INPUT_LINE => {
-                buf[len] = byte;
-                len += 1;
-            }
-            _ => {}
-        }
-    }
+    })
 }

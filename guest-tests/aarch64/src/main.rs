@@ -25,13 +25,9 @@ mod runner;
 mod smp;
 mod sysreg;
 
-use core::fmt::Write;
 use core::panic::PanicInfo;
 
 use aarch64_rt::entry;
-use guest_kit::protocol::Record;
-
-use guest_kit::text::Truncating;
 
 entry!(main, 16);
 
@@ -46,11 +42,6 @@ fn main(x0: u64, _x1: u64, _x2: u64, _x3: u64) -> ! {
 /// host reboots the guest after the case that panicked.
 #[panic_handler]
 fn panic(info: &PanicInfo) -> ! {
-    let mut text = Truncating::default();
-    let _ = write!(text, "panic: {}", info.message());
-    if let Some(location) = info.location() {
-        let _ = write!(text, " at {}:{}", location.file(), location.line());
-    }
-    console::emit(&Record::Log(text.as_str()));
+    console::log_panic(info);
     psci::system_off()
 }

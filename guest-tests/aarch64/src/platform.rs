@@ -81,7 +81,7 @@ impl GuestPlatform {
                 its: machine.its.is_some(),
                 lpi_clearable: false,
                 inject: Injection::from_bootargs(machine.bootargs),
-                arena: arena::base(),
+                arena: arena::ARENA.base(),
                 x86: guest_kit::X86Info::NONE,
             },
             gicd: Region::default(),
@@ -340,11 +340,15 @@ impl Platform for GuestPlatform {
     }
 
     fn mem_write(&mut self, gpa: u64, data: &[u8]) -> Result<(), Fault> {
-        arena::write(gpa, data).ok_or(Fault::Abort { esr: 0, far: gpa })
+        arena::ARENA
+            .write(gpa, data)
+            .ok_or(Fault::Abort { esr: 0, far: gpa })
     }
 
     fn mem_read(&mut self, gpa: u64, buf: &mut [u8]) -> Result<(), Fault> {
-        arena::read(gpa, buf).ok_or(Fault::Abort { esr: 0, far: gpa })
+        arena::ARENA
+            .read(gpa, buf)
+            .ok_or(Fault::Abort { esr: 0, far: gpa })
     }
 
     /// `dsb sy; isb`, then about a microsecond on the virtual counter.

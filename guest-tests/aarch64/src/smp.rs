@@ -10,31 +10,20 @@
 //! TPIDR_EL1 ([`this_cpu`]), brings up its CPU interface (GICv3: ICC_SRE_EL1.SRE, its
 //! redistributor awake; the kit's reset does the rest) and reports itself online.
 //!
-//! Mailbox states (one [`Mailbox`] per CPU), and who moves them:
-//!
-//! ```text
-//! OFFLINE --secondary, online--> IDLE --poster--> CLAIMED --poster--> POSTED
-//! POSTED --secondary--> RUNNING --secondary--> DONE --poster--> IDLE
-//! OFFLINE, POSTED --boot CPU, timed out--> DEAD (for good; a late CPU parks)
-//! ```
-//!
-//! Only one CPU runs case code at a time: the poster waits in [`run_on`] while the job runs. The
-//! boot CPU serves no mailbox (it is the one waiting), so code on a secondary cannot run code on
-//! CPU 0: that is reported as offline.
-
-use core::fmt::Write;
-use core::sync::atomic::{AtomicPtr, AtomicU8, Ordering};
+//! The mailboxes themselves ([`guest_runtime::mailbox`]) are shared with the x86_64 guest; here
+//! is what is Arm's: `sev` wakes a CPU waiting in `wfe`, the clock is the virtual counter, and a
+//! job that overruns powers the machine off through PSCI.
 
 use aarch64_rt::{Stack, start_core};
-use guest_kit::protocol::Record;
 use guest_kit::{CpuOffline, Platform};
+use guest_runtime::mailbox::{JobLimits, Mailboxes, NotRun};
 use smccc::{Hvc, Smc};
 
+use crate::console::log;
 use crate::dt::{CpuNode, MAX_CPUS, Machine};
 use crate::platform::GuestPlatform;
 use crate::psci::{self, Conduit};
-use crate::{console, sysreg};
-use guest_kit::text::Truncating;
+use crate::sysreg::{self, Arch};
 
 /// Pages (4 KiB) of stack for each secondary CPU.
 const STACK_PAGES: usize = 8;
@@ -49,43 +38,13 @@ const RUN_TIMEOUT_MS: u64 = 5_000;
 /// MPIDR_EL1's affinity fields: Aff3 (39:32), Aff2-Aff0 (23:0).
 const MPIDR_AFFINITY: u64 = 0xff_00ff_ffff;
 
-/// Mailbox states (see the module documentation).
-const OFFLINE: u8 = 0;
-const IDLE: u8 = 1;
-const CLAIMED: u8 = 2;
-const POSTED: u8 = 3;
-const RUNNING: u8 = 4;
-const DONE: u8 = 5;
-const DEAD: u8 = 6;
-
 /// The secondary CPUs' stacks: CPU `n` (1 ≤ n < [`MAX_CPUS`]) uses entry `n - 1`. In a
 /// `.stack.*` section, which aarch64-rt's `image.ld` keeps out of the loaded image and `.bss`.
 #[unsafe(link_section = ".stack.secondary")]
 static mut STACKS: [Stack<STACK_PAGES>; MAX_CPUS - 1] = [const { Stack::new() }; MAX_CPUS - 1];
 
-/// One CPU's mailbox, on a cache line of its own.
-#[repr(align(64))]
-struct Mailbox {
-    state: AtomicU8,
-    /// A `*mut Job` while the state is POSTED or RUNNING.
-    job: AtomicPtr<()>,
-}
-
-impl Mailbox {
-    const fn new() -> Mailbox {
-        Mailbox {
-            state: AtomicU8::new(OFFLINE),
-            job: AtomicPtr::new(core::ptr::null_mut()),
-        }
-    }
-}
-
-static MAILBOXES: [Mailbox; MAX_CPUS] = [const { Mailbox::new() }; MAX_CPUS];
-
-/// What a poster hands to another CPU: the closure (a fat pointer, behind this thin one).
-struct Job<'a> {
-    f: &'a mut dyn FnMut(&mut dyn Platform),
-}
+/// One mailbox per CPU; jobs get the CPU's platform.
+static MAILBOXES: Mailboxes<Arch, GuestPlatform, MAX_CPUS> = Mailboxes::new();
 
 /// The calling CPU's index (discovery order, 0 = boot CPU), from TPIDR_EL1. Out of range only
 /// before a CPU has set it, which is read as the boot CPU's slot.
@@ -99,13 +58,6 @@ pub fn this_cpu() -> usize {
 /// Counter ticks in `ms` milliseconds.
 fn ticks(ms: u64) -> u64 {
     (sysreg::counter_frequency() / 1_000).max(1) * ms
-}
-
-/// Prints a `log` record formatted into a fixed buffer.
-fn log(args: core::fmt::Arguments<'_>) {
-    let mut text = Truncating::default();
-    let _ = text.write_fmt(args);
-    console::emit(&Record::Log(text.as_str()));
 }
 
 /// Starts every secondary CPU the device tree lists and waits (bounded) for them to come online.
@@ -134,24 +86,13 @@ pub fn start_secondaries(machine: &Machine, platform: &GuestPlatform) {
     }
     let begin = sysreg::counter();
     for index in (1..count).filter(|&i| started[i]) {
-        let mailbox = &MAILBOXES[index];
-        loop {
-            // Acquire: pairs with the secondary's release of IDLE, after its set-up.
-            if mailbox.state.load(Ordering::Acquire) == IDLE {
-                break;
-            }
-            if sysreg::counter().wrapping_sub(begin) > ticks(ONLINE_TIMEOUT_MS)
-                && mailbox
-                    .state
-                    .compare_exchange(OFFLINE, DEAD, Ordering::Relaxed, Ordering::Relaxed)
-                    .is_ok()
-            {
-                log(format_args!(
-                    "cpu {index} offline: not online {ONLINE_TIMEOUT_MS} ms after CPU_ON"
-                ));
-                break;
-            }
-            sysreg::yield_cpu();
+        if MAILBOXES
+            .wait_online(index, begin, ticks(ONLINE_TIMEOUT_MS))
+            .is_err()
+        {
+            log(format_args!(
+                "cpu {index} offline: not online {ONLINE_TIMEOUT_MS} ms after CPU_ON"
+            ));
         }
     }
 }
@@ -219,50 +160,11 @@ fn secondary_main(cpu: u8, mut platform: GuestPlatform) -> ! {
     platform.bring_up_cpu_interface(cpu);
     // The set-up's register writes (GICR_WAKER) complete before the boot CPU sees us online.
     sysreg::barrier();
-    let mailbox = &MAILBOXES[usize::from(cpu)];
-    // Release: pairs with the boot CPU's acquire load of IDLE. Fails only if the boot CPU gave
-    // up on this CPU already (DEAD): then stay out of the way for good.
-    if mailbox
-        .state
-        .compare_exchange(OFFLINE, IDLE, Ordering::Release, Ordering::Relaxed)
-        .is_err()
-    {
+    // Fails only if the boot CPU gave up on this CPU already: then stay out of the way for good.
+    if MAILBOXES.go_online(usize::from(cpu)).is_err() {
         park();
     }
-    sysreg::send_event();
-    serve(mailbox, &mut platform)
-}
-
-/// Waits for jobs in `mailbox` and runs them with `platform`, forever.
-fn serve(mailbox: &Mailbox, platform: &mut GuestPlatform) -> ! {
-    loop {
-        // Acquire: pairs with the poster's release of POSTED, so the job pointer and everything
-        // the poster wrote before (the closure's captures, the trace) are visible here.
-        if mailbox.state.load(Ordering::Relaxed) == POSTED
-            && mailbox
-                .state
-                .compare_exchange(POSTED, RUNNING, Ordering::Acquire, Ordering::Relaxed)
-                .is_ok()
-        {
-            let job = mailbox.job.load(Ordering::Relaxed).cast::<Job<'_>>();
-            // SAFETY: the poster stored a pointer to a `Job` on its own stack before releasing
-            // POSTED, and does not return from `run_on` (so the `Job`, the closure and
-            // everything it borrows stay alive and untouched by it) until it sees DONE, which
-            // is stored below after the last use, or until RUN_TIMEOUT_MS, after which it powers
-            // off instead of returning. Only this CPU took the job (the CAS above), so this is
-            // the only reference.
-            let job = unsafe { &mut *job };
-            (job.f)(platform);
-            // The job's register accesses complete before the poster goes on (it may read
-            // state this CPU just changed, e.g. after an acknowledge).
-            sysreg::barrier();
-            // Release: everything the job wrote is visible to the poster's acquire of DONE.
-            mailbox.state.store(DONE, Ordering::Release);
-            sysreg::send_event();
-            continue;
-        }
-        sysreg::wait_for_event();
-    }
+    MAILBOXES.serve(usize::from(cpu), &mut platform)
 }
 
 /// Runs `f` on CPU `cpu` (not the caller) through its mailbox and waits for it to finish.
@@ -273,63 +175,30 @@ fn serve(mailbox: &Mailbox, platform: &mut GuestPlatform) -> ! {
 /// powers the machine off: the job refers to this CPU's stack, so returning would let it write
 /// into memory this CPU reuses (the host reboots the guest after the case, as after a panic).
 pub fn run_on(cpu: u8, f: &mut dyn FnMut(&mut dyn Platform)) -> Result<(), CpuOffline> {
-    let index = usize::from(cpu);
-    if index == 0 || index >= MAX_CPUS {
-        return Err(CpuOffline);
-    }
-    let mailbox = &MAILBOXES[index];
-    if mailbox
-        .state
-        .compare_exchange(IDLE, CLAIMED, Ordering::Acquire, Ordering::Relaxed)
-        .is_err()
-    {
-        return Err(CpuOffline);
-    }
-    let mut job = Job { f };
-    mailbox
-        .job
-        .store((&raw mut job).cast::<()>(), Ordering::Relaxed);
-    // This CPU's register accesses so far (e.g. an SGI sent, an SPI retargeted) complete before
-    // the other CPU makes its first.
-    sysreg::barrier();
-    // Release: the job pointer and everything the closure captures are visible to the acquire
-    // that takes the job.
-    mailbox.state.store(POSTED, Ordering::Release);
-    sysreg::send_event();
-    let begin = sysreg::counter();
-    loop {
-        // Acquire: pairs with the release of DONE, so the job's writes are visible here.
-        let state = mailbox.state.load(Ordering::Acquire);
-        let elapsed = sysreg::counter().wrapping_sub(begin);
-        match state {
-            DONE => {
-                // The job is finished and no longer referenced; the mailbox is free again.
-                mailbox.state.store(IDLE, Ordering::Relaxed);
-                return Ok(());
-            }
-            POSTED
-                if elapsed > ticks(PICKUP_TIMEOUT_MS)
-                    && mailbox
-                        .state
-                        .compare_exchange(POSTED, DEAD, Ordering::Relaxed, Ordering::Relaxed)
-                        .is_ok() =>
-            {
-                // The CPU never saw the job (it would have moved POSTED on first), so nothing
-                // refers to `job` any more.
+    let limits = JobLimits {
+        pickup: ticks(PICKUP_TIMEOUT_MS),
+        run: ticks(RUN_TIMEOUT_MS),
+    };
+    let mut job = |platform: &mut GuestPlatform| f(platform);
+    MAILBOXES
+        .run_on(cpu, &mut job, limits, overran)
+        .map_err(|why| match why {
+            NotRun::Offline => CpuOffline,
+            NotRun::NotTaken => {
                 log(format_args!(
                     "cpu {cpu} offline: took no job for {PICKUP_TIMEOUT_MS} ms, given up"
                 ));
-                return Err(CpuOffline);
+                CpuOffline
             }
-            RUNNING if elapsed > ticks(RUN_TIMEOUT_MS) => {
-                log(format_args!(
-                    "cpu {cpu} still running a job after {RUN_TIMEOUT_MS} ms: powering off"
-                ));
-                psci::system_off();
-            }
-            _ => sysreg::yield_cpu(),
-        }
-    }
+        })
+}
+
+/// A job on CPU `cpu` ran past RUN_TIMEOUT_MS: say so and power off.
+fn overran(cpu: u8) -> ! {
+    log(format_args!(
+        "cpu {cpu} still running a job after {RUN_TIMEOUT_MS} ms: powering off"
+    ));
+    psci::system_off()
 }
 
 /// Where a secondary the boot CPU gave up on spends the rest of the run.

@@ -165,3 +165,28 @@ pub fn yield_cpu() {
     // SAFETY: a hint.
     unsafe { asm!("yield", options(nomem, nostack, preserves_flags)) };
 }
+
+/// The guest's [`guest_runtime::Cpu`]: the runtime's barriers, wake-ups and clock, with the
+/// instructions above (the clock is the virtual counter, in ticks).
+pub enum Arch {}
+
+impl guest_runtime::Cpu for Arch {
+    fn index() -> usize {
+        crate::smp::this_cpu()
+    }
+    fn barrier() {
+        barrier();
+    }
+    fn wake() {
+        send_event();
+    }
+    fn idle() {
+        wait_for_event();
+    }
+    fn relax() {
+        yield_cpu();
+    }
+    fn now() -> u64 {
+        counter()
+    }
+}

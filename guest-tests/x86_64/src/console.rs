@@ -1,15 +1,14 @@
 //! The console: COM1, the 16550 UART at I/O port 0x3f8, polled, and the record stream on top.
 //!
-//! Every record goes out through [`guest_kit::protocol::encode`] with one sequence number per
-//! boot, counted from 0, and a `\n` after it. Lines are written under a lock that knows its owner
-//! ([`LineLock`]), so two CPUs never tear lines and an exception handler printing on a CPU that
-//! was interrupted mid-line goes ahead. Input: [`read_line`], for the host's `@@ack` answers.
+//! Records are numbered and written under a per-line lock by [`guest_runtime::console`], a `\n`
+//! after each; this module is the UART under it. Input: [`read_line`], for the host's `@@ack`
+//! answers.
 
-use core::sync::atomic::{AtomicU32, Ordering};
+use guest_kit::protocol::Record;
+use guest_runtime::console::{Received, RecordStream};
 
-use guest_kit::protocol::{LineBuf, Record, encode};
-
-use crate::{cpu, time};
+use crate::cpu::{self, Arch};
+use crate::time;
 
 /// COM1's base port.
 const COM1: u16 = 0x3f8;
@@ -25,46 +24,8 @@ const THRE_POLLS: u32 = 1_000_000;
 /// another status read (each port access is a VM exit under a hypervisor).
 const TX_FIFO: usize = 16;
 
-/// The sequence number of the next record.
-static SEQ: AtomicU32 = AtomicU32::new(0);
-/// [`OWNER`] when no CPU holds the lock.
-const UNLOCKED: u32 = u32::MAX;
-/// Attempts at taking the lock before writing without it.
-const LOCK_ATTEMPTS: u32 = 10_000_000;
-/// The CPU holding the console, or [`UNLOCKED`].
-static OWNER: AtomicU32 = AtomicU32::new(UNLOCKED);
-
-/// Holds the console for one line.
-struct LineLock {
-    taken: bool,
-}
-
-impl LineLock {
-    fn acquire() -> LineLock {
-        let me = cpu::this_cpu() as u32;
-        if OWNER.load(Ordering::Relaxed) == me {
-            return LineLock { taken: false };
-        }
-        for _ in 0..LOCK_ATTEMPTS {
-            if OWNER
-                .compare_exchange_weak(UNLOCKED, me, Ordering::Acquire, Ordering::Relaxed)
-                .is_ok()
-            {
-                return LineLock { taken: true };
-            }
-            core::hint::spin_loop();
-        }
-        LineLock { taken: false }
-    }
-}
-
-impl Drop for LineLock {
-    fn drop(&mut self) {
-        if self.taken {
-            OWNER.store(UNLOCKED, Ordering::Release);
-        }
-    }
-}
+/// The sequence numbers and the line lock.
+static STREAM: RecordStream<Arch> = RecordStream::new();
 
 /// Programs COM1: 115200 baud (divisor 1), 8N1, FIFOs on, interrupts off (the guest polls).
 pub fn init() {
@@ -79,19 +40,20 @@ pub fn init() {
 
 /// Prints `record` as one line with the next sequence number.
 pub fn emit(record: &Record<'_>) {
-    let _lock = LineLock::acquire();
-    let seq = SEQ.fetch_add(1, Ordering::SeqCst);
-    let mut line = LineBuf::default();
-    match encode(seq, record, &mut line) {
-        Ok(text) => write_line(text),
-        Err(_) => {
-            if let Ok(text) = encode(seq, &Record::Log("record too long, dropped"), &mut line) {
-                write_line(text);
-            }
-        }
-    }
+    STREAM.emit(record, write_line);
 }
 
+/// Prints `log panic: <message> at <file>:<line>` (cut to fit), for the panic handler.
+pub fn log_panic(info: &core::panic::PanicInfo<'_>) {
+    STREAM.log_panic(info, write_line);
+}
+
+/// Prints a `log` record formatted from `args` (cut to fit).
+pub fn log(args: core::fmt::Arguments<'_>) {
+    STREAM.log(args, write_line);
+}
+
+/// Writes `text` and a newline.
 fn write_line(text: &str) {
     let bytes = text.as_bytes().iter().chain(b"\n");
     for (i, &byte) in bytes.enumerate() {
@@ -115,24 +77,13 @@ fn wait_tx_empty() {
 /// Reads one line of console input into `buf`, polling until `deadline_us` ([`time::now_us`]).
 /// Returns it without its newline (cut to the buffer), or `None` at the deadline.
 pub fn read_line(buf: &mut [u8; INPUT_LINE], deadline_us: u64) -> Option<&str> {
-    let mut len = 0;
-    loop {
-        if cpu::inb(COM1 + LSR) & LSR_DATA_READY == 0 {
-            if time::now_us() >= deadline_us {
-                return None;
-            }
-            core::hint::spin_loop();
-            continue;
+    guest_runtime::console::read_line(buf, || {
+        if cpu::inb(COM1 + LSR) & LSR_DATA_READY != 0 {
+            Received::Byte(cpu::inb(COM1))
+        } else if time::now_us() >= deadline_us {
+            Received::TimedOut
+        } else {
+            Received::Nothing
         }
-        let byte = cpu::inb(COM1);
-        match byte {
-            b'\n' => return core::str::from_utf8(&buf[..len]).ok(),
-            b'\r' => {}
-            _ if len < INPUT_LINE => {
-                buf[len] = byte;
-                len += 1;
-            }
-            _ => {}
-        }
-    }
+    })
 }

@@ -218,3 +218,26 @@ pub fn halt() -> ! {
         unsafe { asm!("cli", "hlt", options(nomem, nostack)) };
     }
 }
+
+/// The guest's [`guest_runtime::Cpu`]: the runtime's barriers and clock (microseconds, from the
+/// calibrated TSC). Waiting CPUs spin, so there is nothing to wake.
+pub enum Arch {}
+
+impl guest_runtime::Cpu for Arch {
+    fn index() -> usize {
+        this_cpu()
+    }
+    fn barrier() {
+        barrier();
+    }
+    fn wake() {}
+    fn idle() {
+        core::hint::spin_loop();
+    }
+    fn relax() {
+        core::hint::spin_loop();
+    }
+    fn now() -> u64 {
+        crate::time::now_us()
+    }
+}

@@ -35,12 +35,9 @@ mod time;
 mod traps;
 mod xen;
 
-use core::fmt::Write;
 use core::panic::PanicInfo;
 
 use guest_kit::protocol::Record;
-
-use guest_kit::text::Truncating;
 
 /// The first Rust code, on the boot stack, with the PVH start info's physical address.
 extern "C" fn rust_start(start_info: u32) -> ! {
@@ -75,11 +72,6 @@ fn stop(why: &'static str) -> ! {
 /// reboots the guest after the case that panicked.
 #[panic_handler]
 fn panic(info: &PanicInfo) -> ! {
-    let mut text = Truncating::default();
-    let _ = write!(text, "panic: {}", info.message());
-    if let Some(location) = info.location() {
-        let _ = write!(text, " at {}:{}", location.file(), location.line());
-    }
-    console::emit(&Record::Log(text.as_str()));
+    console::log_panic(info);
     exit::fail()
 }

@@ -54,7 +54,7 @@ impl GuestPlatform {
                 its: false,
                 lpi_clearable: false,
                 inject: Injection::from_bootargs(cmdline),
-                arena: arena::base(),
+                arena: arena::ARENA.base(),
                 x86: X86Info {
                     ioapic_pins: 0,
                     x2apic: cpu::has_x2apic(),
@@ -167,11 +167,11 @@ impl Platform for GuestPlatform {
     }
 
     fn mem_write(&mut self, gpa: u64, data: &[u8]) -> Result<(), Fault> {
-        arena::write(gpa, data).ok_or(Fault::Absent)
+        arena::ARENA.write(gpa, data).ok_or(Fault::Absent)
     }
 
     fn mem_read(&mut self, gpa: u64, buf: &mut [u8]) -> Result<(), Fault> {
-        arena::read(gpa, buf).ok_or(Fault::Absent)
+        arena::ARENA.read(gpa, buf).ok_or(Fault::Absent)
     }
 
     /// `mfence`, then about a microsecond on the TSC.

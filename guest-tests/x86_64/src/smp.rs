@@ -11,29 +11,23 @@
 //! reports itself online and serves its mailbox. APs are started one at a time (they share the
 //! trampoline's data).
 //!
-//! Mailbox states (one [`Mailbox`] per CPU), and who moves them:
-//!
-//! ```text
-//! OFFLINE --secondary, online--> IDLE --poster--> CLAIMED --poster--> POSTED
-//! POSTED --secondary--> RUNNING --secondary--> DONE --poster--> IDLE
-//! OFFLINE, POSTED --boot CPU, timed out--> DEAD (for good; a late CPU parks)
-//! ```
+//! The mailboxes themselves ([`guest_runtime::mailbox`]) are shared with the aarch64 guest; here
+//! is what is x86's: waiting CPUs spin (no event to send), the clock is the TSC in microseconds,
+//! and a job that overruns ends the run through [`exit`].
 
 use core::arch::global_asm;
-use core::fmt::Write;
-use core::sync::atomic::{AtomicPtr, AtomicU8, Ordering};
 
-use guest_kit::protocol::Record;
 use guest_kit::regs::lapic::{self, DeliveryMode, Icr, Shorthand};
 use guest_kit::{CpuOffline, Platform, Width};
+use guest_runtime::mailbox::{JobLimits, Mailboxes, NotRun};
 
 use crate::acpi::Machine;
-use crate::cpu::{self, MAX_CPUS};
+use crate::console::log;
+use crate::cpu::{self, Arch, MAX_CPUS};
 use crate::once::SetOnce;
 use crate::platform::GuestPlatform;
 use crate::pvh::StartInfo;
-use crate::{console, exit, mmio, time};
-use guest_kit::text::Truncating;
+use crate::{exit, mmio, time};
 
 /// Where the trampoline is copied: page 8, so the SIPI vector is 0x08.
 const TRAMPOLINE: u64 = 0x8000;
@@ -45,14 +39,6 @@ const ONLINE_TIMEOUT_US: u64 = 1_000_000;
 const PICKUP_TIMEOUT_US: u64 = 1_000_000;
 /// How long a job may run before the guest gives up (see [`run_on`]).
 const RUN_TIMEOUT_US: u64 = 5_000_000;
-
-const OFFLINE: u8 = 0;
-const IDLE: u8 = 1;
-const CLAIMED: u8 = 2;
-const POSTED: u8 = 3;
-const RUNNING: u8 = 4;
-const DONE: u8 = 5;
-const DEAD: u8 = 6;
 
 global_asm!(
     ".pushsection .text.ap_trampoline, \"ax\"",
@@ -137,34 +123,11 @@ struct Stack([u8; STACK_BYTES]);
 
 static mut STACKS: [Stack; MAX_CPUS - 1] = [const { Stack([0; STACK_BYTES]) }; MAX_CPUS - 1];
 
-/// One CPU's mailbox, on a cache line of its own.
-#[repr(align(64))]
-struct Mailbox {
-    state: AtomicU8,
-    /// A `*mut Job` while the state is POSTED or RUNNING.
-    job: AtomicPtr<()>,
-}
-
-static MAILBOXES: [Mailbox; MAX_CPUS] = [const {
-    Mailbox {
-        state: AtomicU8::new(OFFLINE),
-        job: AtomicPtr::new(core::ptr::null_mut()),
-    }
-}; MAX_CPUS];
-
-/// What a poster hands to another CPU.
-struct Job<'a> {
-    f: &'a mut dyn FnMut(&mut dyn Platform),
-}
+/// One mailbox per CPU; jobs get the CPU's platform.
+static MAILBOXES: Mailboxes<Arch, GuestPlatform, MAX_CPUS> = Mailboxes::new();
 
 /// The view of the platform every AP serves with (set before the first AP starts).
 static VIEW: SetOnce<GuestPlatform> = SetOnce::new();
-
-fn log(args: core::fmt::Arguments<'_>) {
-    let mut text = Truncating::default();
-    let _ = text.write_fmt(args);
-    console::emit(&Record::Log(text.as_str()));
-}
 
 /// The offset of trampoline symbol `sym` in the copy.
 fn tramp_field(sym: *const u8) -> u64 {
@@ -241,7 +204,7 @@ pub fn start_secondaries(machine: &Machine, platform: &GuestPlatform, start: &St
         );
         send_ipi(lapic, sipi);
         time::delay_us(200);
-        if MAILBOXES[index].state.load(Ordering::Acquire) == OFFLINE {
+        if MAILBOXES.is_offline(index) {
             send_ipi(lapic, sipi);
         }
         wait_online(index);
@@ -276,24 +239,13 @@ fn send_ipi(lapic: u64, icr: Icr) {
 
 /// Waits for CPU `index` to report online; gives up on it after [`ONLINE_TIMEOUT_US`].
 fn wait_online(index: usize) {
-    let mailbox = &MAILBOXES[index];
-    let begin = time::now_us();
-    loop {
-        if mailbox.state.load(Ordering::Acquire) == IDLE {
-            return;
-        }
-        if time::now_us().wrapping_sub(begin) > ONLINE_TIMEOUT_US
-            && mailbox
-                .state
-                .compare_exchange(OFFLINE, DEAD, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
-        {
-            log(format_args!(
-                "cpu {index} offline: not online {ONLINE_TIMEOUT_US} us after INIT-SIPI-SIPI"
-            ));
-            return;
-        }
-        core::hint::spin_loop();
+    if MAILBOXES
+        .wait_online(index, time::now_us(), ONLINE_TIMEOUT_US)
+        .is_err()
+    {
+        log(format_args!(
+            "cpu {index} offline: not online {ONLINE_TIMEOUT_US} us after INIT-SIPI-SIPI"
+        ));
     }
 }
 
@@ -305,38 +257,11 @@ extern "C" fn secondary_main(index: u64) -> ! {
         park();
     };
     let mut platform = view;
-    let mailbox = &MAILBOXES[index.min(MAX_CPUS - 1)];
-    if mailbox
-        .state
-        .compare_exchange(OFFLINE, IDLE, Ordering::Release, Ordering::Relaxed)
-        .is_err()
-    {
+    let index = index.min(MAX_CPUS - 1);
+    if MAILBOXES.go_online(index).is_err() {
         park();
     }
-    serve(mailbox, &mut platform)
-}
-
-/// Waits for jobs in `mailbox` and runs them with `platform`, forever.
-fn serve(mailbox: &Mailbox, platform: &mut GuestPlatform) -> ! {
-    loop {
-        if mailbox.state.load(Ordering::Relaxed) == POSTED
-            && mailbox
-                .state
-                .compare_exchange(POSTED, RUNNING, Ordering::Acquire, Ordering::Relaxed)
-                .is_ok()
-        {
-            let job = mailbox.job.load(Ordering::Relaxed).cast::<Job<'_>>();
-            // SAFETY: the poster stored a pointer to a `Job` on its stack before releasing
-            // POSTED and does not return from `run_on` until it sees DONE (stored below after
-            // the last use) or gives up and exits the guest; only this CPU took the job.
-            let job = unsafe { &mut *job };
-            (job.f)(platform);
-            cpu::barrier();
-            mailbox.state.store(DONE, Ordering::Release);
-            continue;
-        }
-        core::hint::spin_loop();
-    }
+    MAILBOXES.serve(index, &mut platform)
 }
 
 /// Runs `f` on CPU `cpu` (not the caller) through its mailbox and waits for it to finish.
@@ -344,54 +269,30 @@ fn serve(mailbox: &Mailbox, platform: &mut GuestPlatform) -> ! {
 /// marked dead); a job still running after [`RUN_TIMEOUT_US`] ends the run (it refers to this
 /// CPU's stack, so returning is not safe).
 pub fn run_on(cpu: u8, f: &mut dyn FnMut(&mut dyn Platform)) -> Result<(), CpuOffline> {
-    let index = usize::from(cpu);
-    if index == 0 || index >= MAX_CPUS {
-        return Err(CpuOffline);
-    }
-    let mailbox = &MAILBOXES[index];
-    if mailbox
-        .state
-        .compare_exchange(IDLE, CLAIMED, Ordering::Acquire, Ordering::Relaxed)
-        .is_err()
-    {
-        return Err(CpuOffline);
-    }
-    let mut job = Job { f };
-    mailbox
-        .job
-        .store((&raw mut job).cast::<()>(), Ordering::Relaxed);
-    cpu::barrier();
-    mailbox.state.store(POSTED, Ordering::Release);
-    let begin = time::now_us();
-    loop {
-        let state = mailbox.state.load(Ordering::Acquire);
-        let elapsed = time::now_us().wrapping_sub(begin);
-        match state {
-            DONE => {
-                mailbox.state.store(IDLE, Ordering::Relaxed);
-                return Ok(());
-            }
-            POSTED
-                if elapsed > PICKUP_TIMEOUT_US
-                    && mailbox
-                        .state
-                        .compare_exchange(POSTED, DEAD, Ordering::Relaxed, Ordering::Relaxed)
-                        .is_ok() =>
-            {
+    let limits = JobLimits {
+        pickup: PICKUP_TIMEOUT_US,
+        run: RUN_TIMEOUT_US,
+    };
+    let mut job = |platform: &mut GuestPlatform| f(platform);
+    MAILBOXES
+        .run_on(cpu, &mut job, limits, overran)
+        .map_err(|why| match why {
+            NotRun::Offline => CpuOffline,
+            NotRun::NotTaken => {
                 log(format_args!(
                     "cpu {cpu} offline: took no job for {PICKUP_TIMEOUT_US} us, given up"
                 ));
-                return Err(CpuOffline);
+                CpuOffline
             }
-            RUNNING if elapsed > RUN_TIMEOUT_US => {
-                log(format_args!(
-                    "cpu {cpu} still running a job after {RUN_TIMEOUT_US} us: exiting"
-                ));
-                exit::fail();
-            }
-            _ => core::hint::spin_loop(),
-        }
-    }
+        })
+}
+
+/// A job on CPU `cpu` ran past [`RUN_TIMEOUT_US`]: say so and end the run.
+fn overran(cpu: u8) -> ! {
+    log(format_args!(
+        "cpu {cpu} still running a job after {RUN_TIMEOUT_US} us: exiting"
+    ));
+    exit::fail()
 }
 
 /// Where an AP the boot CPU gave up on spends the rest of the run.
