@@ -3,12 +3,16 @@
 //!
 //! Every CPU loads the one GDT, with a TSS descriptor of its own (SDM vol. 3 §8.2.3: a 64-bit
 //! TSS is what `ltr` needs; a CPU whose TR is null has no valid TSS for any stack switch), and
-//! the one IDT ([`crate::traps`]). GS base points at the CPU's [`PerCpu`], so `gs:[0]` is its
+//! the one IDT ([`crate::traps`]). The TSS's IST1 is the CPU's double-fault stack: a #DF is
+//! taken on a known-good stack (SDM vol. 3 §6.14.5), so a fault that broke the stack is
+//! reported instead of ending the machine in a triple fault. GS base points at the CPU's [`PerCpu`], so `gs:[0]` is its
 //! index on every CPU without an MSR read.
 
 use core::arch::asm;
+use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicUsize};
 
+use x86_64::VirtAddr;
 use x86_64::instructions::segmentation::{CS, DS, ES, SS, Segment};
 use x86_64::instructions::tables::load_tss;
 use x86_64::registers::model_specific::Msr;
@@ -84,8 +88,36 @@ pub fn this_cpu() -> usize {
     index.min(MAX_CPUS - 1)
 }
 
-/// The TSSs, one per CPU (no stacks switched: the guest runs at CPL 0 without IST).
-static TSS: [TaskStateSegment; MAX_CPUS] = [const { TaskStateSegment::new() }; MAX_CPUS];
+/// Bytes of each CPU's double-fault stack.
+const DOUBLE_FAULT_STACK_BYTES: usize = 8192;
+
+/// The interrupt stack table slot (IST1) of the double-fault stack; `traps` points #DF at it.
+pub const DOUBLE_FAULT_IST_INDEX: u16 = 0;
+
+/// One CPU's double-fault stack: written by the CPU when it takes a #DF, never by Rust code.
+#[repr(C, align(16))]
+struct DoubleFaultStack(UnsafeCell<[u8; DOUBLE_FAULT_STACK_BYTES]>);
+
+// SAFETY: only the CPU it belongs to uses a stack, as its #DF stack; Rust code takes its address
+// only.
+unsafe impl Sync for DoubleFaultStack {}
+
+static DOUBLE_FAULT_STACKS: [DoubleFaultStack; MAX_CPUS] =
+    [const { DoubleFaultStack(UnsafeCell::new([0; DOUBLE_FAULT_STACK_BYTES])) }; MAX_CPUS];
+
+/// The TSSs, one per CPU: no privilege-level stacks (the guest runs at CPL 0), IST1 the CPU's
+/// double-fault stack. Built once by the boot CPU.
+static TSS: SetOnce<[TaskStateSegment; MAX_CPUS]> = SetOnce::new();
+
+fn task_state_segments() -> [TaskStateSegment; MAX_CPUS] {
+    core::array::from_fn(|i| {
+        let mut tss = TaskStateSegment::new();
+        let base = VirtAddr::from_ptr(DOUBLE_FAULT_STACKS[i].0.get());
+        tss.interrupt_stack_table[usize::from(DOUBLE_FAULT_IST_INDEX)] =
+            base + DOUBLE_FAULT_STACK_BYTES as u64;
+        tss
+    })
+}
 
 /// The GDT: null, code, data, then one 16-byte TSS descriptor per CPU.
 struct Gdt {
@@ -103,7 +135,10 @@ pub fn init_boot_cpu() {
     let mut table = GlobalDescriptorTable::empty();
     let code = table.append(Descriptor::kernel_code_segment());
     let data = table.append(Descriptor::kernel_data_segment());
-    let tss = core::array::from_fn(|i| table.append(Descriptor::tss_segment(&TSS[i])));
+    let Some(segments) = TSS.set(task_state_segments()) else {
+        return;
+    };
+    let tss = core::array::from_fn(|i| table.append(Descriptor::tss_segment(&segments[i])));
     GDT.set(Gdt {
         table,
         code,

@@ -11,6 +11,9 @@
 //!   an `xexc` record (vector, error code, RIP); traps (#DB, #BP, #OF) and NMIs resume, a fault
 //!   cannot (its instruction would fault again), so the guest says so and exits: the host
 //!   reboots it after that case.
+//! - **A double fault** runs on the CPU's own double-fault stack (IST1), so even one caused by
+//!   a broken stack is reported (a `log` line with CR2 and the RSP, then the `xexc` record)
+//!   instead of the machine ending in a triple fault; the run ends.
 //! - **Vectors 1-31 arriving inside a window** without a guarded access and without an error
 //!   code are deliveries, not exceptions of the window's own code (a spin on the TSC cannot
 //!   raise #BP): an NMI, or an illegal vector (0-15) a local APIC delivered anyway instead of
@@ -142,7 +145,8 @@ unsafe extern "C" {
 /// The IDT, built once by the boot CPU before other CPUs start; then only read (loaded).
 static IDT: SetOnce<InterruptDescriptorTable> = SetOnce::new();
 
-/// Points every IDT entry at its stub (interrupt gates: IF cleared on entry, DPL 0, no IST).
+/// Points every IDT entry at its stub (interrupt gates: IF cleared on entry, DPL 0; no IST but
+/// for #DF, which runs on the CPU's double-fault stack, [`cpu::DOUBLE_FAULT_IST_INDEX`]).
 /// The reserved vectors (15, 22-27, 31) stay not present: nothing raises them.
 pub fn build_idt() {
     let stubs = &raw const isr_stubs as u64;
@@ -155,7 +159,11 @@ pub fn build_idt() {
         for v in [0u8, 1, 2, 3, 4, 5, 6, 7, 9, 16, 19, 20, 28] {
             idt[v].set_handler_addr(at(v.into()));
         }
-        idt.double_fault.set_handler_addr(at(8));
+        // The stack index names IST1, which `cpu` fills with each CPU's own double-fault stack
+        // before any CPU loads this IDT; no other entry uses it.
+        idt.double_fault
+            .set_handler_addr(at(8))
+            .set_stack_index(cpu::DOUBLE_FAULT_IST_INDEX);
         idt.invalid_tss.set_handler_addr(at(10));
         idt.segment_not_present.set_handler_addr(at(11));
         idt.stack_segment_fault.set_handler_addr(at(12));
@@ -195,6 +203,9 @@ extern "C" fn trap(frame: &mut Frame) {
         }
         return;
     }
+    if vector.raw() == DOUBLE_FAULT {
+        double_fault(frame);
+    }
     if me.depth.fetch_add(1, Ordering::SeqCst) > 0 {
         // An exception inside an exception handler: nothing sane to return to.
         exit::fail();
@@ -221,6 +232,28 @@ extern "C" fn trap(frame: &mut Frame) {
         }
     }
     me.depth.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// Interrupt 8, #DF.
+const DOUBLE_FAULT: u8 = 8;
+
+/// A double fault, taken on the CPU's own double-fault stack whatever state its stack was in:
+/// reported with what is known, then the run ends (a #DF is an abort: SDM vol. 3 §6.15,
+/// interrupt 8, the saved RIP is undefined). CR2 holds the address of the last page fault, the
+/// usual first of the two faults; RSP is the stack the CPU was on.
+fn double_fault(frame: &Frame) -> ! {
+    let cr2 = x86_64::registers::control::Cr2::read_raw();
+    // The xexc record that follows carries the (undefined) RIP and the error code.
+    console::log(format_args!(
+        "double fault: cr2 {cr2:#x}, rsp {:#x}",
+        frame.rsp
+    ));
+    console::emit(&Record::Obs(Observation::X86Exception {
+        vector: Vector::new(DOUBLE_FAULT),
+        error_code: frame.error_code as u32,
+        rip: frame.rip,
+    }));
+    exit::fail()
 }
 
 /// Runs `access`, one instruction of `len` bytes (RDMSR, WRMSR, one MMIO `mov`), and returns the
