@@ -10,7 +10,7 @@
 //! software clears it.
 
 use guest_kit::inject::Injection;
-use guest_kit::regs::vtd::{self, PostedDescriptor};
+use guest_kit::regs::vtd::PostedDescriptor;
 use guest_kit::{Case, Ctx, Needs, Vector};
 
 use super::util;
@@ -34,10 +34,7 @@ fn run(ctx: &mut Ctx<'_>) {
     let dest = util::apic_id(ctx, 0);
     let mut desc = PostedDescriptor::new(0xf2, dest);
     desc.outstanding();
-    let Some(pd) = util::posted_setup(ctx, desc, &[V]) else {
-        return;
-    };
-    let Some(got) = util::remapped_msi_taken(ctx, vtd::remappable_msi_address(0), 0) else {
+    let Some((pd, got)) = util::post_one(ctx, desc, V) else {
         return;
     };
     ctx.check_eq("no-second-notification", got, 0);

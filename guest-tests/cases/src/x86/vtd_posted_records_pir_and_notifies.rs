@@ -12,7 +12,7 @@
 //! vector.
 
 use guest_kit::inject::Injection;
-use guest_kit::regs::vtd::{self, PostedDescriptor};
+use guest_kit::regs::vtd::PostedDescriptor;
 use guest_kit::{Case, Ctx, Needs, Vector};
 
 use super::util;
@@ -35,10 +35,7 @@ const V: Vector = Vector::new(0x82);
 
 fn run(ctx: &mut Ctx<'_>) {
     let dest = util::apic_id(ctx, 0);
-    let Some(pd) = util::posted_setup(ctx, PostedDescriptor::new(NV.raw(), dest), &[V]) else {
-        return;
-    };
-    let Some(got) = util::remapped_msi_taken(ctx, vtd::remappable_msi_address(0), 0) else {
+    let Some((pd, got)) = util::post_one(ctx, PostedDescriptor::new(NV.raw(), dest), V) else {
         return;
     };
     ctx.check_eq("notification-vector", got, NV.raw().into());
