@@ -9,6 +9,7 @@ mod edge_spi_latches;
 mod level_icpendr_while_high;
 mod level_spi_follows_line;
 mod level_spi_repends_while_high;
+mod util;
 mod wait;
 
 mod active_and_pending;

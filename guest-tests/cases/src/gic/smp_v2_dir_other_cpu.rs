@@ -16,6 +16,8 @@
 use guest_kit::regs::gicd;
 use guest_kit::{Allowed, Case, Ctx, IntId, Needs, Width};
 
+use super::util;
+
 /// The case.
 pub const CASE: Case = Case {
     id: "gic.smp-v2-dir-other-cpu",
@@ -32,23 +34,12 @@ pub const CASE: Case = Case {
 const SPI: IntId = IntId::spi(24);
 
 fn run(ctx: &mut Ctx<'_>) {
-    ctx.set_eoi_mode_split();
-    ctx.on_cpu(1, |ctx| ctx.set_eoi_mode_split());
-    ctx.enable(SPI);
-    ctx.set_pending(SPI);
-    let got = ctx.ack_when_pending();
-    ctx.check_eq("cpu0-ack", got.raw().into(), SPI.raw().into());
-    ctx.eoi(SPI);
+    util::split_ack_and_drop_on_cpu0(ctx, SPI);
     let rpr = ctx.running_priority();
     ctx.check_eq("cpu0-rpr-dropped", rpr.into(), 0xff);
     let active = ctx.is_active(SPI);
     ctx.check("active-after-eoir", active);
-    ctx.on_cpu(1, |ctx| {
-        ctx.deactivate(SPI);
-        let rpr = ctx.running_priority();
-        ctx.check_eq("cpu1-rpr-idle", rpr.into(), 0xff);
-        ctx.set_eoi_mode_combined();
-    });
+    util::deactivate_on_cpu1(ctx, SPI);
     let (site, _) = ctx.irq_reg(gicd::ISACTIVER, SPI);
     ctx.read_impl("active-after-remote-dir", site, Width::B32, Allowed::Any);
     ctx.clear_active(SPI);

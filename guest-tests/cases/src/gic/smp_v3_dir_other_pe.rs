@@ -14,6 +14,8 @@
 
 use guest_kit::{Case, Ctx, IntId, Needs};
 
+use super::util;
+
 /// The case.
 pub const CASE: Case = Case {
     id: "gic.smp-v3-dir-other-pe",
@@ -30,21 +32,10 @@ pub const CASE: Case = Case {
 const SPI: IntId = IntId::spi(24);
 
 fn run(ctx: &mut Ctx<'_>) {
-    ctx.set_eoi_mode_split();
-    ctx.on_cpu(1, |ctx| ctx.set_eoi_mode_split());
-    ctx.enable(SPI);
-    ctx.set_pending(SPI);
-    let got = ctx.ack_when_pending();
-    ctx.check_eq("cpu0-ack", got.raw().into(), SPI.raw().into());
-    ctx.eoi(SPI);
+    util::split_ack_and_drop_on_cpu0(ctx, SPI);
     let active = ctx.is_active(SPI);
     ctx.check("active-after-eoir", active);
-    ctx.on_cpu(1, |ctx| {
-        ctx.deactivate(SPI);
-        let rpr = ctx.running_priority();
-        ctx.check_eq("cpu1-rpr-idle", rpr.into(), 0xff);
-        ctx.set_eoi_mode_combined();
-    });
+    util::deactivate_on_cpu1(ctx, SPI);
     let active = ctx.is_active(SPI);
     ctx.check("inactive-after-remote-dir", !active);
     ctx.set_eoi_mode_combined();

@@ -11,9 +11,9 @@
 //! recorded. Why: a vGIC that keeps one WAKER for all redistributors (or only wakes vCPU 0's)
 //! hangs secondary CPUs' bring-up or shows them asleep to the boot CPU.
 
-use guest_kit::gic::PENDING_POLLS;
-use guest_kit::regs::gicr::{self, Waker};
-use guest_kit::{Allowed, Case, Ctx, Needs, RdFrame, Site, Width};
+use guest_kit::{Case, Ctx, Needs};
+
+use super::util;
 
 /// The case.
 pub const CASE: Case = Case {
@@ -27,23 +27,6 @@ pub const CASE: Case = Case {
     run,
 };
 
-const WAKER: Site = Site::Gicr {
-    cpu: 1,
-    frame: RdFrame::Rd,
-    offset: gicr::WAKER,
-};
-const AWAKE: Allowed = Allowed::Fixed {
-    mask: (Waker::PROCESSOR_SLEEP.bits() | Waker::CHILDREN_ASLEEP.bits()) as u64,
-    value: 0,
-};
-
 fn run(ctx: &mut Ctx<'_>) {
-    let asleep = u64::from(Waker::CHILDREN_ASLEEP.bits());
-    for _ in 0..PENDING_POLLS {
-        match ctx.raw().read(WAKER, Width::B32) {
-            Ok(v) if v & asleep != 0 => ctx.delay(),
-            _ => break,
-        }
-    }
-    ctx.read_impl("gicr-waker-cpu1", WAKER, Width::B32, AWAKE);
+    util::record_waker_awake(ctx, 1, "gicr-waker-cpu1");
 }

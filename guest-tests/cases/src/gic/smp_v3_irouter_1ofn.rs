@@ -13,7 +13,9 @@
 //! delivers it nowhere.
 
 use guest_kit::regs::gicd;
-use guest_kit::{Allowed, Case, Ctx, IccReg, IntId, Needs, Site, Width};
+use guest_kit::{Case, Ctx, IntId, Needs, Site, Width};
+
+use super::util::{self, OneOfNLabels};
 
 /// The case.
 pub const CASE: Case = Case {
@@ -30,32 +32,13 @@ pub const CASE: Case = Case {
 /// INTID 47.
 const SPI: IntId = IntId::spi(15);
 const IRM: u64 = 1 << 31;
-const SPURIOUS: u64 = IntId::SPURIOUS.raw() as u64;
 
-/// How many local polls go between two looks from CPU 1.
-const CPU1_EVERY: u32 = 64;
-
-/// Polls (untraced) both PEs' ICC_HPPIR1_EL1 until one shows the SPI; 0 when none does.
-fn first_to_see(ctx: &mut Ctx<'_>) -> u8 {
-    let shows = |p: &mut dyn guest_kit::Platform| matches!(p.read(Site::Icc(IccReg::Hppir1), Width::B64), Ok(v) if v & 0xff_ffff == 47);
-    for poll in 0..guest_kit::gic::PENDING_POLLS {
-        if shows(ctx.raw()) {
-            return 0;
-        }
-        // A look from the other CPU is a round trip through its mailbox (a millisecond or more
-        // under a hypervisor that deschedules the idle vCPU): one every CPU1_EVERY polls keeps
-        // the whole wait within the runner's case timeout.
-        if poll % CPU1_EVERY == CPU1_EVERY - 1 {
-            let mut seen = false;
-            let _ = ctx.raw().on_cpu(1, &mut |p| seen = shows(p));
-            if seen {
-                return 1;
-            }
-        }
-        ctx.delay();
-    }
-    0
-}
+/// The labels of the 1 of N steps, in the spec's words (PE).
+const LABELS: OneOfNLabels = OneOfNLabels {
+    chosen: "1ofn-pe",
+    chosen_acks: "chosen-pe-acks",
+    other_sees_nothing: "other-pe-sees-nothing",
+};
 
 fn run(ctx: &mut Ctx<'_>) {
     if ctx.gicd_typer().0 & (1 << 25) != 0 {
@@ -66,20 +49,5 @@ fn run(ctx: &mut Ctx<'_>) {
     ctx.write(irouter, Width::B64, IRM);
     let got = ctx.read(irouter, Width::B64);
     ctx.check_eq("irm-reads-back", got & IRM, IRM);
-    ctx.enable(SPI);
-    ctx.set_pending(SPI);
-    let seen = first_to_see(ctx);
-    let cpu = ctx.impl_defined("1ofn-pe", seen.into(), Allowed::OneOf(&[0, 1])) as u8 & 1;
-    ctx.on_cpu(cpu, |ctx| {
-        let got = ctx.ack_when_pending();
-        ctx.check_eq("chosen-pe-acks", got.raw().into(), SPI.raw().into());
-    });
-    ctx.on_cpu(1 - cpu, |ctx| {
-        let got = ctx.ack();
-        if !ctx.check_eq("other-pe-sees-nothing", got.raw().into(), SPURIOUS) {
-            // Taken twice: end it here too, so no active priority outlives the case.
-            ctx.eoi(got);
-        }
-    });
-    ctx.on_cpu(cpu, |ctx| ctx.eoi(SPI));
+    util::one_of_n_delivery(ctx, SPI, &LABELS);
 }

@@ -9,9 +9,9 @@
 //! reads with bits [2:1] = 0b00; the rest is recorded. Why: every GICv3 guest's boot path spins
 //! on ChildrenAsleep; a vGIC that never clears it hangs the guest before its first interrupt.
 
-use guest_kit::gic::PENDING_POLLS;
-use guest_kit::regs::gicr::{self, Waker};
-use guest_kit::{Allowed, Case, Ctx, Needs, RdFrame, Site, Width};
+use guest_kit::{Case, Ctx, Needs};
+
+use super::util;
 
 /// The case.
 pub const CASE: Case = Case {
@@ -22,23 +22,6 @@ pub const CASE: Case = Case {
     run,
 };
 
-const WAKER: Site = Site::Gicr {
-    cpu: 0,
-    frame: RdFrame::Rd,
-    offset: gicr::WAKER,
-};
-const AWAKE: Allowed = Allowed::Fixed {
-    mask: (Waker::PROCESSOR_SLEEP.bits() | Waker::CHILDREN_ASLEEP.bits()) as u64,
-    value: 0,
-};
-
 fn run(ctx: &mut Ctx<'_>) {
-    let asleep = u64::from(Waker::CHILDREN_ASLEEP.bits());
-    for _ in 0..PENDING_POLLS {
-        match ctx.raw().read(WAKER, Width::B32) {
-            Ok(v) if v & asleep != 0 => ctx.delay(),
-            _ => break,
-        }
-    }
-    ctx.read_impl("gicr-waker-awake", WAKER, Width::B32, AWAKE);
+    util::record_waker_awake(ctx, 0, "gicr-waker-awake");
 }

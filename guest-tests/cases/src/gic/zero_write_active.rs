@@ -12,6 +12,8 @@
 use guest_kit::regs::gicd;
 use guest_kit::{Case, Ctx, IntId, Needs};
 
+use super::util;
+
 /// The case.
 pub const CASE: Case = Case {
     id: "gic.zero-write-active",
@@ -24,18 +26,5 @@ pub const CASE: Case = Case {
 const SPI: IntId = IntId::spi(3);
 
 fn run(ctx: &mut Ctx<'_>) {
-    let (set, _) = ctx.irq_reg(gicd::ISACTIVER, SPI);
-    let (clear, _) = ctx.irq_reg(gicd::ICACTIVER, SPI);
-    ctx.write32(set, 0);
-    let state = ctx.is_active(SPI);
-    ctx.check("zero-to-set-no-effect", !state);
-    ctx.set_active(SPI);
-    let state = ctx.is_active(SPI);
-    ctx.check("set-by-one", state);
-    ctx.write32(clear, 0);
-    let state = ctx.is_active(SPI);
-    ctx.check("zero-to-clear-no-effect", state);
-    ctx.clear_active(SPI);
-    let state = ctx.is_active(SPI);
-    ctx.check("cleared-by-one", !state);
+    util::zero_writes_have_no_effect(ctx, gicd::ISACTIVER, gicd::ICACTIVER, SPI);
 }

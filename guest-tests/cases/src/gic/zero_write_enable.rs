@@ -13,6 +13,8 @@
 use guest_kit::regs::gicd;
 use guest_kit::{Case, Ctx, IntId, Needs};
 
+use super::util;
+
 /// The case.
 pub const CASE: Case = Case {
     id: "gic.zero-write-enable",
@@ -25,18 +27,5 @@ pub const CASE: Case = Case {
 const SPI: IntId = IntId::spi(1);
 
 fn run(ctx: &mut Ctx<'_>) {
-    let (set, _) = ctx.irq_reg(gicd::ISENABLER, SPI);
-    let (clear, _) = ctx.irq_reg(gicd::ICENABLER, SPI);
-    ctx.write32(set, 0);
-    let state = ctx.read_bit(gicd::ISENABLER, SPI);
-    ctx.check("zero-to-set-no-effect", !state);
-    ctx.enable(SPI);
-    let state = ctx.read_bit(gicd::ISENABLER, SPI);
-    ctx.check("set-by-one", state);
-    ctx.write32(clear, 0);
-    let state = ctx.read_bit(gicd::ISENABLER, SPI);
-    ctx.check("zero-to-clear-no-effect", state);
-    ctx.disable(SPI);
-    let state = ctx.read_bit(gicd::ISENABLER, SPI);
-    ctx.check("cleared-by-one", !state);
+    util::zero_writes_have_no_effect(ctx, gicd::ISENABLER, gicd::ICENABLER, SPI);
 }

@@ -12,6 +12,8 @@
 use guest_kit::regs::gicd;
 use guest_kit::{Case, Ctx, IntId, Needs};
 
+use super::util;
+
 /// The case.
 pub const CASE: Case = Case {
     id: "gic.zero-write-pending",
@@ -24,18 +26,5 @@ pub const CASE: Case = Case {
 const SPI: IntId = IntId::spi(2);
 
 fn run(ctx: &mut Ctx<'_>) {
-    let (set, _) = ctx.irq_reg(gicd::ISPENDR, SPI);
-    let (clear, _) = ctx.irq_reg(gicd::ICPENDR, SPI);
-    ctx.write32(set, 0);
-    let state = ctx.is_pending(SPI);
-    ctx.check("zero-to-set-no-effect", !state);
-    ctx.set_pending(SPI);
-    let state = ctx.is_pending(SPI);
-    ctx.check("set-by-one", state);
-    ctx.write32(clear, 0);
-    let state = ctx.is_pending(SPI);
-    ctx.check("zero-to-clear-no-effect", state);
-    ctx.clear_pending(SPI);
-    let state = ctx.is_pending(SPI);
-    ctx.check("cleared-by-one", !state);
+    util::zero_writes_have_no_effect(ctx, gicd::ISPENDR, gicd::ICPENDR, SPI);
 }

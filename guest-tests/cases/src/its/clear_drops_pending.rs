@@ -28,10 +28,7 @@ pub const CASE: Case = Case {
 
 fn run(ctx: &mut Ctx<'_>) {
     let m = setup::map(ctx, 3, 2, 8210, 0);
-    ctx.its_command(Command::Int {
-        device: 3,
-        event: 2,
-    });
+    setup::int(ctx, m);
     ctx.its_command(Command::Clear {
         device: 3,
         event: 2,
@@ -42,12 +39,6 @@ fn run(ctx: &mut Ctx<'_>) {
     }
     let got = ctx.ack();
     ctx.check_eq("nothing-after-clear", got.raw().into(), 1023);
-    ctx.its_command(Command::Int {
-        device: 3,
-        event: 2,
-    });
-    let got = ctx.ack_when_pending();
-    ctx.check_eq("mapping-kept", got.raw().into(), 8210);
-    ctx.eoi(got);
+    setup::int_delivers(ctx, m, "mapping-kept");
     setup::unmap(ctx, m);
 }

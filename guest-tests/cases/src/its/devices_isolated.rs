@@ -7,7 +7,6 @@
 //! 31: 8801 is acknowledged, then nothing. Why: a vITS that keys its ITT cache on the EventID
 //! alone delivers one device's MSI as another's.
 
-use guest_kit::its::Command;
 use guest_kit::{Case, Ctx, Needs};
 
 use super::setup;
@@ -29,13 +28,7 @@ fn run(ctx: &mut Ctx<'_>) {
     let b = setup::map(ctx, 31, 0, 8801, 0);
     setup::enable(ctx, a, 0x80);
     setup::enable(ctx, b, 0x80);
-    ctx.its_command(Command::Int {
-        device: b.device,
-        event: b.event,
-    });
-    let got = ctx.ack_when_pending();
-    ctx.check_eq("own-lpi", got.raw().into(), b.intid.into());
-    ctx.eoi(got);
+    setup::int_delivers(ctx, b, "own-lpi");
     setup::settle(ctx);
     let got = ctx.ack();
     ctx.check_eq("other-device-idle", got.raw().into(), 1023);

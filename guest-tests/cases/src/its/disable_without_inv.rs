@@ -32,10 +32,7 @@ fn run(ctx: &mut Ctx<'_>) {
     let m = setup::map(ctx, 24, 0, 8740, 0);
     setup::enable(ctx, m, 0x80);
     ctx.set_lpi_config(m.intid, 0x80, false);
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
+    setup::int(ctx, m);
     let rd = ctx.rdbase(0);
     ctx.its_command(Command::Sync { rd });
     setup::settle(ctx);

@@ -8,7 +8,6 @@
 //! INV: nothing is acknowledged; INT then delivers 8750. Why: drivers DISCARD when freeing an
 //! MSI; a stale pending bit fires into the next owner of the LPI.
 
-use guest_kit::its::Command;
 use guest_kit::{Case, Ctx, Needs};
 
 use super::setup;
@@ -27,22 +26,13 @@ pub const CASE: Case = Case {
 
 fn run(ctx: &mut Ctx<'_>) {
     let m = setup::map(ctx, 25, 0, 8750, 0);
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
+    setup::int(ctx, m);
     setup::discard(ctx, m);
     setup::map_event(ctx, m.device, m.event, m.intid, 0);
     setup::enable(ctx, m, 0x80);
     setup::settle(ctx);
     let got = ctx.ack();
     ctx.check_eq("nothing-after-discard", got.raw().into(), 1023);
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
-    let got = ctx.ack_when_pending();
-    ctx.check_eq("new-mapping-works", got.raw().into(), m.intid.into());
-    ctx.eoi(got);
+    setup::int_delivers(ctx, m, "new-mapping-works");
     setup::unmap(ctx, m);
 }

@@ -29,10 +29,7 @@ pub const CASE: Case = Case {
 
 fn run(ctx: &mut Ctx<'_>) {
     let m = setup::map(ctx, 23, 0, 8730, 0);
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
+    setup::int(ctx, m);
     ctx.set_lpi_config(m.intid, 0x80, true);
     setup::settle(ctx);
     let hppir = ctx.raw().read(Site::Icc(IccReg::Hppir1), Width::B64);

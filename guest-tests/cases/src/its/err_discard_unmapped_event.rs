@@ -35,12 +35,6 @@ fn run(ctx: &mut Ctx<'_>) {
             event: 7,
         },
     );
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
-    let got = ctx.ack_when_pending();
-    ctx.check_eq("mapping-intact", got.raw().into(), m.intid.into());
-    ctx.eoi(got);
+    setup::int_delivers(ctx, m, "mapping-intact");
     setup::unmap(ctx, m);
 }

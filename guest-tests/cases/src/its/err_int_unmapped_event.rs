@@ -35,15 +35,7 @@ fn run(ctx: &mut Ctx<'_>) {
             event: 5,
         },
     );
-    setup::settle(ctx);
-    let got = ctx.ack();
-    ctx.check_eq("nothing-pending", got.raw().into(), 1023);
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
-    let got = ctx.ack_when_pending();
-    ctx.check_eq("mapping-intact", got.raw().into(), m.intid.into());
-    ctx.eoi(got);
+    setup::expect_nothing_pending(ctx);
+    setup::int_delivers(ctx, m, "mapping-intact");
     setup::unmap(ctx, m);
 }

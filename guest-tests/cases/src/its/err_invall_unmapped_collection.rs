@@ -27,7 +27,5 @@ pub const CASE: Case = Case {
 
 fn run(ctx: &mut Ctx<'_>) {
     setup::command_error(ctx, Command::Invall { icid: 9 });
-    let rd = ctx.rdbase(0);
-    let creadr = ctx.its_command(Command::Sync { rd });
-    ctx.check_eq("queue-restarted", creadr, 32);
+    setup::check_queue_restarted(ctx, 32);
 }

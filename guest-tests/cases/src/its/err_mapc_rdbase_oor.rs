@@ -39,7 +39,5 @@ fn run(ctx: &mut Ctx<'_>) {
             valid: true,
         },
     );
-    let rd = ctx.rdbase(0);
-    let creadr = ctx.its_command(Command::Sync { rd });
-    ctx.check_eq("queue-restarted", creadr, 32);
+    setup::check_queue_restarted(ctx, 32);
 }

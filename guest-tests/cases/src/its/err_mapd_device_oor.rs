@@ -8,7 +8,6 @@
 //! queue restart a SYNC is consumed. Why: a vITS that indexes its device table with an unchecked
 //! DeviceID writes outside it.
 
-use guest_kit::its::Command;
 use guest_kit::{Case, Ctx, Needs};
 
 use super::setup;
@@ -31,17 +30,6 @@ fn run(ctx: &mut Ctx<'_>) {
         ctx.skip("GITS_TYPER.Devbits allows every 32-bit DeviceID");
         return;
     }
-    let itt = ctx.alloc(256, 256);
-    setup::command_error(
-        ctx,
-        Command::Mapd {
-            device: 1 << bits,
-            event_bits: 1,
-            itt,
-            valid: true,
-        },
-    );
-    let rd = ctx.rdbase(0);
-    let creadr = ctx.its_command(Command::Sync { rd });
-    ctx.check_eq("queue-restarted", creadr, 32);
+    setup::mapd_error(ctx, 1 << bits, 1);
+    setup::check_queue_restarted(ctx, 32);
 }

@@ -31,23 +31,12 @@ fn run(ctx: &mut Ctx<'_>) {
         ctx.skip("GITS_TYPER.ID_bits allows every ITT size");
         return;
     }
-    let itt = ctx.alloc(256, 256);
-    setup::command_error(
-        ctx,
-        Command::Mapd {
-            device: 44,
-            event_bits: bits as u8 + 1,
-            itt,
-            valid: true,
-        },
-    );
+    setup::mapd_error(ctx, 44, bits as u8 + 1);
     ctx.its_command(Command::Mapd {
         device: 44,
         event_bits: setup::EVENT_BITS,
         itt: 0,
         valid: false,
     });
-    let rd = ctx.rdbase(0);
-    let creadr = ctx.its_command(Command::Sync { rd });
-    ctx.check_eq("queue-restarted", creadr, 64);
+    setup::check_queue_restarted(ctx, 64);
 }

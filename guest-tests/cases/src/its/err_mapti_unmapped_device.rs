@@ -36,10 +36,6 @@ fn run(ctx: &mut Ctx<'_>) {
             icid: 0,
         },
     );
-    setup::settle(ctx);
-    let got = ctx.ack();
-    ctx.check_eq("nothing-pending", got.raw().into(), 1023);
-    let rd = ctx.rdbase(0);
-    let creadr = ctx.its_command(Command::Sync { rd });
-    ctx.check_eq("queue-restarted", creadr, 32);
+    setup::expect_nothing_pending(ctx);
+    setup::check_queue_restarted(ctx, 32);
 }

@@ -36,12 +36,6 @@ fn run(ctx: &mut Ctx<'_>) {
             icid: 6,
         },
     );
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
-    let got = ctx.ack_when_pending();
-    ctx.check_eq("still-on-cpu0", got.raw().into(), m.intid.into());
-    ctx.eoi(got);
+    setup::int_delivers(ctx, m, "still-on-cpu0");
     setup::unmap(ctx, m);
 }

@@ -30,10 +30,7 @@ fn run(ctx: &mut Ctx<'_>) {
     setup::enable(ctx, m, 0x40);
     let rd = ctx.rdbase(0);
     ctx.its_command(Command::Sync { rd });
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
+    setup::int(ctx, m);
     let got = ctx.ack_when_pending();
     ctx.check_eq("ack", got.raw().into(), m.intid.into());
     let rpr = ctx.running_priority();

@@ -29,10 +29,7 @@ fn run(ctx: &mut Ctx<'_>) {
     let m = setup::map(ctx, 39, 0, 8890, 0);
     setup::enable(ctx, m, 0x80);
     ctx.write(Site::Icc(IccReg::Igrpen1), Width::B64, 0);
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
+    setup::int(ctx, m);
     let rd = ctx.rdbase(0);
     ctx.its_command(Command::Sync { rd });
     setup::settle(ctx);

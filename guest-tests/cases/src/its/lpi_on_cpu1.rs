@@ -7,7 +7,6 @@
 //! Expected: LPI 8870 in collection 1 (CPU 1), INT: CPU 1 acknowledges 8870, CPU 0 nothing. Why:
 //! a vITS that delivers every LPI to vCPU 0 passes single-CPU tests and serialises SMP guests.
 
-use guest_kit::its::Command;
 use guest_kit::{Case, Ctx, Needs};
 
 use super::setup;
@@ -28,10 +27,7 @@ pub const CASE: Case = Case {
 fn run(ctx: &mut Ctx<'_>) {
     let m = setup::map(ctx, 37, 0, 8870, 1);
     setup::enable(ctx, m, 0x80);
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
+    setup::int(ctx, m);
     ctx.on_cpu(1, |ctx| {
         let got = ctx.ack_when_pending();
         ctx.check_eq("cpu1-acks", got.raw().into(), 8870);

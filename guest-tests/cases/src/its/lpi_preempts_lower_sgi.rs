@@ -8,7 +8,6 @@
 //! running priority 0x80; after its EOI the running priority is the SGI's 0xc0 again. Why: MSIs
 //! of high priority (a watchdog, a storage completion) must preempt lower work.
 
-use guest_kit::its::Command;
 use guest_kit::{Case, Ctx, Needs};
 
 use super::setup;
@@ -31,15 +30,8 @@ const SGI: IntId = IntId::sgi(4);
 fn run(ctx: &mut Ctx<'_>) {
     let m = setup::map(ctx, 35, 0, 8840, 0);
     setup::enable(ctx, m, 0x80);
-    ctx.set_priority(SGI, 0xc0);
-    ctx.enable(SGI);
-    ctx.send_sgi_to_self(SGI);
-    let sgi = ctx.ack_when_pending();
-    ctx.check_eq("sgi", sgi.raw().into(), SGI.raw().into());
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
+    let sgi = setup::sgi_in_service(ctx, SGI, 0xc0);
+    setup::int(ctx, m);
     let got = ctx.ack_when_pending();
     ctx.check_eq("lpi-preempts", got.raw().into(), m.intid.into());
     let mask = ctx.info().pri_mask();

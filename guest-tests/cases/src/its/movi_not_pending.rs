@@ -37,10 +37,7 @@ fn run(ctx: &mut Ctx<'_>) {
     });
     let rd1 = ctx.rdbase(1);
     ctx.its_command(Command::Sync { rd: rd1 });
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
+    setup::int(ctx, m);
     ctx.on_cpu(1, |ctx| {
         let got = ctx.ack_when_pending();
         ctx.check_eq("new-cpu-acks", got.raw().into(), 8760);

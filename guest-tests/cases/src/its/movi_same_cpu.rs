@@ -33,10 +33,7 @@ fn run(ctx: &mut Ctx<'_>) {
         rd,
         valid: true,
     });
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
+    setup::int(ctx, m);
     ctx.its_command(Command::Movi {
         device: m.device,
         event: m.event,

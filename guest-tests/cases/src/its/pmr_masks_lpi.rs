@@ -29,10 +29,7 @@ fn run(ctx: &mut Ctx<'_>) {
     let m = setup::map(ctx, 32, 0, 8810, 0);
     setup::enable(ctx, m, 0x80);
     ctx.set_priority_mask(0x80);
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
+    setup::int(ctx, m);
     let rd = ctx.rdbase(0);
     ctx.its_command(Command::Sync { rd });
     setup::settle(ctx);

@@ -1,12 +1,13 @@
 //! Mapping an event to an LPI through the ITS, the way every ITS case starts (IHI 0069H §5.2,
-//! the command sequence MAPD, MAPC, MAPTI), and the matching clean-up; and queuing a command
-//! that has an error (IHI 0069H §5.3: the ITS ignores it or stalls), with the restart that
-//! brings both outcomes back to one state.
+//! the command sequence MAPD, MAPC, MAPTI), and the matching clean-up; raising a mapped event
+//! (INT) and seeing it delivered; an SGI held in service while an LPI arrives; and queuing a
+//! command that has an error (IHI 0069H §5.3: the ITS ignores it or stalls), with the restart
+//! that brings both outcomes back to one state and the checks that follow one.
 
 use guest_kit::its::{COMMAND_BYTES, Command};
 use guest_kit::lpi::{COMMAND_POLLS, COMMAND_QUEUE, COMMAND_QUEUE_BYTES, CREADR_STALLED};
 use guest_kit::regs::gits;
-use guest_kit::{Allowed, Ctx, Site, Width};
+use guest_kit::{Allowed, Ctx, IntId, Site, Width};
 
 /// EventID bits of the ITTs the cases allocate (16 events per device).
 pub const EVENT_BITS: u8 = 4;
@@ -114,6 +115,36 @@ pub fn discard(ctx: &mut Ctx<'_>, m: Mapping) {
     });
 }
 
+/// INT for `m`'s event (IHI 0069H §5.3 INT): the ITS makes `m`'s LPI pending.
+pub fn int(ctx: &mut Ctx<'_>, m: Mapping) {
+    ctx.its_command(Command::Int {
+        device: m.device,
+        event: m.event,
+    });
+}
+
+/// INT for `m`'s event, then this CPU acknowledges `m`'s LPI (checked as `label`) and EOIs it:
+/// the mapping delivers (IHI 0069H §5.2, §5.3 INT). `m`'s LPI must be enabled.
+pub fn int_delivers(ctx: &mut Ctx<'_>, m: Mapping, label: &'static str) {
+    int(ctx, m);
+    let got = ctx.ack_when_pending();
+    ctx.check_eq(label, got.raw().into(), m.intid.into());
+    ctx.eoi(got);
+}
+
+/// Makes `sgi` active on this CPU at `priority`: sets its priority, enables it, sends it to
+/// this CPU and acknowledges it (checked as `sgi`). Returns the INTID acknowledged, for the case
+/// to EOI once it has seen what an LPI does meanwhile (IHI 0069H §4.8: preemption by priority,
+/// LPIs and SGIs alike).
+pub fn sgi_in_service(ctx: &mut Ctx<'_>, sgi: IntId, priority: u8) -> IntId {
+    ctx.set_priority(sgi, priority);
+    ctx.enable(sgi);
+    ctx.send_sgi_to_self(sgi);
+    let got = ctx.ack_when_pending();
+    ctx.check_eq("sgi", got.raw().into(), sgi.raw().into());
+    got
+}
+
 /// Lets time pass, so that an interrupt that was going to arrive has arrived.
 pub fn settle(ctx: &mut Ctx<'_>) {
     for _ in 0..32 {
@@ -162,6 +193,67 @@ pub fn command_error(ctx: &mut Ctx<'_>, command: Command) -> u64 {
     let outcome = ctx.impl_defined("command-error", outcome, ERROR_OUTCOMES);
     restart_queue(ctx);
     outcome
+}
+
+/// After a command error: lets time pass ([`settle`]) and checks that nothing became pending
+/// (an acknowledge reads 1023, checked as `nothing-pending`).
+pub fn expect_nothing_pending(ctx: &mut Ctx<'_>) {
+    settle(ctx);
+    let got = ctx.ack();
+    ctx.check_eq("nothing-pending", got.raw().into(), 1023);
+}
+
+/// After a command error: SYNC to CPU 0's redistributor and checks (as `queue-restarted`)
+/// that GITS_CREADR is then `creadr`, 32 bytes a command: the queue restarted at 0
+/// ([`restart_queue`]) and has processed only the commands queued since, the SYNC included.
+pub fn check_queue_restarted(ctx: &mut Ctx<'_>, creadr: u64) {
+    let rd = ctx.rdbase(0);
+    let got = ctx.its_command(Command::Sync { rd });
+    ctx.check_eq("queue-restarted", got, creadr);
+}
+
+/// MAPD of `device` to a fresh 256-byte ITT for `event_bits` EventID bits, where the DeviceID
+/// or the ITT size is out of range, so a command error ([`command_error`]; IHI 0069H §5.3 MAPD:
+/// DeviceID beyond GITS_TYPER.Devbits, ITT_size beyond GITS_TYPER.ID_bits).
+pub fn mapd_error(ctx: &mut Ctx<'_>, device: u32, event_bits: u8) {
+    let itt = ctx.alloc(256, 256);
+    command_error(
+        ctx,
+        Command::Mapd {
+            device,
+            event_bits,
+            itt,
+            valid: true,
+        },
+    );
+}
+
+/// MAPTI of `event` of `device` to `intid` in collection 0 (CPU 0), with both mapped first, where
+/// the EventID or the pINTID is out of range, so a command error ([`command_error`]; IHI 0069H
+/// §5.3 MAPTI); then nothing is pending ([`expect_nothing_pending`]).
+pub fn mapti_error(ctx: &mut Ctx<'_>, device: u32, event: u32, intid: u32) {
+    map_device(ctx, device, EVENT_BITS);
+    map_collection(ctx, 0);
+    command_error(
+        ctx,
+        Command::Mapti {
+            device,
+            event,
+            intid,
+            icid: 0,
+        },
+    );
+    expect_nothing_pending(ctx);
+}
+
+/// After a command error on a mapped `device`: a valid MAPTI of its event 0 to `intid` in
+/// collection 0 still works: enabled at priority 0x80, INT delivers it ([`int_delivers`], checked
+/// as `label`). Then removes it and the device ([`unmap`]).
+pub fn device_still_delivers(ctx: &mut Ctx<'_>, device: u32, intid: u32, label: &'static str) {
+    let m = map_event(ctx, device, 0, intid, 0);
+    enable(ctx, m, 0x80);
+    int_delivers(ctx, m, label);
+    unmap(ctx, m);
 }
 
 /// Restarts the command queue as the kit's reset programs it: GITS_CTLR.Enabled = 0, wait for

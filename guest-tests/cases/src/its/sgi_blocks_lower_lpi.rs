@@ -31,15 +31,8 @@ const SGI: IntId = IntId::sgi(3);
 fn run(ctx: &mut Ctx<'_>) {
     let m = setup::map(ctx, 34, 0, 8830, 0);
     setup::enable(ctx, m, 0x80);
-    ctx.set_priority(SGI, 0x40);
-    ctx.enable(SGI);
-    ctx.send_sgi_to_self(SGI);
-    let sgi = ctx.ack_when_pending();
-    ctx.check_eq("sgi", sgi.raw().into(), SGI.raw().into());
-    ctx.its_command(Command::Int {
-        device: m.device,
-        event: m.event,
-    });
+    let sgi = setup::sgi_in_service(ctx, SGI, 0x40);
+    setup::int(ctx, m);
     let rd = ctx.rdbase(0);
     ctx.its_command(Command::Sync { rd });
     setup::settle(ctx);

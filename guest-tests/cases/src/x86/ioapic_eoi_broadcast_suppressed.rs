@@ -8,8 +8,8 @@
 //! Expected: remote IRR 1 after the LAPIC EOI, 0 after the IOAPIC EOI. Why: directed EOI is how
 //! x2APIC guests end level interrupts; KVM split-irqchip and Xen implement it differently.
 
-use guest_kit::inject::{Inject, Injection};
-use guest_kit::regs::ioapic::{self, Redirection};
+use guest_kit::inject::Injection;
+use guest_kit::regs::ioapic;
 use guest_kit::regs::lapic::{self, Svr};
 use guest_kit::{Case, Ctx, Needs, Site, Vector};
 
@@ -40,28 +40,13 @@ fn run(ctx: &mut Ctx<'_>) {
     }
     let svr = Svr::enabled(Vector::new(0xff)).0 | lapic::SVR_SUPPRESS_EOI_BROADCAST;
     ctx.lapic_write(lapic::SVR, svr);
-    let dest = util::apic_id(ctx, 0);
-    util::set_rte(
-        ctx,
-        LINE_PIN,
-        Redirection::fixed(V.raw(), dest).with(Redirection::LEVEL),
-    );
-    if !ctx.inject(Inject::Line {
-        intid: LINE_PIN.into(),
-        high: true,
-    }) {
+    if !util::take_level_from_line(ctx, V) {
         return;
     }
-    let taken = ctx.take_interrupts();
-    ctx.check_eq("taken", util::packed(&taken), 0x68);
-    ctx.inject(Inject::Line {
-        intid: LINE_PIN.into(),
-        high: false,
-    });
     ctx.lapic_eoi();
-    let remote = util::rte_low(ctx, LINE_PIN) & Redirection::REMOTE_IRR as u32;
+    let remote = util::remote_irr(ctx, LINE_PIN);
     ctx.check("remote-irr-kept", remote != 0);
     ctx.write32(Site::Ioapic(ioapic::EOI), V.raw().into());
-    let remote = util::rte_low(ctx, LINE_PIN) & Redirection::REMOTE_IRR as u32;
+    let remote = util::remote_irr(ctx, LINE_PIN);
     ctx.check_eq("ioapic-eoi-clears", remote.into(), 0);
 }

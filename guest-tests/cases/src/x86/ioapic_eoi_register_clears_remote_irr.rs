@@ -9,8 +9,8 @@
 //! is the path x2APIC guests with EOI-broadcast suppression use; it must act on the IOAPIC
 //! alone.
 
-use guest_kit::inject::{Inject, Injection};
-use guest_kit::regs::ioapic::{self, Redirection};
+use guest_kit::inject::Injection;
+use guest_kit::regs::ioapic;
 use guest_kit::regs::lapic;
 use guest_kit::{Case, Ctx, Needs, Site, Vector};
 
@@ -34,28 +34,13 @@ fn run(ctx: &mut Ctx<'_>) {
     if !util::ioapic_has_eoi_register(ctx) {
         return;
     }
-    let dest = util::apic_id(ctx, 0);
-    util::set_rte(
-        ctx,
-        LINE_PIN,
-        Redirection::fixed(V.raw(), dest).with(Redirection::LEVEL),
-    );
-    if !ctx.inject(Inject::Line {
-        intid: LINE_PIN.into(),
-        high: true,
-    }) {
+    if !util::take_level_from_line(ctx, V) {
         return;
     }
-    let taken = ctx.take_interrupts();
-    ctx.check_eq("taken", util::packed(&taken), 0x8a);
-    ctx.inject(Inject::Line {
-        intid: LINE_PIN.into(),
-        high: false,
-    });
-    let remote = util::rte_low(ctx, LINE_PIN) & Redirection::REMOTE_IRR as u32;
+    let remote = util::remote_irr(ctx, LINE_PIN);
     ctx.check("remote-irr-set", remote != 0);
     ctx.write32(Site::Ioapic(ioapic::EOI), V.raw().into());
-    let remote = util::rte_low(ctx, LINE_PIN) & Redirection::REMOTE_IRR as u32;
+    let remote = util::remote_irr(ctx, LINE_PIN);
     ctx.check_eq("ioapic-eoi-clears", remote.into(), 0);
     let isr = util::bit(ctx, lapic::ISR, V);
     ctx.check_eq("lapic-still-in-service", isr, 1);

@@ -8,8 +8,8 @@
 //! Expected: remote IRR 1 after the other-vector EOI, 0 after the LAPIC EOI. Why: an EOI
 //! register that clears every entry ends interrupts still being handled.
 
-use guest_kit::inject::{Inject, Injection};
-use guest_kit::regs::ioapic::{self, Redirection};
+use guest_kit::inject::Injection;
+use guest_kit::regs::ioapic;
 use guest_kit::{Case, Ctx, Needs, Site, Vector};
 
 use super::util::{self, LINE_PIN};
@@ -32,28 +32,13 @@ fn run(ctx: &mut Ctx<'_>) {
     if !util::ioapic_has_eoi_register(ctx) {
         return;
     }
-    let dest = util::apic_id(ctx, 0);
-    util::set_rte(
-        ctx,
-        LINE_PIN,
-        Redirection::fixed(V.raw(), dest).with(Redirection::LEVEL),
-    );
-    if !ctx.inject(Inject::Line {
-        intid: LINE_PIN.into(),
-        high: true,
-    }) {
+    if !util::take_level_from_line(ctx, V) {
         return;
     }
-    let taken = ctx.take_interrupts();
-    ctx.check_eq("taken", util::packed(&taken), 0x8b);
-    ctx.inject(Inject::Line {
-        intid: LINE_PIN.into(),
-        high: false,
-    });
     ctx.write32(Site::Ioapic(ioapic::EOI), 0x9b);
-    let remote = util::rte_low(ctx, LINE_PIN) & Redirection::REMOTE_IRR as u32;
+    let remote = util::remote_irr(ctx, LINE_PIN);
     ctx.check("remote-irr-kept", remote != 0);
     ctx.lapic_eoi();
-    let remote = util::rte_low(ctx, LINE_PIN) & Redirection::REMOTE_IRR as u32;
+    let remote = util::remote_irr(ctx, LINE_PIN);
     ctx.check_eq("lapic-eoi-clears", remote.into(), 0);
 }

@@ -11,7 +11,6 @@
 //! kernel/userspace boundary when they are split).
 
 use guest_kit::inject::{Inject, Injection};
-use guest_kit::regs::ioapic::Redirection;
 use guest_kit::regs::lapic;
 use guest_kit::{Case, Ctx, Needs, Vector};
 
@@ -32,12 +31,7 @@ pub const CASE: Case = Case {
 const V: Vector = Vector::new(0x64);
 
 fn run(ctx: &mut Ctx<'_>) {
-    let dest = util::apic_id(ctx, 0);
-    util::set_rte(
-        ctx,
-        LINE_PIN,
-        Redirection::fixed(V.raw(), dest).with(Redirection::LEVEL),
-    );
+    util::route_line_level(ctx, V);
     if !ctx.inject(Inject::Line {
         intid: LINE_PIN.into(),
         high: true,
@@ -48,7 +42,7 @@ fn run(ctx: &mut Ctx<'_>) {
     ctx.check_eq("taken", util::packed(&first), 0x64);
     let tmr = util::bit(ctx, lapic::TMR, V);
     ctx.check_eq("level-tmr-set", tmr, 1);
-    let remote = util::rte_low(ctx, LINE_PIN) & Redirection::REMOTE_IRR as u32;
+    let remote = util::remote_irr(ctx, LINE_PIN);
     ctx.check("remote-irr-set", remote != 0);
     ctx.lapic_eoi();
     let second = ctx.take_interrupts();
@@ -58,7 +52,7 @@ fn run(ctx: &mut Ctx<'_>) {
         high: false,
     });
     ctx.lapic_eoi();
-    let remote = util::rte_low(ctx, LINE_PIN) & Redirection::REMOTE_IRR as u32;
+    let remote = util::remote_irr(ctx, LINE_PIN);
     ctx.check_eq("remote-irr-cleared", remote.into(), 0);
     let none = ctx.take_interrupts();
     ctx.check("nothing-after-low", none.is_empty());

@@ -34,11 +34,9 @@ fn run(ctx: &mut Ctx<'_>) {
         return;
     }
     let data = MsiData::fixed(Vector::new(0x7d)).0;
-    if !util::msi(ctx, MsiAddress::physical(dest).0, data) {
-        util::vtd_off(ctx);
+    let Some(taken) = util::remapped_msi_taken(ctx, MsiAddress::physical(dest).0, data) else {
         return;
-    }
-    let taken = util::take_and_eoi(ctx);
+    };
     ctx.check_eq("blocked", taken, 0);
     let record = util::first_fault_record(ctx);
     ctx.check("fault-recorded", record.fault());

@@ -33,11 +33,9 @@ fn run(ctx: &mut Ctx<'_>) {
     }
     util::gcmd(ctx, vtd::Global::CFI, vtd::Global::CFI);
     let data = MsiData::fixed(Vector::new(0x7e)).0;
-    if !util::msi(ctx, MsiAddress::physical(dest).0, data) {
-        util::vtd_off(ctx);
+    let Some(got) = util::remapped_msi_taken(ctx, MsiAddress::physical(dest).0, data) else {
         return;
-    }
-    let got = util::take_and_eoi(ctx);
+    };
     ctx.check_eq("passed-through", got, 0x7e);
     util::vtd_off(ctx);
 }

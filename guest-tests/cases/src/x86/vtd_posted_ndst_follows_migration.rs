@@ -38,11 +38,9 @@ fn run(ctx: &mut Ctx<'_>) {
         return;
     };
     ctx.mem_write(pd, &PostedDescriptor::new(0xf4, cpu1).0);
-    if !util::msi(ctx, vtd::remappable_msi_address(0), 0) {
-        util::vtd_off(ctx);
+    let Some(own) = util::remapped_msi_taken(ctx, vtd::remappable_msi_address(0), 0) else {
         return;
-    }
-    let own = util::take_and_eoi(ctx);
+    };
     ctx.check_eq("not-old-cpu", own, 0);
     let other = util::take_and_eoi_on(ctx, 1);
     ctx.check_eq("new-cpu-new-vector", other, 0xf4);

@@ -12,7 +12,7 @@
 //! vector.
 
 use guest_kit::inject::Injection;
-use guest_kit::regs::vtd::{self, PostedDescriptor};
+use guest_kit::regs::vtd::PostedDescriptor;
 use guest_kit::{Case, Ctx, Needs, Vector};
 
 use super::util;
@@ -35,14 +35,9 @@ const V: Vector = Vector::new(0x82);
 
 fn run(ctx: &mut Ctx<'_>) {
     let dest = util::apic_id(ctx, 0);
-    let Some(pd) = util::posted_setup(ctx, PostedDescriptor::new(NV.raw(), dest), &[V]) else {
+    let Some((pd, got)) = util::post_one(ctx, PostedDescriptor::new(NV.raw(), dest), V) else {
         return;
     };
-    if !util::msi(ctx, vtd::remappable_msi_address(0), 0) {
-        util::vtd_off(ctx);
-        return;
-    }
-    let got = util::take_and_eoi(ctx);
     ctx.check_eq("notification-vector", got, NV.raw().into());
     let d = util::read_descriptor(ctx, pd);
     ctx.check("pir-bit-set", d.pir(V));

@@ -37,11 +37,9 @@ fn run(ctx: &mut Ctx<'_>) {
     let Some(pd) = util::posted_urgent_setup(ctx, desc, V) else {
         return;
     };
-    if !util::msi(ctx, vtd::remappable_msi_address(0), 0) {
-        util::vtd_off(ctx);
+    let Some(got) = util::remapped_msi_taken(ctx, vtd::remappable_msi_address(0), 0) else {
         return;
-    }
-    let got = util::take_and_eoi(ctx);
+    };
     ctx.check_eq("notification-despite-sn", got, 0xf3);
     let d = util::read_descriptor(ctx, pd);
     ctx.check("pir-bit-set", d.pir(V));

@@ -30,11 +30,9 @@ fn run(ctx: &mut Ctx<'_>) {
     if util::remap_with(ctx, &[Irte::remapped(0x78, dest)]).is_none() {
         return;
     }
-    if !util::msi(ctx, vtd::remappable_msi_address(0), 0) {
-        util::vtd_off(ctx);
+    let Some(got) = util::remapped_msi_taken(ctx, vtd::remappable_msi_address(0), 0) else {
         return;
-    }
-    let got = util::take_and_eoi(ctx);
+    };
     ctx.check_eq("remapped-vector-taken", got, 0x78);
     util::vtd_off(ctx);
 }

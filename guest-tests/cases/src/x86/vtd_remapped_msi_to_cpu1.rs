@@ -32,11 +32,9 @@ fn run(ctx: &mut Ctx<'_>) {
     if util::remap_with(ctx, &[Irte::remapped(0x79, dest)]).is_none() {
         return;
     }
-    if !util::msi(ctx, vtd::remappable_msi_address(0), 0) {
-        util::vtd_off(ctx);
+    let Some(own) = util::remapped_msi_taken(ctx, vtd::remappable_msi_address(0), 0) else {
         return;
-    }
-    let own = util::take_and_eoi(ctx);
+    };
     ctx.check_eq("not-cpu0", own, 0);
     let other = util::take_and_eoi_on(ctx, 1);
     ctx.check_eq("cpu1-takes", other, 0x79);

@@ -3,7 +3,7 @@
 use guest_kit::regs::vtd;
 use guest_kit::{Allowed, Ctx, Site, Vector, Width};
 
-use super::vtd::remap_with;
+use super::vtd::{remap_with, remapped_msi_taken};
 
 /// Whether the first VT-d unit supports posted interrupts (CAP.PI, read traced); marks the
 /// case skipped when not.
@@ -47,6 +47,21 @@ pub fn posted_setup(
     }
     remap_with(ctx, &entries[..vectors.len().min(4)])?;
     Some(pd)
+}
+
+/// One post through one non-urgent posted-format IRTE (VT-d §5.2, §9.11): [`posted_setup`] with
+/// `desc` and IRTE 0 posting `vector`, then the MSI that IRTE 0 remaps, and what CPU 0 took in
+/// the window after it ([`remapped_msi_taken`]: the notification vector, EOIed, or 0). Returns
+/// the descriptor's address and what was taken, with remapping still on for the case's checks
+/// (it ends with [`super::vtd_off`]); `None` when the case skipped.
+pub fn post_one(
+    ctx: &mut Ctx<'_>,
+    desc: vtd::PostedDescriptor,
+    vector: Vector,
+) -> Option<(u64, u64)> {
+    let pd = posted_setup(ctx, desc, &[vector])?;
+    let taken = remapped_msi_taken(ctx, vtd::remappable_msi_address(0), 0)?;
+    Some((pd, taken))
 }
 
 /// [`posted_setup`] with one urgent (URG = 1) IRTE posting `vector`.

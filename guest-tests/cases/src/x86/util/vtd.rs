@@ -227,16 +227,26 @@ pub fn remap_with(ctx: &mut Ctx<'_>, entries: &[vtd::Irte]) -> Option<u64> {
     Some(remapping_on(ctx))
 }
 
+/// Sends the MSI (`address`, `data`) with remapping on (VT-d §5.1) and returns what CPU 0 took
+/// in the window after it, EOIed and packed ([`super::take_and_eoi`]; 0 for nothing). `None`,
+/// with every GCMD command turned off again ([`vtd_off`]), when the host cannot send MSIs: the
+/// case has then skipped itself.
+pub fn remapped_msi_taken(ctx: &mut Ctx<'_>, address: u32, data: u32) -> Option<u64> {
+    if !msi(ctx, address, data) {
+        vtd_off(ctx);
+        return None;
+    }
+    Some(super::take_and_eoi(ctx))
+}
+
 /// Sends a remappable MSI to `address` (data 0) with remapping on, expects it blocked and
 /// recorded in the first fault record with `reason` and the requester's source-id, with
 /// FSTS.PPF set (VT-d 5.1.4.1, 7.3.1), then turns remapping off. A case that cannot send the
 /// MSI has skipped itself.
 pub fn expect_blocked_fault(ctx: &mut Ctx<'_>, address: u32, reason: u8) {
-    if !msi(ctx, address, 0) {
-        vtd_off(ctx);
+    let Some(taken) = remapped_msi_taken(ctx, address, 0) else {
         return;
-    }
-    let taken = super::take_and_eoi(ctx);
+    };
     ctx.check_eq("blocked", taken, 0);
     let record = first_fault_record(ctx);
     ctx.check("fault-recorded", record.fault());
