@@ -76,7 +76,7 @@ fn write_results(dir: &Path) {
             .collect();
         let doc = serde_json::json!({
             "schema": irqsuite::report::json::SCHEMA,
-            "runs": [{"backend": backend, "target": target, "cases": cases}],
+            "runs": [{"backend": backend, "target": target, "boots": 1, "cases": cases}],
         });
         let folder = dir.join(backend).join(target);
         std::fs::create_dir_all(&folder).unwrap();

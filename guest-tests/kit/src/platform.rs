@@ -83,7 +83,9 @@ pub trait Platform {
     fn on_cpu(&mut self, cpu: u8, f: &mut dyn FnMut(&mut dyn Platform)) -> Result<(), CpuOffline>;
     /// x86: opens an interrupt window on the calling CPU (RFLAGS.IF = 1), waits until it has
     /// taken at least one vector or a bounded time has passed, closes it and returns the vectors
-    /// taken, in order. The handler records each vector and returns without an EOI. The default,
+    /// taken, in order. The handler records each vector and returns without an EOI. NMIs the
+    /// CPU took since its last window (RFLAGS.IF does not hold them back) come first, as vector
+    /// 2, one per NMI. The default,
     /// for machines that deliver nothing asynchronously (the GIC is polled), takes nothing.
     fn take_interrupts(&mut self) -> crate::vector::Taken {
         crate::vector::Taken::default()

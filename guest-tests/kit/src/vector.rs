@@ -10,6 +10,9 @@ pub struct Vector(u8);
 impl Vector {
     /// #DE, divide error.
     pub const DIVIDE_ERROR: Vector = Vector(0);
+    /// NMI, the non-maskable interrupt: what an NMI delivery (ICR or LVT delivery mode 100)
+    /// arrives as, whatever the vector field says (SDM vol. 3 §6.7, §11.6.1).
+    pub const NMI: Vector = Vector(2);
     /// #UD, invalid opcode.
     pub const INVALID_OPCODE: Vector = Vector(6);
     /// #DF, double fault.

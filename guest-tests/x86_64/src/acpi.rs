@@ -36,6 +36,8 @@ pub struct Override {
 pub struct Machine {
     /// The local APICs' MMIO base (xAPIC mode).
     pub lapic_base: u64,
+    /// MADT flag PCAT_COMPAT: the machine also has the PC-AT's dual 8259s.
+    pub pcat_compat: bool,
     /// APIC IDs of the enabled CPUs, in MADT order (the first [`Machine::cpus`] are valid).
     pub apic_ids: [u32; MAX_CPUS],
     /// How many of `apic_ids` are valid.
@@ -64,6 +66,7 @@ impl Machine {
     const fn empty() -> Machine {
         Machine {
             lapic_base: 0,
+            pcat_compat: false,
             apic_ids: [0; MAX_CPUS],
             cpus: 0,
             cpus_listed: 0,
@@ -171,6 +174,8 @@ fn checksum_ok(table: &[u8]) -> bool {
 unsafe fn madt(table: u64, len: u64, m: &mut Machine) {
     // SAFETY: per the contract (inside the table).
     m.lapic_base = u64::from(unsafe { phys::read_u32(table + 36) });
+    // SAFETY: as above; the MADT's Flags (§5.2.12, table 5.19: bit 0 PCAT_COMPAT).
+    m.pcat_compat = unsafe { phys::read_u32(table + 40) } & 1 != 0;
     let mut at = table + 44;
     while at + 2 <= table + len {
         // SAFETY: an entry header inside the table.

@@ -45,6 +45,8 @@ pub struct PerCpu {
     pub taken_count: AtomicUsize,
     /// An interrupt window is open ([`traps::window`]).
     pub in_window: AtomicBool,
+    /// NMIs taken outside a window, for the next window to report first.
+    pub nmis_outside_window: AtomicU8,
     /// Exception handlers running on this CPU (an exception in one is not survivable).
     pub depth: AtomicU32,
 }
@@ -59,8 +61,18 @@ impl PerCpu {
             taken: [const { AtomicU8::new(0) }; guest_kit::vector::MAX_TAKEN],
             taken_count: AtomicUsize::new(0),
             in_window: AtomicBool::new(false),
+            nmis_outside_window: AtomicU8::new(0),
             depth: AtomicU32::new(0),
         }
+    }
+}
+
+/// Forgets the NMIs no window reported, on every CPU: a case sees only its own (the runner's
+/// reset between cases).
+pub fn forget_nmis() {
+    for cpu in &PER_CPU {
+        cpu.nmis_outside_window
+            .store(0, core::sync::atomic::Ordering::SeqCst);
     }
 }
 

@@ -24,6 +24,7 @@ mod console;
 mod cpu;
 mod devices;
 mod exit;
+mod legacy_pic;
 mod mmio;
 mod once;
 mod phys;
@@ -53,6 +54,9 @@ extern "C" fn rust_start(start_info: u32) -> ! {
         Ok(machine) => machine,
         Err(why) => stop(why),
     };
+    if machine.pcat_compat {
+        legacy_pic::mask_all();
+    }
     let calibration = time::calibrate(machine.pm_timer);
     exit::configure(
         exit::debug_exit_port(start.cmdline),

@@ -53,6 +53,7 @@ pub fn run(mut machine: Machine, start: StartInfo, calibration: Calibration) -> 
         if let Some(reason) = case.needs.unmet(&info) {
             crate::console::emit(&Record::Skip { reason });
         } else {
+            crate::cpu::forget_nmis();
             reset::quiesce(&mut platform);
             let mut trace = ConsoleTrace;
             let mut ctx = Ctx::new(&mut platform, &mut trace);

@@ -14,11 +14,18 @@
 //! - **A double fault** runs on the CPU's own double-fault stack (IST1), so even one caused by
 //!   a broken stack is reported (a `log` line with CR2 and the RSP, then the `xexc` record)
 //!   instead of the machine ending in a triple fault; the run ends.
+//! - **An NMI** (vector 2) is a delivery wherever it arrives, never an exception of the code it
+//!   interrupted: RFLAGS.IF does not hold it back (SDM vol. 3 §6.8.1), so one sent to a CPU
+//!   outside a window is taken at once, counted, and reported first by that CPU's next window;
+//!   one that arrives in a window joins its list as it comes.
 //! - **Vectors 1-31 arriving inside a window** without a guarded access and without an error
 //!   code are deliveries, not exceptions of the window's own code (a spin on the TSC cannot
 //!   raise #BP): an NMI, or an illegal vector (0-15) a local APIC delivered anyway instead of
 //!   rejecting it (SDM vol. 3 §11.5.2). They join the window's list like any vector, so the
 //!   host's replay names them against the model rather than the run dying on an "exception".
+//!   So is an exception in a window whose error code has the IDT bit set (SDM vol. 3 §6.13):
+//!   delivering an interrupt faulted (a gate the hypervisor should never have used), the
+//!   window's code did nothing wrong and resumes.
 //! - **Interrupts (32-255)** are appended to the CPU's window list ([`window`]) and return
 //!   without an EOI: the case EOIs (the x86 seam, "interrupt delivery is an observation").
 //!   Interrupt gates clear RFLAGS.IF, so a handler is never interrupted; a higher-priority vector
@@ -192,18 +199,28 @@ pub fn load_idt() {
 extern "C" fn trap(frame: &mut Frame) {
     let me = cpu::this();
     let vector = Vector::new(frame.vector as u8);
-    let delivered_in_window = vector.is_exception()
-        && !vector.has_error_code()
-        && me.in_window.load(Ordering::SeqCst)
-        && me.guard_len.load(Ordering::SeqCst) == 0;
-    if !vector.is_exception() || delivered_in_window {
-        let n = me.taken_count.fetch_add(1, Ordering::SeqCst);
-        if let Some(slot) = me.taken.get(n) {
-            slot.store(vector.raw(), Ordering::SeqCst);
+    if vector == Vector::NMI {
+        // A delivery, never the fault of an access; RFLAGS.IF does not hold it back.
+        match me.in_window.load(Ordering::SeqCst) {
+            true => record_taken(me, vector),
+            false => {
+                me.nmis_outside_window.fetch_add(1, Ordering::SeqCst);
+            }
         }
         return;
     }
-    if vector.raw() == DOUBLE_FAULT {
+    // An error code with its IDT bit set names the gate whose use faulted (SDM vol. 3 §6.13):
+    // the exception arose delivering an interrupt, not from the interrupted instruction.
+    let failed_delivery = vector.has_error_code() && frame.error_code & ERROR_CODE_IDT != 0;
+    let delivered_in_window = vector.is_exception()
+        && (!vector.has_error_code() || failed_delivery)
+        && me.in_window.load(Ordering::SeqCst)
+        && me.guard_len.load(Ordering::SeqCst) == 0;
+    if !vector.is_exception() || delivered_in_window {
+        record_taken(me, vector);
+        return;
+    }
+    if vector == Vector::DOUBLE_FAULT {
         double_fault(frame);
     }
     if me.depth.fetch_add(1, Ordering::SeqCst) > 0 {
@@ -234,8 +251,16 @@ extern "C" fn trap(frame: &mut Frame) {
     me.depth.fetch_sub(1, Ordering::SeqCst);
 }
 
-/// Interrupt 8, #DF.
-const DOUBLE_FAULT: u8 = 8;
+/// Error code bit 1, IDT: the index refers to a gate descriptor in the IDT (SDM vol. 3 §6.13).
+const ERROR_CODE_IDT: u64 = 1 << 1;
+
+/// Appends `vector` to the CPU's list of vectors taken in this window.
+fn record_taken(me: &cpu::PerCpu, vector: Vector) {
+    let n = me.taken_count.fetch_add(1, Ordering::SeqCst);
+    if let Some(slot) = me.taken.get(n) {
+        slot.store(vector.raw(), Ordering::SeqCst);
+    }
+}
 
 /// A double fault, taken on the CPU's own double-fault stack whatever state its stack was in:
 /// reported with what is known, then the run ends (a #DF is an abort: SDM vol. 3 §6.15,
@@ -249,7 +274,7 @@ fn double_fault(frame: &Frame) -> ! {
         frame.rsp
     ));
     console::emit(&Record::Obs(Observation::X86Exception {
-        vector: Vector::new(DOUBLE_FAULT),
+        vector: Vector::DOUBLE_FAULT,
         error_code: frame.error_code as u32,
         rip: frame.rip,
     }));
@@ -281,6 +306,10 @@ pub fn window() -> Taken {
     me.taken_count.store(0, Ordering::SeqCst);
     let start = time::now_us();
     me.in_window.store(true, Ordering::SeqCst);
+    // NMIs taken since the last window come first: they arrived before anything it takes.
+    for _ in 0..me.nmis_outside_window.swap(0, Ordering::SeqCst) {
+        record_taken(me, Vector::NMI);
+    }
     x86_64::instructions::interrupts::enable();
     while me.taken_count.load(Ordering::SeqCst) == 0
         && time::now_us().wrapping_sub(start) < WINDOW_TIMEOUT_US

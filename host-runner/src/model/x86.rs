@@ -37,8 +37,8 @@
 use guest_kit::inject::{Inject, Refused};
 use guest_kit::{CpuOffline, Fault, Platform, Site, Taken, TargetInfo, Vector, Width};
 use reference_vtd::{
-    ApicBase, EntryCache, FaultRecordOffset, IA32_APIC_BASE, IoapicVersion, LowestPriority,
-    Machine, MachineConfig, Posting, RemapConfig,
+    ApicBase, EntryCache, FaultRecordOffset, IA32_APIC_BASE, IoapicVersion, LocalEvent,
+    LowestPriority, Machine, MachineConfig, Posting, RemapConfig,
 };
 
 /// Model ticks per [`Platform::delay`] (the guest's delay is about 1 µs; 1 tick = 1 ns).
@@ -129,13 +129,24 @@ impl X86Model {
 
     /// Takes whatever the current CPU can take now into `taken`; whether it took anything.
     fn take_now(&mut self, taken: &mut Taken) -> bool {
+        // An NMI is taken whatever RFLAGS.IF says and the guest's window reports it first
+        // (SDM vol. 3 §6.8.1); INIT, SIPI, SMI and ExtINT are not observed.
+        let nmis = self
+            .machine
+            .take_events(self.cpu)
+            .into_iter()
+            .filter(|e| *e == LocalEvent::Nmi)
+            .count();
+        for _ in 0..nmis {
+            taken.push(Vector::NMI);
+        }
         let now = self.machine.take_interrupts(self.cpu);
         for v in &now {
             // A window that took more than the kit records is a storm: the rest is dropped,
             // as the guest drops it.
             taken.push(Vector::new(v.0));
         }
-        !now.is_empty()
+        nmis != 0 || !now.is_empty()
     }
 
     /// The #GP a WRMSR raises on a CPU without x2APIC when it sets IA32_APIC_BASE.EXTD.

@@ -89,6 +89,7 @@ mod x2apic_ipi_cluster;
 mod x2apic_ipi_physical_other_cpu;
 mod x2apic_ldr_derived_from_id;
 mod x2apic_ldr_write_gp;
+mod x2apic_nmi_ipi_other_cpu;
 mod x2apic_read_only_write_gp;
 mod x2apic_removed_registers_gp;
 mod x2apic_reserved_msrs_gp;
@@ -121,6 +122,9 @@ mod xapic_lowest_priority_exactly_one;
 mod xapic_lowest_priority_sequence;
 mod xapic_lowest_priority_with_tpr;
 mod xapic_lvt_error_interrupt;
+mod xapic_nmi_ignores_tpr;
+mod xapic_nmi_ipi_other_cpu;
+mod xapic_nmi_to_software_disabled_apic;
 mod xapic_ppr_follows_isr;
 mod xapic_ppr_follows_tpr;
 mod xapic_repend_while_in_service;
@@ -260,4 +264,8 @@ pub const CASES: &[Case] = &[
     x2apic_cluster_multicast::CASE,
     timer_illegal_vector_sets_esr::CASE,
     xapic_lowest_priority_sequence::CASE,
+    xapic_nmi_ipi_other_cpu::CASE,
+    xapic_nmi_ignores_tpr::CASE,
+    xapic_nmi_to_software_disabled_apic::CASE,
+    x2apic_nmi_ipi_other_cpu::CASE,
 ];

@@ -94,6 +94,14 @@ pub fn take_and_eoi_on(ctx: &mut Ctx<'_>, cpu: u8) -> u64 {
     got
 }
 
+/// Takes one window on CPU `cpu` without EOIs (an NMI sets no ISR bit: SDM vol. 3 §6.7);
+/// returns what it took, packed.
+pub fn take_on(ctx: &mut Ctx<'_>, cpu: u8) -> u64 {
+    let mut got = 0;
+    ctx.on_cpu(cpu, |c| got = packed(&c.take_interrupts()));
+    got
+}
+
 /// Takes one window here and EOIs (xAPIC) everything it took; returns it packed.
 pub fn take_and_eoi(ctx: &mut Ctx<'_>) -> u64 {
     let taken = ctx.take_interrupts();
