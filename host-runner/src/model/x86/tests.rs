@@ -183,3 +183,23 @@ fn guest_memory_writes_read_back() {
     m.mem_read(0x10_0000, &mut buf).unwrap();
     assert_eq!(&buf, b"irte");
 }
+
+#[test]
+fn an_nmi_sent_before_a_window_is_reported_first_as_vector_2() {
+    let mut m = model(false, false);
+    let self_fixed = lapic::Icr::xapic(
+        lapic::DeliveryMode::Fixed,
+        0x51,
+        lapic::Shorthand::SelfOnly,
+        0,
+    );
+    let nmi_to_self = lapic::Icr::xapic(lapic::DeliveryMode::Nmi, 0x47, lapic::Shorthand::None, 0);
+    for icr in [self_fixed, nmi_to_self] {
+        m.write(Site::Lapic(lapic::ICR_HIGH), Width::B32, icr.high().into())
+            .unwrap();
+        m.write(Site::Lapic(lapic::ICR_LOW), Width::B32, icr.low().into())
+            .unwrap();
+    }
+    assert_eq!(taken(&mut m), [Vector::NMI.raw(), 0x51]);
+    assert_eq!(taken(&mut m), Vec::<u8>::new(), "an NMI is reported once");
+}
