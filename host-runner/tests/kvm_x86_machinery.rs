@@ -247,6 +247,31 @@ fn catalogue_guest_runs_on_irqchip_and_split_in_one_kernel_boot() -> Result<(), 
     Ok(())
 }
 
+/// A probe guest runs its one "case" (index 0) on both targets.
+const PROBE_LEGS: [Leg<'static>; 2] = [
+    Leg {
+        target: "irqchip",
+        cases: &[0],
+    },
+    Leg {
+        target: "split",
+        cases: &[0],
+    },
+];
+
+/// Writes the probe guest doing `actions` as `<name>.elf` in a scratch folder of its own;
+/// returns the folder (the caller removes it) and the ELF.
+fn probe_elf(
+    name: &str,
+    actions: &[pvh_probe::Action],
+) -> Result<(std::path::PathBuf, std::path::PathBuf), Failed> {
+    let dir = std::env::temp_dir().join(format!("irqsuite-kvm-x86-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let elf = dir.join(format!("{name}.elf"));
+    std::fs::write(&elf, pvh_probe::elf(actions))?;
+    Ok((dir, elf))
+}
+
 fn probe_requests_are_served_in_the_machine_on_both_targets() -> Result<(), Failed> {
     use pvh_probe::{Action, EDGE_PIN, EDGE_VECTOR, LEVEL_PIN, LEVEL_VECTOR};
     use pvh_probe::{pending, remote_irr, taken};
@@ -316,21 +341,8 @@ fn probe_requests_are_served_in_the_machine_on_both_targets() -> Result<(), Fail
     ];
     let actions: Vec<Action> = script.iter().map(|(a, _)| *a).collect();
     let expected: Vec<&String> = script.iter().filter_map(|(_, l)| l.as_ref()).collect();
-    let dir = std::env::temp_dir().join(format!("irqsuite-kvm-x86-probe-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let elf = dir.join("probe.elf");
-    std::fs::write(&elf, pvh_probe::elf(&actions))?;
-    let legs = [
-        Leg {
-            target: "irqchip",
-            cases: &[0],
-        },
-        Leg {
-            target: "split",
-            cases: &[0],
-        },
-    ];
-    let console = boot(&legs, Some(&elf));
+    let (dir, elf) = probe_elf("probe", &actions)?;
+    let console = boot(&PROBE_LEGS, Some(&elf));
     std::fs::remove_dir_all(&dir)?;
     let text = console?.text();
     let starts: Vec<usize> = ["Irqchip", "Split"]
@@ -355,21 +367,8 @@ fn probe_requests_are_served_in_the_machine_on_both_targets() -> Result<(), Fail
 }
 
 fn a_guest_halted_for_good_is_ended_by_the_vmm_watchdog() -> Result<(), Failed> {
-    let dir = std::env::temp_dir().join(format!("irqsuite-kvm-x86-hang-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let elf = dir.join("hang.elf");
-    std::fs::write(&elf, pvh_probe::elf(&[pvh_probe::Action::Hang]))?;
-    let legs = [
-        Leg {
-            target: "irqchip",
-            cases: &[0],
-        },
-        Leg {
-            target: "split",
-            cases: &[0],
-        },
-    ];
-    let console = boot_with(&legs, Some(&elf), "irqsuite.watchdog=3");
+    let (dir, elf) = probe_elf("hang", &[pvh_probe::Action::Hang])?;
+    let console = boot_with(&PROBE_LEGS, Some(&elf), "irqsuite.watchdog=3");
     std::fs::remove_dir_all(&dir)?;
     let text = console?.text();
     if !text.contains("error: watchdog: no console line for 3 s") {
