@@ -226,6 +226,22 @@ pub fn outb(port: u16, value: u8) {
     };
 }
 
+/// `rep outsb`: `bytes` to `port`, one after another, in one instruction (under a hypervisor
+/// one exit for the string rather than one per byte; SDM vol. 2, OUTS).
+pub fn outsb(port: u16, bytes: &[u8]) {
+    // SAFETY: reads `bytes.len()` bytes from `bytes` (RSI, counted by RCX, forward: the
+    // direction flag is clear in Rust code) and writes them to a device port the guest drives.
+    unsafe {
+        asm!(
+            "rep outsb",
+            in("dx") port,
+            inout("rsi") bytes.as_ptr() => _,
+            inout("rcx") bytes.len() => _,
+            options(nostack, preserves_flags, readonly)
+        )
+    };
+}
+
 /// `out dx, ax`.
 pub fn outw(port: u16, value: u16) {
     // SAFETY: as `outb` (PM1a control is a 16-bit register).

@@ -233,16 +233,19 @@ fn port_out(shared: &Shared, port: u16, data: &[u8]) -> Option<Ended> {
     let value = data.iter().rev().fold(0u32, |v, &b| v << 8 | u32::from(b));
     match port {
         p if com1::PORTS.contains(&p) => {
+            // COM1's registers are bytes: a string `rep outsb` exit carries `count` of them.
             let mut uart = shared.com1.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(line) = uart.write(p - com1::BASE, value as u8) {
-                let ms = shared.started.elapsed().as_millis() as u64;
-                shared.last_line_ms.store(ms, Ordering::Relaxed);
-                let mut out = std::io::stdout().lock();
-                let _ = out.write_all(&line);
-                let _ = out.flush();
-                if let Some((number, request)) = requests::request_in(&line) {
-                    let served = shared.chip.serve(request);
-                    uart.receive(requests::answer(number, request, served).as_bytes());
+            for &byte in data {
+                if let Some(line) = uart.write(p - com1::BASE, byte) {
+                    let ms = shared.started.elapsed().as_millis() as u64;
+                    shared.last_line_ms.store(ms, Ordering::Relaxed);
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(&line);
+                    let _ = out.flush();
+                    if let Some((number, request)) = requests::request_in(&line) {
+                        let served = shared.chip.serve(request);
+                        uart.receive(requests::answer(number, request, served).as_bytes());
+                    }
                 }
             }
         }
