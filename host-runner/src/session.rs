@@ -193,6 +193,9 @@ impl Session {
 }
 
 #[cfg(test)]
+mod noisy_console;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use guest_kit::protocol::{LineBuf, encode};

@@ -42,7 +42,8 @@ pub fn decode_line(line: &str) -> Result<Option<(u32, Record<'_>)>, DecodeError>
     }
     let rec = &rec[SENTINEL.len()..];
     let (payload, crc) = rec.rsplit_once(" #").ok_or(DecodeError::Truncated)?;
-    if crc.len() != 4 {
+    // Four hex digits, nothing else: `from_str_radix` alone would also take a sign (`+b72`).
+    if crc.len() != 4 || !crc.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(DecodeError::Truncated);
     }
     let crc = u16::from_str_radix(crc, 16).map_err(|_| DecodeError::Truncated)?;

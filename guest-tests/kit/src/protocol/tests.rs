@@ -255,6 +255,30 @@ fn record_cut_short_is_truncated() {
 }
 
 #[test]
+fn checksum_with_a_sign_is_no_checksum_even_when_its_value_matches() {
+    // The checksum is four hex digits; `+b72` is three and a sign (found by protocol_fuzz).
+    let (good, crc) = (0..)
+        .map(|seq| line(seq, &Record::CaseEnd { index: 4 }))
+        .find_map(|good| {
+            let crc = good[good.len() - 4..].to_owned();
+            crc.starts_with('0').then_some((good, crc))
+        })
+        .unwrap();
+    let signed = format!("{}+{}", &good[..good.len() - 4], &crc[1..]);
+    assert_eq!(
+        decode_line(&signed),
+        Err(DecodeError::Truncated),
+        "{signed}"
+    );
+    let crc_upper = format!("{}{}", &good[..good.len() - 4], crc.to_ascii_uppercase());
+    assert_eq!(
+        decode_line(&crc_upper),
+        decode_line(&good),
+        "hex digits in either case"
+    );
+}
+
+#[test]
 fn overlong_line_is_rejected_even_with_a_valid_checksum() {
     let payload = format!("1 log {}", "x".repeat(MAX_RECORD));
     let text = format!("{SENTINEL}{payload} #{:04x}", crc16(payload.as_bytes()));
