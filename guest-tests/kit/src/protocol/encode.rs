@@ -162,23 +162,39 @@ fn observation(obs: &Observation<'_>, out: &mut LineBuf) -> fmt::Result {
 /// stays within [`super::MAX_RECORD`]).
 pub const MAX_TOKEN: usize = 40;
 
-/// A label or id: at most [`MAX_TOKEN`] characters, spaces replaced so the record stays
-/// tokenizable.
+/// A label or id: at most [`MAX_TOKEN`] bytes (cut on a character boundary), whitespace and `#`
+/// replaced so the record stays tokenizable; an empty one is written `_` (a record needs the
+/// token to be read back).
 fn token(s: &str, out: &mut LineBuf) -> fmt::Result {
-    for c in s.chars().take(MAX_TOKEN) {
-        out.write_char(if c.is_whitespace() || c == '#' {
-            '_'
-        } else {
-            c
-        })?;
+    if s.is_empty() {
+        return out.write_char('_');
+    }
+    let tokenizable = s.chars().map(|c| match c.is_whitespace() || c == '#' {
+        true => '_',
+        false => c,
+    });
+    write_cut(tokenizable, MAX_TOKEN, out)
+}
+
+/// Writes `chars` up to `limit` bytes, stopping before a character that would cross it.
+fn write_cut(chars: impl Iterator<Item = char>, limit: usize, out: &mut LineBuf) -> fmt::Result {
+    let mut used = 0;
+    for c in chars {
+        used += c.len_utf8();
+        if used > limit {
+            break;
+        }
+        out.write_char(c)?;
     }
     Ok(())
 }
 
-/// Free text: at most [`MAX_TEXT`] bytes, `#` replaced (it introduces the checksum).
+/// Free text: at most [`MAX_TEXT`] bytes (cut on a character boundary), `#` and control
+/// characters replaced (`#` introduces the checksum).
 fn text(s: &str, out: &mut LineBuf) -> fmt::Result {
-    for c in s.chars().take(MAX_TEXT) {
-        out.write_char(if c == '#' || c.is_control() { ' ' } else { c })?;
-    }
-    Ok(())
+    let printable = s.chars().map(|c| match c == '#' || c.is_control() {
+        true => ' ',
+        false => c,
+    });
+    write_cut(printable, MAX_TEXT, out)
 }

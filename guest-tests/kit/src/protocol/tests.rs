@@ -317,3 +317,49 @@ fn long_free_text_is_cut_to_fit() {
 fn crc16_matches_the_ccitt_false_check_value() {
     assert_eq!(crc16(b"123456789"), 0x29b1);
 }
+
+#[test]
+fn multi_byte_text_is_cut_by_bytes_on_a_character_boundary_and_still_fits() {
+    let long = "é".repeat(100);
+    let mut buf = LineBuf::default();
+    let text = encode(1, &Record::Log(&long), &mut buf)
+        .expect("fits")
+        .to_owned();
+    let Ok(Some((1, Record::Log(got)))) = decode_line(&text) else {
+        panic!("{text}");
+    };
+    assert_eq!(got.len(), 64, "two-byte characters, 64 bytes");
+    let label = "ü".repeat(MAX_TOKEN);
+    let check = Record::Obs(Observation::Check {
+        label: &label,
+        got: 1,
+        expected: 1,
+    });
+    let text = line(2, &check);
+    let Ok(Some((2, Record::Obs(Observation::Check { label: got, .. })))) = decode_line(&text)
+    else {
+        panic!("{text}");
+    };
+    assert_eq!(got.len(), MAX_TOKEN, "{got}");
+}
+
+#[test]
+fn an_empty_label_is_written_as_an_underscore_and_reads_back() {
+    let check = Record::Obs(Observation::Check {
+        label: "",
+        got: 3,
+        expected: 4,
+    });
+    let text = line(5, &check);
+    assert_eq!(
+        decode_line(&text),
+        Ok(Some((
+            5,
+            Record::Obs(Observation::Check {
+                label: "_",
+                got: 3,
+                expected: 4,
+            })
+        )))
+    );
+}
