@@ -90,7 +90,8 @@ impl crate::Ctx<'_> {
 /// in xAPIC mode (through the disabled state when it was in x2APIC mode, SDM vol. 3 §11.12.5),
 /// software-enabled with spurious vector [`SPURIOUS_VECTOR`], TPR 0, its LVT entries masked and
 /// the timer stopped, the flat logical model with LDR 0, the ISR emptied by EOIs, the IRR
-/// drained through windows (each vector taken is EOIed), the TMR bits of earlier
+/// drained through windows (each vector taken is EOIed; an illegal vector 0-15 a target accepted
+/// anyway stays, as it would on that target), the TMR bits of earlier
 /// level-triggered vectors cleared by edge-triggered self-IPIs, and ESR cleared.
 pub fn quiesce(p: &mut dyn Platform) {
     let info = p.info();
@@ -182,7 +183,7 @@ fn local_apic(p: &mut dyn Platform) {
         lapic_set(p, lapic::EOI, 0);
     }
     for _ in 0..RESET_ROUNDS {
-        if !any_set(p, lapic::IRR) {
+        if !deliverable_pending(p) {
             break;
         }
         let taken = p.take_interrupts();
@@ -223,13 +224,31 @@ fn clear_trigger_modes(p: &mut dyn Platform) {
                 for _ in taken.as_slice() {
                     lapic_set(p, lapic::EOI, 0);
                 }
-                if !any_set(p, lapic::IRR) && !any_set(p, lapic::ISR) {
+                if !deliverable_pending(p) && !any_set(p, lapic::ISR) {
                     break;
                 }
             }
         }
     }
 }
+
+/// Whether the IRR holds a vector the local APIC can still deliver: one of 16-255. Vectors 0-15
+/// are illegal (SDM vol. 3 §11.5.2); a local APIC that accepted one anyway never delivers it
+/// (its priority class, 0, never exceeds the processor priority, §11.8.3.1), so a window waiting
+/// for it waits for nothing, and no reset can clear it.
+fn deliverable_pending(p: &mut dyn Platform) -> bool {
+    (0..8).any(|n| {
+        let word = lapic_get(p, lapic::IRR + 0x10 * n);
+        let deliverable = match n {
+            0 => word & !ILLEGAL_VECTORS,
+            _ => word,
+        };
+        deliverable != 0
+    })
+}
+
+/// IRR word 0's bits of vectors 0-15.
+const ILLEGAL_VECTORS: u32 = 0xffff;
 
 /// Whether any bit of the 256-bit register array at `base` (ISR, IRR) is set.
 fn any_set(p: &mut dyn Platform, base: u32) -> bool {
