@@ -15,7 +15,7 @@
 //! and `KVM_SIGNAL_MSI`) or writes an MSI (`KVM_SIGNAL_MSI`), and answers on COM1's input.
 //!
 //! KVM's departures from the architecture are in `results/baselines/kvm-x86.toml`; every
-//! outcome is pinned by `tests/kvm_x86_catalogue.rs`, the machinery by `tests/kvm_x86.rs`.
+//! outcome is pinned by `tests/kvm_x86.rs`, the machinery by `tests/kvm_x86_machinery.rs`.
 
 use std::io;
 use std::path::{Path, PathBuf};
