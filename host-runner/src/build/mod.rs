@@ -102,31 +102,43 @@ impl std::error::Error for BuildError {
 /// (its SHA-256 is kept next to the Image). The Image is written atomically, so a concurrent
 /// reader sees the old one or the new one, never half of one.
 pub fn aarch64_guest_image(workspace_root: &Path) -> Result<PathBuf, BuildError> {
-    let guest_dir = workspace_root.join(AARCH64_GUEST_DIR);
     let target_dir = workspace_root.join("target").join("guest-aarch64");
-    cargo_build(&guest_dir, AARCH64_TARGET, &target_dir)?;
+    arm64_image(
+        &workspace_root.join(AARCH64_GUEST_DIR),
+        &target_dir,
+        AARCH64_BIN,
+        AARCH64_IMAGE,
+    )
+}
 
-    let elf_path = target_dir
-        .join(AARCH64_TARGET)
-        .join("release")
-        .join(AARCH64_BIN);
+/// Builds the `aarch64-unknown-none` crate in `crate_dir` (cargo, release, into `target_dir`)
+/// and flattens its binary `bin` to the arm64 Image `target_dir/<image>`; returns its path.
+/// The Image is rewritten only when the ELF's SHA-256 (kept next to it) changed, atomically.
+pub(crate) fn arm64_image(
+    crate_dir: &Path,
+    target_dir: &Path,
+    bin: &str,
+    image: &str,
+) -> Result<PathBuf, BuildError> {
+    cargo_build(crate_dir, AARCH64_TARGET, target_dir)?;
+    let elf_path = target_dir.join(AARCH64_TARGET).join("release").join(bin);
     let elf = read(&elf_path)?;
     let hash = hex(&Sha256::digest(&elf));
-    let image_path = target_dir.join(AARCH64_IMAGE);
-    let hash_path = target_dir.join(format!("{AARCH64_IMAGE}.elf-sha256"));
+    let image_path = target_dir.join(image);
+    let hash_path = target_dir.join(format!("{image}.elf-sha256"));
     let cached = fs::read_to_string(&hash_path).is_ok_and(|h| h.trim() == hash);
     if cached && image_path.is_file() {
         return Ok(image_path);
     }
 
-    let image = elf_to_flat_image(&elf)?;
-    if !has_arm64_header(&image) {
+    let flat = elf_to_flat_image(&elf)?;
+    if !has_arm64_header(&flat) {
         return Err(BuildError::Elf(format!(
             "{} has no arm64 Image header (magic ARM\\x64 at {ARM64_MAGIC_OFFSET:#x})",
             elf_path.display()
         )));
     }
-    write_atomically(&image_path, &image)?;
+    write_atomically(&image_path, &flat)?;
     write_atomically(&hash_path, format!("{hash}\n").as_bytes())?;
     Ok(image_path)
 }
