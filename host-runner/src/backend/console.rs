@@ -162,35 +162,6 @@ impl Target {
     }
 }
 
-/// Runs `legs` of `backend` (targets sharing a boot) in one boot of a nested kernel whose VMM,
-/// `/init`, runs a VM per leg, serves the guests' requests itself (`KVM_IRQ_LINE`,
-/// `KVM_SIGNAL_MSI`) and powers the machine off after the last one: kvm-arm64 and kvm-x86.
-pub fn run_in_vmm(
-    backend: &'static str,
-    legs: &[(TargetSpec, Vec<usize>)],
-    limits: Limits,
-    launch: LaunchShared<'_>,
-    sink: Sink<'_>,
-) {
-    let legs: Vec<_> = legs
-        .iter()
-        .map(|(target, cases)| {
-            let name = TargetName {
-                backend,
-                target: target.name,
-            };
-            (name, cases.as_slice())
-        })
-        .collect();
-    let hooks = SharedHooks {
-        launch,
-        requests: Requests::InMachine,
-        farewell: &[],
-        property: &no_property,
-    };
-    run_shared(&legs, limits, hooks, sink);
-}
-
 /// Runs every target of `legs` (name, cases) in one boot, one guest after another, in the order
 /// given; when a guest dies or hangs, boots again for what is left, resuming after the case that
 /// killed it. Every case gets its `CaseFinished`, every target its `TargetFinished`.

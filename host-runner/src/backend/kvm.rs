@@ -19,7 +19,7 @@ use std::sync::Mutex;
 use guest_kit::GicVersion;
 use guest_kit::inject::Injection;
 
-use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
+use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console, vmm_boot};
 use crate::{build, tools};
 
 /// The KVM/arm64 backend.
@@ -66,52 +66,26 @@ fn artefacts() -> Result<(PathBuf, PathBuf), String> {
     .clone()
 }
 
-/// The target called `name`.
-fn target(name: &str) -> io::Result<&'static TargetSpec> {
-    TARGETS
-        .iter()
-        .find(|t| t.name == name)
-        .ok_or_else(|| io::Error::other(format!("kvm-arm64 has no target {name}")))
-}
-
 /// The QEMU command line booting the kernel with the VMM, which runs a VM per leg, in order.
 /// Every leg's target has the same host GIC ([`Backend::shared_boot`]).
 pub fn command(legs: &[console::Leg<'_>], kernel: &Path, initramfs: &Path) -> io::Result<Command> {
-    let first = target(
-        legs.first()
-            .ok_or_else(|| io::Error::other("no target to run"))?
-            .target,
-    )?;
-    let mut vms = String::new();
-    for leg in legs {
-        vms.push_str(&format!(
-            " irqsuite.vm={}:{}",
-            vmm_target(target(leg.target)?),
-            console::case_bitmap(leg.cases)
-        ));
-    }
-    let target = first;
+    let targets = vmm_boot::leg_targets("kvm-arm64", &TARGETS, legs)?;
+    let vms: Vec<&str> = targets.iter().map(|t| vmm_target(t)).collect();
+    let first = targets[0];
     let mut cmd = Command::new(QEMU);
     cmd.args([
         "-machine",
-        &format!("virt,virtualization=on,gic-version={}", host_gic(target)),
+        &format!("virt,virtualization=on,gic-version={}", host_gic(first)),
     ])
-    .args(["-cpu", "max", "-smp", "2", "-m", "1024"])
-    .args(console::QEMU_HEADLESS)
-    .arg("-no-reboot")
-    .arg("-kernel")
-    .arg(kernel)
-    .arg("-initrd")
-    .arg(initramfs)
-    .args([
-        "-append",
-        &format!(
-            "console=ttyAMA0 quiet panic=-1 irqsuite.cpus={} {}{:x}{vms}",
-            target.shape.cpus,
-            guest_kit::inject::PARAM,
-            target.shape.inject.bits(),
-        ),
-    ]);
+    .args(["-cpu", "max", "-smp", "2", "-m", "1024"]);
+    let boot = vmm_boot::KernelBoot {
+        kernel,
+        initramfs,
+        console: "ttyAMA0",
+        cpus: first.shape.cpus,
+        inject: first.shape.inject,
+    };
+    boot.append_to(&mut cmd, legs, &vms);
     Ok(cmd)
 }
 
@@ -147,6 +121,6 @@ impl Backend for KvmArm64 {
                 .map_err(|e| io::Error::other(format!("building the boot artefacts: {e}")))?;
             command(legs, &kernel, &initramfs)
         };
-        console::run_in_vmm(self.name(), legs, limits, &launch, sink);
+        vmm_boot::run(self.name(), legs, limits, &launch, sink);
     }
 }

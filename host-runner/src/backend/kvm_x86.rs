@@ -24,7 +24,7 @@ use std::sync::Mutex;
 
 use guest_kit::inject::Injection;
 
-use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
+use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console, vmm_boot};
 use crate::build::amd64_kernel::{self, Amd64Kernel};
 use crate::build::{self, vmm};
 use crate::tools;
@@ -76,44 +76,21 @@ pub fn artefacts_for(guest_elf: &Path) -> Result<(PathBuf, PathBuf), String> {
     Ok((kernel.vmlinux, initramfs))
 }
 
-/// The target called `name`.
-fn target(name: &str) -> io::Result<&'static TargetSpec> {
-    TARGETS
-        .iter()
-        .find(|t| t.name == name)
-        .ok_or_else(|| io::Error::other(format!("kvm-x86 has no target {name}")))
-}
-
 /// The QEMU command line booting the kernel with the VMM, which runs a VM per leg, in order.
 pub fn command(legs: &[console::Leg<'_>], kernel: &Path, initramfs: &Path) -> io::Result<Command> {
-    let mut vms = String::new();
-    for leg in legs {
-        vms.push_str(&format!(
-            " irqsuite.vm={}:{}",
-            target(leg.target)?.name,
-            console::case_bitmap(leg.cases)
-        ));
-    }
-    if vms.is_empty() {
-        return Err(io::Error::other("no target to run"));
-    }
+    let targets = vmm_boot::leg_targets("kvm-x86", &TARGETS, legs)?;
+    let vms: Vec<&str> = targets.iter().map(|t| t.name).collect();
     let mut cmd = Command::new(QEMU);
     cmd.args(["-machine", "q35", "-accel", "tcg", "-cpu", "max"])
-        .args(["-smp", &CPUS.to_string(), "-m", "1024"])
-        .args(console::QEMU_HEADLESS)
-        .arg("-no-reboot")
-        .arg("-kernel")
-        .arg(kernel)
-        .arg("-initrd")
-        .arg(initramfs)
-        .args([
-            "-append",
-            &format!(
-                "console=ttyS0 quiet panic=-1 irqsuite.cpus={CPUS} {}{:x}{vms}",
-                guest_kit::inject::PARAM,
-                INJECTION.bits(),
-            ),
-        ]);
+        .args(["-smp", &CPUS.to_string(), "-m", "1024"]);
+    let boot = vmm_boot::KernelBoot {
+        kernel,
+        initramfs,
+        console: "ttyS0",
+        cpus: CPUS,
+        inject: INJECTION,
+    };
+    boot.append_to(&mut cmd, legs, &vms);
     Ok(cmd)
 }
 
@@ -162,7 +139,7 @@ impl Backend for KvmX86 {
                 .map_err(|e| io::Error::other(format!("building the boot artefacts: {e}")))?;
             command(legs, &kernel, &initramfs)
         };
-        console::run_in_vmm(self.name(), legs, limits, &launch, sink);
+        vmm_boot::run(self.name(), legs, limits, &launch, sink);
     }
 }
 

@@ -9,6 +9,7 @@ pub mod qemu_kvm;
 pub mod reference;
 pub mod refvisor;
 pub mod scratch;
+pub mod vmm_boot;
 pub mod xen;
 pub mod xl;
 
