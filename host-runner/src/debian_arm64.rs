@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::tools;
+
 /// A private apt state in one folder: `lists/`, `cache/` and the downloaded `debs/`.
 pub struct PrivateApt {
     dir: PathBuf,
@@ -48,17 +50,7 @@ impl PrivateApt {
             ))
             .arg(format!("-oDir::Cache={}", self.dir.join("cache").display()))
             .args(["depends", metapackage]);
-        let shown = format!("{cmd:?}");
-        let out = cmd.output().map_err(|e| format!("{shown}: {e}"))?;
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        if !out.status.success() {
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            return Err(format!(
-                "{shown} failed ({}): {}",
-                out.status,
-                stderr.trim()
-            ));
-        }
+        let stdout = tools::output(&mut cmd)?;
         versioned_dependency(&stdout, prefix).ok_or_else(|| {
             format!("apt-cache depends {metapackage} names no {prefix}* package:\n{stdout}")
         })
@@ -121,18 +113,7 @@ pub fn extract(deb: &Path, dir: &Path) -> Result<(), String> {
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
-    let shown = format!("{cmd:?}");
-    let out = cmd.output().map_err(|e| format!("{shown}: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        Err(format!(
-            "{shown} failed ({}): {}",
-            out.status,
-            stderr.trim()
-        ))
-    }
+    tools::output(cmd).map(drop)
 }
 
 #[cfg(test)]

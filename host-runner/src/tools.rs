@@ -1,6 +1,7 @@
 //! Finding the external tools a backend needs, with the command that installs a missing one.
 
 use std::path::PathBuf;
+use std::process::Command;
 
 use crate::backend::Unavailable;
 
@@ -20,5 +21,22 @@ pub fn require(program: &str, fix: &str) -> Result<(), Unavailable> {
             reason: format!("{program} is not installed"),
             fix: fix.to_owned(),
         }),
+    }
+}
+
+/// Runs `cmd` to completion; its standard output, or an error naming the command with its exit
+/// status and standard error.
+pub fn output(cmd: &mut Command) -> Result<String, String> {
+    let shown = format!("{cmd:?}");
+    let out = cmd.output().map_err(|e| format!("{shown}: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        Err(format!(
+            "{shown} failed ({}): {}",
+            out.status,
+            stderr.trim()
+        ))
     }
 }

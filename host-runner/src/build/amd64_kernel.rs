@@ -16,7 +16,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::debian_arm64;
+use crate::{debian_arm64, tools};
 
 /// The metapackage that depends on the current versioned kernel.
 const METAPACKAGE: &str = "linux-image-amd64";
@@ -66,12 +66,12 @@ pub fn fetch_amd64_kernel(workspace_root: &Path) -> Result<Amd64Kernel, String> 
     let base = kvm_x86_dir(workspace_root);
     let debs = base.join("debs");
     fs::create_dir_all(&debs).map_err(|e| format!("{}: {e}", debs.display()))?;
-    let depends = output(Command::new("apt-cache").args(["depends", METAPACKAGE]))?;
+    let depends = tools::output(Command::new("apt-cache").args(["depends", METAPACKAGE]))?;
     let package =
         debian_arm64::versioned_dependency(&depends, "linux-image-").ok_or_else(|| {
             format!("apt-cache depends {METAPACKAGE} names no linux-image-* package:\n{depends}")
         })?;
-    output(
+    tools::output(
         Command::new("apt-get")
             .args(["-qq", "-oAPT::Sandbox::User=root", "download", &package])
             .current_dir(&debs),
@@ -183,22 +183,6 @@ fn find_prefixed(dir: &Path, prefix: &str) -> Option<PathBuf> {
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Runs `cmd`; its stdout, or an error with its stderr.
-fn output(cmd: &mut Command) -> Result<String, String> {
-    let shown = format!("{cmd:?}");
-    let out = cmd.output().map_err(|e| format!("{shown}: {e}"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        Err(format!(
-            "{shown} failed ({}): {}",
-            out.status,
-            stderr.trim()
-        ))
-    }
 }
 
 #[cfg(test)]
