@@ -2,7 +2,7 @@
 //! GICD_ISACTIVER0/GICD_ICACTIVER0 (GICR_ on GICv3) on one CPU neither show nor change the other
 //! CPU's.
 //!
-//! Spec: IHI 0048B §4.3.8 and §4.3.9 (GICD_ISACTIVERn/GICD_ICACTIVERn: in a multiprocessor
+//! Spec: IHI 0048B §4.3.9 and §4.3.10 (GICD_ISACTIVERn/GICD_ICACTIVERn: in a multiprocessor
 //! implementation register 0 is banked for each connected processor); IHI 0069H §12.10
 //! (GICR_ISACTIVER0/GICR_ICACTIVER0, per redistributor).
 //!
@@ -18,7 +18,7 @@ use guest_kit::{Case, Ctx, IntId, Needs};
 pub const CASE: Case = Case {
     id: "gic.smp-active-banked",
     title: "SGI 10 / PPI 27 active on CPU 0 are inactive on CPU 1 and survive CPU 1's clear",
-    spec: "IHI 0048B 4.3.8, 4.3.9; IHI 0069H 12.10 (GICR_ISACTIVER0, GICR_ICACTIVER0)",
+    spec: "IHI 0048B 4.3.9, 4.3.10; IHI 0069H 12.10 (GICR_ISACTIVER0, GICR_ICACTIVER0)",
     needs: Needs {
         cpus: 2,
         ..Needs::ANY_GIC

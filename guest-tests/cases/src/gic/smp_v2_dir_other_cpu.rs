@@ -2,7 +2,7 @@
 //! acknowledged and priority-dropped: the resulting active state is recorded.
 //!
 //! Spec: IHI 0048B §4.4.15 (GICC_DIR), §3.2.1 (priority drop and interrupt deactivation) and
-//! §4.4.1 (GICC_CTLR.EOImode). The active state of an SPI is one distributor state (§4.3.8), but
+//! §4.4.1 (GICC_CTLR.EOImode). The active state of an SPI is one distributor state (§4.3.9), but
 //! GICv2 leaves a GICC_DIR write without a matching EOI on that CPU interface UNPREDICTABLE (IHI
 //! 0069H §12.2, ICC_DIR_EL1, names it as one of the GICv2 cases GICv3 made defined). So the
 //! state after the write is recorded (`active-after-remote-dir`), not judged; what is required
