@@ -10,12 +10,19 @@
 //! reason = "QEMU keeps IRM although GICD_TYPER.No1N = 1"
 //! link = "https://example.org/issue/1"
 //! ```
+//!
+//! For a backend with builds ([`crate::builds`]) an entry can be scoped to some of them:
+//! `builds = ["4.17", "4.17-new-vgic"]` (by name) and/or `versions = ">=4.17, <4.20"` (the
+//! build's version; a build of unknown version is outside every range). Unscoped, it holds
+//! for every build. An entry whose case ran on none of its builds is not stale: only a run of
+//! the entry's case on a build it names can judge it.
 
 use std::path::Path;
 
 use guest_kit::Outcome;
 use serde::Deserialize;
 
+use crate::builds::{BuildTag, Version};
 use crate::events::TargetName;
 use crate::plan::UsageError;
 use crate::verdict::CaseResult;
@@ -30,12 +37,95 @@ pub struct Entry {
     pub backend: String,
     /// Target name; every target when absent.
     pub target: Option<String>,
+    /// The builds it holds for, by name; every build when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builds: Option<Vec<String>>,
+    /// The versions of the builds it holds for (`">=4.17, <4.20"`); every version when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versions: Option<String>,
     /// Text the failure's reason must contain (the observed value); any failure when absent.
     pub observed: Option<String>,
+    /// The departure shows in some runs only (a race in the hypervisor, which the reason
+    /// explains): a run where the case passes does not make the entry stale.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub intermittent: bool,
     /// Why this is known and accepted.
     pub reason: String,
     /// Where it is tracked.
     pub link: String,
+}
+
+impl Entry {
+    /// Whether the entry is about case `case` on target `name` (its backend, build and target).
+    fn covers(&self, name: &TargetName, case: &str) -> bool {
+        self.case == case
+            && self.backend == name.backend
+            && self.target.as_deref().is_none_or(|t| t == name.target)
+            && self.holds_for(name.build)
+    }
+
+    /// Whether the entry's scope takes in `build` (a backend without builds: only unscoped
+    /// entries).
+    fn holds_for(&self, build: Option<BuildTag>) -> bool {
+        let named = self
+            .builds
+            .as_ref()
+            .is_none_or(|names| build.is_some_and(|b| names.iter().any(|n| n == b.name)));
+        let in_range = self.versions.as_deref().is_none_or(|range| {
+            let version = build.and_then(|b| b.version);
+            VersionRange::parse(range).is_ok_and(|r| version.is_some_and(|v| r.contains(v)))
+        });
+        named && in_range
+    }
+}
+
+/// `">=4.17, <4.20"`: versions that satisfy every comparison.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VersionRange(Vec<(Comparison, Version)>);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Comparison {
+    Less,
+    AtMost,
+    Equal,
+    AtLeast,
+    Greater,
+}
+
+impl VersionRange {
+    /// Parses comparisons (`<`, `<=`, `=`, `>=`, `>`, each with `MAJOR.MINOR[.PATCH]`)
+    /// separated by commas.
+    pub fn parse(text: &str) -> Result<VersionRange, String> {
+        let mut all = Vec::new();
+        for clause in text.split(',').map(str::trim) {
+            let (op, rest) = [
+                ("<=", Comparison::AtMost),
+                (">=", Comparison::AtLeast),
+                ("<", Comparison::Less),
+                (">", Comparison::Greater),
+                ("=", Comparison::Equal),
+            ]
+            .into_iter()
+            .find_map(|(sign, op)| clause.strip_prefix(sign).map(|rest| (op, rest)))
+            .ok_or_else(|| format!("{clause:?} does not start with <, <=, =, >= or >"))?;
+            let version = Version::parse(rest.trim())
+                .filter(|_| rest.trim().chars().all(|c| c.is_ascii_digit() || c == '.'))
+                .ok_or_else(|| format!("{rest:?} is not MAJOR.MINOR[.PATCH]"))?;
+            all.push((op, version));
+        }
+        Ok(VersionRange(all))
+    }
+
+    /// Whether `v` satisfies every comparison.
+    pub fn contains(&self, v: Version) -> bool {
+        self.0.iter().all(|&(op, bound)| match op {
+            Comparison::Less => v < bound,
+            Comparison::AtMost => v <= bound,
+            Comparison::Equal => v == bound,
+            Comparison::AtLeast => v >= bound,
+            Comparison::Greater => v > bound,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -70,6 +160,10 @@ impl Baseline {
             if e.reason.trim().is_empty() || e.link.trim().is_empty() {
                 return Err(format!("entry for {} needs a reason and a link", e.case));
             }
+            if let Some(range) = &e.versions {
+                VersionRange::parse(range)
+                    .map_err(|why| format!("entry for {}: versions {range:?}: {why}", e.case))?;
+            }
         }
         let used = vec![false; file.divergence.len()];
         Ok(Baseline {
@@ -90,9 +184,7 @@ impl Baseline {
     pub fn apply(&mut self, name: &TargetName, result: &mut CaseResult) {
         let mut hit = None;
         for (i, e) in self.entries.iter().enumerate() {
-            let here = e.case == result.id
-                && e.backend == name.backend
-                && e.target.as_deref().is_none_or(|t| t == name.target);
+            let here = e.covers(name, &result.id);
             self.seen[i] |= here;
             let matches = e
                 .observed
@@ -111,13 +203,21 @@ impl Baseline {
     }
 
     /// Entries whose case ran on their backend/target and matched no failure: the divergence
-    /// is gone or changed.
+    /// is gone or changed (an intermittent one is never stale).
     pub fn stale(&self) -> Vec<Entry> {
         let judged = self.entries.iter().zip(self.seen.iter().zip(&self.used));
         judged
-            .filter(|(_, (seen, used))| **seen && !**used)
+            .filter(|(e, (seen, used))| **seen && !**used && !e.intermittent)
             .map(|(e, _)| e.clone())
             .collect()
+    }
+
+    /// Whether an intermittent entry covers case `case` on `name`: its outcome may be a pass or
+    /// a waived failure from one run to the next.
+    pub fn intermittent(&self, name: &TargetName, case: &str) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.intermittent && e.covers(name, case))
     }
 }
 
@@ -143,10 +243,7 @@ mod tests {
     "#;
 
     fn name(target: &'static str) -> TargetName {
-        TargetName {
-            backend: "qemu-tcg",
-            target,
-        }
+        TargetName::new("qemu-tcg", target)
     }
 
     fn fail(id: &str, reason: &str) -> CaseResult {
@@ -192,10 +289,7 @@ mod tests {
     fn entry_whose_case_did_not_run_is_not_stale() {
         let mut b = Baseline::parse(TEXT).unwrap();
         let mut other = CaseResult::bare("gic.iidr", Outcome::Pass, "", Evidence::None);
-        let elsewhere = TargetName {
-            backend: "reference",
-            target: "gicv3",
-        };
+        let elsewhere = TargetName::new("reference", "gicv3");
         b.apply(&elsewhere, &mut other);
         assert!(
             b.stale().is_empty(),
@@ -209,6 +303,101 @@ mod tests {
         let mut pass = CaseResult::bare("gic.v3-irouter", Outcome::Pass, "irm", Evidence::None);
         b.apply(&name("gicv3"), &mut pass);
         assert_eq!(pass.outcome, Outcome::Pass);
+    }
+
+    const SCOPED: &str = r#"
+        [[divergence]]
+        case = "gic.iidr"
+        backend = "xen-dom0less"
+        builds = ["4.17-new-vgic"]
+        reason = "KVM's implementer code"
+        link = "l"
+
+        [[divergence]]
+        case = "gic.v2-icpidr2"
+        backend = "xen-dom0less"
+        versions = ">=4.17, <4.20"
+        reason = "fixed in 4.20"
+        link = "l"
+    "#;
+
+    fn on(build: &'static str, version: (u32, u32)) -> TargetName {
+        TargetName {
+            backend: "xen-dom0less",
+            build: Some(BuildTag {
+                name: build,
+                version: Some(Version::new(version.0, version.1)),
+            }),
+            target: "gicv2",
+        }
+    }
+
+    #[test]
+    fn an_entry_scoped_to_builds_or_versions_waives_only_there() {
+        let mut b = Baseline::parse(SCOPED).unwrap();
+        let outcome = |b: &mut Baseline, id: &str, on: TargetName| {
+            let mut r = fail(id, "x");
+            b.apply(&on, &mut r);
+            r.outcome
+        };
+        assert_eq!(
+            outcome(&mut b, "gic.iidr", on("4.17-new-vgic", (4, 17))),
+            Outcome::Waived
+        );
+        assert_eq!(
+            outcome(&mut b, "gic.iidr", on("4.17", (4, 17))),
+            Outcome::Fail
+        );
+        assert_eq!(
+            outcome(&mut b, "gic.v2-icpidr2", on("4.17", (4, 17))),
+            Outcome::Waived
+        );
+        assert_eq!(
+            outcome(&mut b, "gic.v2-icpidr2", on("4.20", (4, 20))),
+            Outcome::Fail
+        );
+    }
+
+    #[test]
+    fn an_entry_for_a_build_that_did_not_run_is_not_stale_but_one_that_ran_is() {
+        let mut b = Baseline::parse(SCOPED).unwrap();
+        let mut pass = CaseResult::bare("gic.iidr", Outcome::Pass, "", Evidence::None);
+        b.apply(&on("4.20", (4, 20)), &mut pass);
+        assert!(
+            b.stale().is_empty(),
+            "gic.iidr ran on 4.20 only, outside the entry"
+        );
+        b.apply(&on("4.17-new-vgic", (4, 17)), &mut pass);
+        let stale: Vec<_> = b.stale().into_iter().map(|e| e.case).collect();
+        assert_eq!(stale, ["gic.iidr"]);
+    }
+
+    #[test]
+    fn an_intermittent_entry_is_not_stale_when_its_case_passes() {
+        let text = "[[divergence]]\ncase='gic.smp-spi-retarget-pending'\nbackend='xen-dom0less'\n\
+                    intermittent=true\nreason='a race'\nlink='l'";
+        let mut b = Baseline::parse(text).unwrap();
+        let name = on("4.17-new-vgic", (4, 17));
+        let mut pass = CaseResult::bare(
+            "gic.smp-spi-retarget-pending",
+            Outcome::Pass,
+            "",
+            Evidence::None,
+        );
+        b.apply(&name, &mut pass);
+        assert!(b.stale().is_empty());
+        assert!(b.intermittent(&name, "gic.smp-spi-retarget-pending"));
+        assert!(!b.intermittent(&name, "gic.iidr"));
+    }
+
+    #[test]
+    fn a_version_range_compares_numerically_and_a_bad_one_is_refused() {
+        let r = VersionRange::parse(">=4.17, <4.20").unwrap();
+        assert!(r.contains(Version::new(4, 17)) && r.contains(Version::new(4, 19)));
+        assert!(!r.contains(Version::new(4, 20)) && !r.contains(Version::new(4, 9)));
+        let bad = "[[divergence]]\ncase='a'\nbackend='b'\nversions='~4.17'\nreason='r'\nlink='l'";
+        assert!(Baseline::parse(bad).unwrap_err().contains("versions"));
+        assert!(VersionRange::parse("<4.x").is_err());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::baseline::Baseline;
 use crate::plan::{self, UsageError};
 use crate::report::{tap::Tap, terminal::Terminal};
 use crate::run::{self, Missing};
-use crate::{list, results, setup};
+use crate::{builds, list, results, setup};
 
 /// irqsuite: conformance of virtual interrupt controllers, case by case, against the
 /// architecture.
@@ -30,12 +30,15 @@ pub struct Cli {
 enum Command {
     /// The catalogue: case id, area, targets, requirements.
     List {
-        /// Only the targets of these backends (comma-separated; `all`).
+        /// Only the targets of these backends (comma-separated; `all`; `name@build` for one
+        /// build of a backend with builds).
         #[arg(long, value_delimiter = ',', default_value = "reference")]
         backend: Vec<String>,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        builds: BuildArgs,
     },
     /// Run the catalogue.
     Run(RunArgs),
@@ -54,11 +57,50 @@ enum Command {
     },
 }
 
+/// A user's own builds of the hypervisor under test.
+#[derive(Args, Debug, Default)]
+struct BuildArgs {
+    /// A build of yours (repeatable): `BACKEND@NAME=IMAGE[,modules=DIR][,version=V]`, e.g.
+    /// `xen-dom0less@mine=xen/xen` or `kvm-x86@next=vmlinux,modules=lib/modules/6.13.0`.
+    #[arg(long = "build", value_name = "SPEC")]
+    build: Vec<String>,
+    /// A file of builds (TOML, `[[build]]` tables; see the README).
+    #[arg(long = "builds", value_name = "FILE")]
+    builds: Vec<PathBuf>,
+}
+
+impl BuildArgs {
+    /// The stock backends and the user's builds, each checked before anything boots; the
+    /// spellings of the user's builds.
+    fn registry(&self) -> Result<(Vec<&'static dyn backend::Backend>, Vec<String>), UsageError> {
+        let mut specs = Vec::new();
+        for path in &self.builds {
+            specs.extend(builds::user::load(path)?);
+        }
+        for flag in &self.build {
+            specs.push(builds::user::parse_flag(flag)?);
+        }
+        let mut registry = backend::all().to_vec();
+        let taken: Vec<String> = registry.iter().map(|b| b.spelled()).collect();
+        let mut mine = Vec::new();
+        for (backend_name, build) in builds::user::resolve(specs, &taken)? {
+            let instance = backend::user_instance(&backend_name, build)?;
+            mine.push(instance.spelled());
+            registry.push(instance);
+        }
+        Ok((registry, mine))
+    }
+}
+
 #[derive(Args, Debug)]
 struct RunArgs {
-    /// Backends (comma-separated); `all` = every backend this machine can run.
-    #[arg(long, value_delimiter = ',', default_value = "reference")]
+    /// Backends (comma-separated); `all` = every backend this machine can run; a backend with
+    /// builds runs each of them, `name@build` one (`xen-dom0less@4.20`). Default: `reference`,
+    /// or the builds given with `--build`/`--builds`.
+    #[arg(long, value_delimiter = ',')]
     backend: Vec<String>,
+    #[command(flatten)]
+    builds: BuildArgs,
     /// Only these targets (comma-separated), e.g. `gicv3`.
     #[arg(long, value_delimiter = ',')]
     target: Vec<String>,
@@ -98,7 +140,11 @@ struct RunArgs {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
-        Command::List { backend, json } => list_cmd(&backend, json),
+        Command::List {
+            backend,
+            json,
+            builds,
+        } => list_cmd(&backend, json, &builds),
         Command::Run(args) => run_cmd(args),
         Command::Setup { backend } => setup_cmd(&backend),
         Command::Matrix { out } => matrix_cmd(out),
@@ -127,8 +173,9 @@ impl From<UsageError> for Failure {
     }
 }
 
-fn list_cmd(backends: &[String], json: bool) -> Result<ExitCode, Failure> {
-    let chosen = plan::backends(backends)?.backends;
+fn list_cmd(backends: &[String], json: bool, builds: &BuildArgs) -> Result<ExitCode, Failure> {
+    let (registry, _) = builds.registry()?;
+    let chosen = plan::backends_among(backends, &registry)?.backends;
     let text = if json {
         list::json(&chosen)
     } else {
@@ -139,7 +186,13 @@ fn list_cmd(backends: &[String], json: bool) -> Result<ExitCode, Failure> {
 }
 
 fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
-    let chosen = plan::backends(&args.backend)?;
+    let (registry, mine) = args.builds.registry()?;
+    let names = match (args.backend.is_empty(), mine.is_empty()) {
+        (false, _) => args.backend.clone(),
+        (true, false) => mine,
+        (true, true) => vec!["reference".to_owned()],
+    };
+    let chosen = plan::backends_among(&names, &registry)?;
     let planned = plan::plan(&chosen.backends, &args.target, args.filter.as_deref())?;
     for (name, u) in &chosen.left_out {
         eprintln!(
@@ -202,17 +255,18 @@ fn setup_cmd(name: &str) -> Result<ExitCode, Failure> {
     let chosen: Vec<_> = if name == "all" {
         backend::all().to_vec()
     } else {
-        vec![
-            backend::by_name(name)
-                .ok_or_else(|| UsageError(format!("unknown backend {name:?}")))?,
-        ]
+        let found = backend::select(backend::all(), name);
+        if found.is_empty() {
+            return Err(UsageError(format!("unknown backend {name:?}")).into());
+        }
+        found
     };
     let mut ok = true;
     for b in chosen {
-        match setup::setup(b.name()) {
-            Ok(done) => println!("{}: {done}", b.name()),
+        match setup::setup(b) {
+            Ok(done) => println!("{}: {done}", b.spelled()),
             Err(e) => {
-                eprintln!("irqsuite setup {}: {e}", b.name());
+                eprintln!("irqsuite setup {}: {e}", b.spelled());
                 ok = false;
             }
         }

@@ -5,20 +5,41 @@ use std::time::Duration;
 
 use guest_kit::TargetInfo;
 
+use crate::builds::provenance::{BootFacts, Provenance};
+use crate::builds::{self, BuildTag};
 use crate::verdict::CaseResult;
 
-/// The name of one backend/target pair (`qemu-tcg/gicv3`).
+/// The name of one backend/target pair (`qemu-tcg/gicv3`), with the build of the hypervisor
+/// under test where the backend has builds (`xen-dom0less@4.20/gicv3`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TargetName {
     /// Backend name.
     pub backend: &'static str,
+    /// The build (absent for a backend without builds).
+    pub build: Option<BuildTag>,
     /// Target name.
     pub target: &'static str,
 }
 
+impl TargetName {
+    /// A target of a backend without builds.
+    pub const fn new(backend: &'static str, target: &'static str) -> TargetName {
+        TargetName {
+            backend,
+            build: None,
+            target,
+        }
+    }
+
+    /// `backend` or `backend@build`: the results folder and the first half of the column name.
+    pub fn backend_build(&self) -> String {
+        builds::spelled(self.backend, self.build.map(|b| b.name))
+    }
+}
+
 impl std::fmt::Display for TargetName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.backend, self.target)
+        write!(f, "{}/{}", self.backend_build(), self.target)
     }
 }
 
@@ -38,6 +59,9 @@ pub enum RunEvent {
         name: TargetName,
         /// How many cases it will run.
         cases: usize,
+        /// What the backend knows of what produces the results (irqsuite, the emulator, the
+        /// build); the boot adds what it saw ([`RunEvent::TargetFinished`]).
+        provenance: Box<Provenance>,
     },
     /// A machine boots (the first boot of a target, or a reboot to resume after a dead case).
     Booting {
@@ -65,5 +89,8 @@ pub enum RunEvent {
         elapsed: Duration,
         /// The console of every boot, for the results folder.
         console: Vec<String>,
+        /// What the first boot showed of the machine (its command line, the version the
+        /// hypervisor printed).
+        facts: BootFacts,
     },
 }

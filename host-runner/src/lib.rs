@@ -13,8 +13,9 @@
 pub mod backend;
 pub mod baseline;
 pub mod build;
+pub mod builds;
 pub mod cli;
-pub mod debian_arm64;
+pub mod debian;
 pub mod events;
 pub mod exec;
 pub mod judge;

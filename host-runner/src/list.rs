@@ -32,7 +32,7 @@ struct Needs {
 fn targets(case: &Case, backends: &[&'static dyn Backend]) -> Vec<String> {
     backends
         .iter()
-        .flat_map(|b| b.targets().iter().map(move |t| (b.name(), t)))
+        .flat_map(|b| b.targets().iter().map(move |t| (b.spelled(), t)))
         .filter(|(_, t)| case.needs.unmet(&t.shape).is_none())
         .map(|(b, t)| format!("{b}/{}", t.name))
         .collect()

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::builds::provenance::Provenance;
 use crate::report::recorded::{self, RecordedRun as Run};
 
 pub use html::html;
@@ -24,8 +25,10 @@ pub struct Cell {
 /// Every case against every backend/target found.
 #[derive(Debug, Default)]
 pub struct Matrix {
-    /// `backend/target`, sorted.
+    /// `backend[@build]/target`, sorted.
     pub columns: Vec<String>,
+    /// What produced each column's results (its build, what the hypervisor printed, QEMU).
+    pub provenance: Vec<Provenance>,
     /// Case ids, in catalogue order (ids the catalogue no longer has come last).
     pub rows: Vec<String>,
     /// (row, column) -> cell.
@@ -41,7 +44,7 @@ pub fn load(dir: &Path) -> Result<Matrix, String> {
 fn build(runs: Vec<Run>) -> Matrix {
     let mut columns: Vec<String> = runs
         .iter()
-        .map(|r| format!("{}/{}", r.backend, r.target))
+        .map(|r| format!("{}/{}", r.backend_build(), r.target))
         .collect();
     columns.sort();
     columns.dedup();
@@ -53,9 +56,11 @@ fn build(runs: Vec<Run>) -> Matrix {
     rows.sort_by(|a, b| position(a).cmp(&position(b)).then(a.cmp(b)));
     rows.dedup();
     let mut cells = BTreeMap::new();
+    let mut provenance = vec![Provenance::default(); columns.len()];
     for run in runs {
-        let column = format!("{}/{}", run.backend, run.target);
+        let column = format!("{}/{}", run.backend_build(), run.target);
         let col = columns.iter().position(|c| *c == column).unwrap_or(0);
+        provenance[col] = run.provenance;
         for case in run.cases {
             let row = rows.iter().position(|r| *r == case.id).unwrap_or(0);
             cells.insert(
@@ -69,9 +74,50 @@ fn build(runs: Vec<Run>) -> Matrix {
     }
     Matrix {
         columns,
+        provenance,
         rows,
         cells,
     }
+}
+
+/// What the hypervisor of a column printed, shortened for a header (`Xen version 4.20.3`,
+/// `Linux 6.12.43+deb13-amd64`): its first three words.
+pub fn printed_short(p: &Provenance) -> Option<String> {
+    let printed = p.hypervisor.as_deref()?;
+    Some(
+        printed
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// One line of the provenance table per column: column, build and where it came from, what
+/// the hypervisor printed, QEMU, irqsuite.
+fn provenance_rows(m: &Matrix) -> Vec<[String; 5]> {
+    m.columns
+        .iter()
+        .zip(&m.provenance)
+        .map(|(column, p)| {
+            let build = p.build.as_ref().map_or_else(String::new, |b| {
+                format!(
+                    "{} ({}: {}; sha256 {})",
+                    b.name,
+                    b.origin,
+                    b.from,
+                    &b.sha256[..b.sha256.len().min(16)]
+                )
+            });
+            [
+                column.clone(),
+                build,
+                p.hypervisor.clone().unwrap_or_default(),
+                p.qemu.clone().unwrap_or_default(),
+                p.irqsuite.clone(),
+            ]
+        })
+        .collect()
 }
 
 /// The matrix as a Markdown table, with a count of each outcome per column.
@@ -91,6 +137,17 @@ pub fn markdown(m: &Matrix) -> String {
         let _ = writeln!(out, "| `{id}` | {} |", cells.join(" | "));
     }
     let _ = writeln!(out, "| **totals** | {} |", totals(m).join(" | "));
+    out.push_str(
+        "\n## Columns\n\nWhat produced each column: the build of the hypervisor under test ",
+    );
+    out.push_str(
+        "and where it came from, the version it printed as it booted, QEMU, irqsuite.\n\n",
+    );
+    out.push_str("| column | build | printed | QEMU | irqsuite |\n|---|---|---|---|---|\n");
+    for row in provenance_rows(m) {
+        let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+        let _ = writeln!(out, "| `{}` | {} |", cells[0], cells[1..].join(" | "));
+    }
     out
 }
 
@@ -123,8 +180,10 @@ mod tests {
     fn run(backend: &str, target: &str, cases: &[(&str, &str, &str)]) -> Run {
         Run {
             backend: backend.into(),
+            build: None,
             target: target.into(),
             boots: 1,
+            provenance: Provenance::default(),
             cases: cases
                 .iter()
                 .map(|(id, outcome, reason)| recorded::RecordedCase {

@@ -31,34 +31,54 @@ pub struct PlannedTarget {
 pub struct Chosen {
     /// The backends, in the order given.
     pub backends: Vec<&'static dyn Backend>,
-    /// Backends that `all` left out because they cannot run here, and why.
-    pub left_out: Vec<(&'static str, Unavailable)>,
+    /// Backends (`name@build`) that `all` left out because they cannot run here, and why.
+    pub left_out: Vec<(String, Unavailable)>,
 }
 
-/// Resolves `--backend` names (`all` = every backend that can run here).
+/// Resolves `--backend` names among the stock backends (`all` = every backend that can run
+/// here).
 pub fn backends(names: &[String]) -> Result<Chosen, UsageError> {
-    let mut chosen = Vec::new();
+    backends_among(names, backend::all())
+}
+
+/// Resolves `--backend` names among `registry` (the stock backends and a user's builds):
+/// `all` = every instance that can run here, `name` = every build of the backend, `name@build`
+/// = that build.
+pub fn backends_among(
+    names: &[String],
+    registry: &[&'static dyn Backend],
+) -> Result<Chosen, UsageError> {
+    let mut chosen: Vec<&'static dyn Backend> = Vec::new();
     let mut left_out = Vec::new();
     for name in names {
         if name == "all" {
-            for b in backend::all() {
+            for b in registry {
                 match b.availability() {
                     Ok(()) => chosen.push(*b),
-                    Err(u) => left_out.push((b.name(), u)),
+                    Err(u) => left_out.push((b.spelled(), u)),
                 }
             }
             continue;
         }
-        let b = backend::by_name(name).ok_or_else(|| {
-            let known: Vec<_> = backend::all().iter().map(|b| b.name()).collect();
-            UsageError(format!(
+        let found = backend::select(registry, name);
+        if found.is_empty() {
+            let mut known: Vec<String> = registry.iter().map(|b| b.name().to_owned()).collect();
+            known.dedup();
+            known.extend(
+                registry
+                    .iter()
+                    .filter(|b| b.build().is_some())
+                    .map(|b| b.spelled()),
+            );
+            return Err(UsageError(format!(
                 "unknown backend {name:?} (known: {}, all)",
                 known.join(", ")
-            ))
-        })?;
-        chosen.push(b);
+            )));
+        }
+        chosen.extend(found);
     }
-    chosen.dedup_by_key(|b| b.name());
+    let mut seen = std::collections::HashSet::new();
+    chosen.retain(|b| seen.insert(b.spelled()));
     Ok(Chosen {
         backends: chosen,
         left_out,
@@ -203,6 +223,33 @@ mod tests {
             })
             .collect();
         assert_eq!(unavailable, [("arm", None), ("x86", Some("install it"))]);
+    }
+
+    #[test]
+    fn a_backend_name_selects_every_build_and_an_at_sign_one() {
+        let spelled = |names: &[&str]| -> Vec<String> {
+            let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+            backends(&names)
+                .unwrap()
+                .backends
+                .iter()
+                .map(|b| b.spelled())
+                .collect()
+        };
+        assert_eq!(
+            spelled(&["xen-dom0less"]),
+            [
+                "xen-dom0less@4.17",
+                "xen-dom0less@4.20",
+                "xen-dom0less@4.17-new-vgic"
+            ]
+        );
+        assert_eq!(
+            spelled(&["kvm-arm64@6.12", "kvm-arm64"]),
+            ["kvm-arm64@6.12", "kvm-arm64@6.1"]
+        );
+        let err = backends(&["kvm-x86@5.10".into()]).err().unwrap();
+        assert!(err.0.contains("kvm-x86@6.12"), "{err}");
     }
 
     #[test]

@@ -12,7 +12,8 @@ use guest_kit::Outcome;
 
 use crate::backend::{Limits, Unavailable};
 use crate::baseline::Baseline;
-use crate::events::{RunEvent, TargetName};
+use crate::builds::provenance::BootFacts;
+use crate::events::RunEvent;
 use crate::plan::PlannedTarget;
 use crate::report::{Reporter, RunReport, json, junit};
 use crate::results::write_atomic;
@@ -103,7 +104,7 @@ fn boots(plan: Vec<PlannedTarget>) -> VecDeque<Vec<PlannedTarget>> {
         let together = key.and_then(|key| {
             boots.iter_mut().find(|boot| {
                 let first = &boot[0];
-                first.backend.name() == job.backend.name()
+                first.backend.spelled() == job.backend.spelled()
                     && first.unavailable.is_none()
                     && first.backend.shared_boot(&first.target) == Some(key)
             })
@@ -135,11 +136,9 @@ fn run_boot(
     }
     for job in &boot {
         sink(RunEvent::TargetStarted {
-            name: TargetName {
-                backend: job.backend.name(),
-                target: job.target.name,
-            },
+            name: job.backend.target_name(&job.target),
             cases: job.cases.len(),
+            provenance: Box::new(job.backend.provenance()),
         });
     }
     let backend = boot[0].backend;
@@ -153,13 +152,11 @@ fn run_target(
     missing: Missing,
     sink: &(dyn Fn(RunEvent) + Sync),
 ) {
-    let name = TargetName {
-        backend: job.backend.name(),
-        target: job.target.name,
-    };
+    let name = job.backend.target_name(&job.target);
     sink(RunEvent::TargetStarted {
         name: name.clone(),
         cases: job.cases.len(),
+        provenance: Box::new(job.backend.provenance()),
     });
     match &job.unavailable {
         None => job.backend.run(&job.target, &job.cases, limits, sink),
@@ -177,6 +174,7 @@ fn run_target(
                 boots: 0,
                 elapsed: Duration::ZERO,
                 console: vec![],
+                facts: BootFacts::default(),
             });
         }
     }
@@ -200,10 +198,10 @@ fn unavailable(id: &str, u: &Unavailable, missing: Missing) -> CaseResult {
 }
 
 /// Writes each target's `junit.xml`, `results.json` and `console.log` under
-/// `dir/<backend>/<target>/`.
+/// `dir/<backend>[@<build>]/<target>/`.
 pub fn write_results(report: &RunReport, dir: &Path) -> std::io::Result<()> {
     for t in &report.targets {
-        let folder = dir.join(t.name.backend).join(t.name.target);
+        let folder = dir.join(t.name.backend_build()).join(t.name.target);
         write_atomic(
             &folder.join("junit.xml"),
             junit::render_target(t).as_bytes(),

@@ -4,14 +4,24 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::backend::{xen, xl};
-use crate::{build, debian_arm64, tools};
+use crate::backend::{Backend, xl};
+use crate::{build, tools};
 
 /// The deb822 source this setup adds for QEMU 10 on Debian bookworm.
 const BACKPORTS_SOURCE: &str = "/etc/apt/sources.list.d/irqsuite-backports.sources";
 
-/// Sets up `backend`; returns what it found or did.
-pub fn setup(backend: &str) -> Result<String, String> {
+/// Sets up `backend` (the tools of its kind, then its build); returns what it found or did.
+pub fn setup(backend: &dyn Backend) -> Result<String, String> {
+    let tools = setup_tools(backend.name())?;
+    let build = backend.fetch_build()?;
+    Ok(match build.is_empty() {
+        true => tools,
+        false => format!("{tools}; {build}"),
+    })
+}
+
+/// Installs the tools a backend of kind `backend` needs, whatever its build.
+fn setup_tools(backend: &str) -> Result<String, String> {
     match backend {
         "qemu-tcg" => {
             let qemu = ensure_qemu()?;
@@ -36,23 +46,17 @@ pub fn setup(backend: &str) -> Result<String, String> {
         }
         "xen-dom0less" => {
             let qemu = ensure_qemu()?;
-            ensure_dtc()?;
-            let xen = ensure_xen()?;
+            ensure_packages("dtc", &["device-tree-compiler"])?;
             ensure_rust_target("aarch64-unknown-none")?;
             let image =
                 build::aarch64_guest_image(&crate::workspace_root()).map_err(|e| e.to_string())?;
-            Ok(format!(
-                "{qemu}; Xen {}; guest image {}",
-                xen.display(),
-                image.display()
-            ))
+            Ok(format!("{qemu}; guest image {}", image.display()))
         }
         "kvm-arm64" => {
             let qemu = ensure_qemu()?;
             ensure_rust_target("aarch64-unknown-none")?;
             ensure_rust_target(build::VMM_TARGET)?;
-            let kernel = build::kernel::fetch_arm64_kernel(&crate::workspace_root())?;
-            Ok(format!("{qemu}; arm64 kernel {}", kernel.display()))
+            Ok(qemu)
         }
         "refvisor" => {
             let qemu = ensure_qemu()?;
@@ -69,10 +73,12 @@ pub fn setup(backend: &str) -> Result<String, String> {
         xl::NAME => setup_xl(),
         "kvm-x86" => {
             let qemu = ensure_qemu_x86()?;
+            // The kernels' payloads and modules: xz (Linux 6.1), zstd (6.12).
+            ensure_packages("xz", &["xz-utils"])?;
+            ensure_packages("zstd", &["zstd"])?;
             ensure_rust_target(build::X86_64_TARGET)?;
             ensure_rust_target(build::X86_VMM_TARGET)?;
-            let kernel = build::amd64_kernel::fetch_amd64_kernel(&crate::workspace_root())?;
-            Ok(format!("{qemu}; amd64 kernel {}", kernel.vmlinux.display()))
+            Ok(qemu)
         }
         _ => Ok("nothing to install".into()),
     }
@@ -122,42 +128,23 @@ fn setup_xl() -> Result<String, String> {
     }
 }
 
-/// Installs `dtc` (Debian's `device-tree-compiler`) when it is missing.
-fn ensure_dtc() -> Result<(), String> {
-    if tools::find("dtc").is_some() {
+/// Installs Debian's `packages` when `program` is missing (as root; otherwise the error says
+/// the command).
+pub fn ensure_packages(program: &str, packages: &[&str]) -> Result<(), String> {
+    if tools::find(program).is_some() {
         return Ok(());
     }
     if !nix::unistd::geteuid().is_root() || tools::find("apt-get").is_none() {
-        return Err(
-            "dtc is missing; as root on Debian: apt-get install device-tree-compiler".into(),
-        );
+        return Err(format!(
+            "{program} is missing; as root on Debian: apt-get install {}",
+            packages.join(" ")
+        ));
     }
     run(Command::new("apt-get").args(["update", "-qq"]))?;
     run(Command::new("apt-get")
         .env("DEBIAN_FRONTEND", "noninteractive")
         .args(["install", "-y", "-qq", "--no-install-recommends"])
-        .arg("device-tree-compiler"))
-}
-
-/// Fetches and unpacks Debian's arm64 Xen into the backend's cache (a private apt state: the
-/// host's dpkg architecture is not changed), unless it is already there; returns the
-/// hypervisor Image.
-fn ensure_xen() -> Result<std::path::PathBuf, String> {
-    if let Some(xen) = xen::hypervisor() {
-        return Ok(xen);
-    }
-    let apt = debian_arm64::PrivateApt::new(&xen::cache_dir().join("apt"));
-    apt.update()?;
-    let deb = apt.download(xen::PACKAGE)?;
-    let root = xen::unpacked_dir();
-    debian_arm64::extract(&deb, &root)?;
-    xen::hypervisor().ok_or_else(|| {
-        format!(
-            "{} unpacked into {} holds no boot/xen-*-arm64",
-            deb.display(),
-            root.display()
-        )
-    })
+        .args(packages))
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
@@ -183,29 +170,6 @@ fn os_codename() -> Option<String> {
     text.lines()
         .find_map(|l| l.strip_prefix("VERSION_CODENAME="))
         .map(|c| c.trim_matches('"').to_owned())
-}
-
-/// The Debian mirror the machine already uses (deb822 or one-line sources).
-fn debian_mirror() -> String {
-    let candidates = [
-        "/etc/apt/sources.list.d/debian.sources",
-        "/etc/apt/sources.list",
-    ];
-    for path in candidates {
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        for line in text.lines() {
-            let url = line.strip_prefix("URIs:").map(str::trim).or_else(|| {
-                line.strip_prefix("deb ")
-                    .and_then(|r| r.split_whitespace().find(|w| w.contains("://")))
-            });
-            if let Some(url) = url.filter(|u| u.trim_end_matches('/').ends_with("/debian")) {
-                return url.to_owned();
-            }
-        }
-    }
-    "http://deb.debian.org/debian".to_owned()
 }
 
 fn ensure_qemu() -> Result<String, String> {
@@ -243,7 +207,7 @@ fn install_qemu(program: &str, package: &str) -> Result<(), String> {
         let source = format!(
             "Types: deb\nURIs: {}\nSuites: bookworm-backports\nComponents: main\n\
              Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n",
-            debian_mirror()
+            crate::debian::debian_mirror()
         );
         std::fs::write(BACKPORTS_SOURCE, source)
             .map_err(|e| format!("writing {BACKPORTS_SOURCE}: {e}"))?;

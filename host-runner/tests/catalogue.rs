@@ -1,5 +1,5 @@
 //! The catalogue as a libtest-mimic harness: one trial per backend/target/case instance, named
-//! `backend/target/case-id`, so `cargo test`, `cargo nextest run` and
+//! `backend[@build]/target/case-id`, so `cargo test`, `cargo nextest run` and
 //! `cargo nextest run --partition hash:k/n` all work and nextest's JUnit matches irqsuite's.
 //!
 //! Under `cargo test` (one process) a booted backend runs each target once and every trial
@@ -12,7 +12,7 @@
 //!
 //! With `IRQSUITE_RECORDED=<results folder>` (what `cargo xtask test` sets, right after its
 //! `irqsuite run --backend all` booted every target once) each target's results are read from
-//! `<folder>/<backend>/<target>/results.json` instead of booting it again: the same verdicts,
+//! `<folder>/<backend>[@<build>]/<target>/results.json` instead of booting it again: the same verdicts,
 //! one boot per target per CI run. A target missing there fails its trials.
 
 use std::collections::HashMap;
@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use guest_kit::Outcome;
 use irqsuite::backend::{self, Backend, Limits, TargetSpec};
 use irqsuite::baseline::Baseline;
-use irqsuite::events::{RunEvent, TargetName};
+use irqsuite::events::RunEvent;
 use irqsuite::report::recorded;
 use irqsuite::verdict::{CaseResult, Evidence};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -36,7 +36,7 @@ fn target_results(
     cases: &[usize],
 ) -> TargetResults {
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<OnceLock<TargetResults>>>>> = OnceLock::new();
-    let key = format!("{}/{}/{cases:?}", backend.name(), target.name);
+    let key = format!("{}/{}/{cases:?}", backend.spelled(), target.name);
     let slot = {
         let mut cache = CACHE.get_or_init(Default::default).lock().unwrap();
         Arc::clone(cache.entry(key).or_default())
@@ -72,7 +72,7 @@ fn read_recorded(
     backend: &dyn Backend,
     target: &TargetSpec,
 ) -> Result<HashMap<String, CaseResult>, String> {
-    let run = recorded::read_target(dir, backend.name(), target.name)?;
+    let run = recorded::read_target(dir, &backend.spelled(), target.name)?;
     let mut results = HashMap::new();
     for case in run.cases {
         let outcome = case
@@ -93,10 +93,7 @@ fn with_baseline(
     mut results: HashMap<String, CaseResult>,
 ) -> HashMap<String, CaseResult> {
     let mut baseline = committed_baseline(backend.name());
-    let name = TargetName {
-        backend: backend.name(),
-        target: target.name,
-    };
+    let name = backend.target_name(target);
     for result in results.values_mut() {
         baseline.apply(&name, result);
     }
@@ -140,7 +137,7 @@ fn main() {
                 .machine()
                 .and_then(|()| backend.target_availability(target));
             for (index, case) in irq_cases::CATALOGUE.iter().enumerate() {
-                let name = format!("{}/{}/{}", backend.name(), target.name, case.id);
+                let name = format!("{}/{}/{}", backend.spelled(), target.name, case.id);
                 let unmet = case.needs.unmet(&target.shape);
                 let cases = if per_case {
                     vec![index]

@@ -181,3 +181,84 @@ fn baseline_entry_that_matches_nothing_is_reported_stale() {
     assert_eq!(doc["stale_baseline"][0]["case"], "gic.sgi-self");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn list_shows_every_build_of_a_backend_with_builds_as_its_own_column() {
+    let out = irqsuite(&["list", "--backend", "xen-dom0less,kvm-x86@6.12", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cases: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let targets = |id: &str| -> Vec<String> {
+        let case = cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap();
+        case["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        targets("gic.v2-icpidr2"),
+        [
+            "xen-dom0less@4.17/gicv2",
+            "xen-dom0less@4.20/gicv2",
+            "xen-dom0less@4.17-new-vgic/gicv2"
+        ]
+    );
+    assert!(targets("x86.x2apic-self-ipi").contains(&"kvm-x86@6.12/irqchip".to_owned()));
+}
+
+/// A user's build that is not what its backend boots is a usage error before any machine
+/// starts, naming the file and what is wrong.
+#[test]
+fn a_user_build_that_is_not_a_xen_image_is_refused_before_any_boot() {
+    let dir = scratch("userbuild");
+    std::fs::create_dir_all(&dir).unwrap();
+    let not_xen = dir.join("xen");
+    std::fs::write(&not_xen, b"\x7fELF this is xen-syms, not the Image").unwrap();
+    let flag = format!("xen-dom0less@mine={}", not_xen.display());
+    let out = irqsuite(&[
+        "run",
+        "--build",
+        &flag,
+        "--results",
+        dir.join("r").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("xen-dom0less@mine") && stderr.contains("not an arm64 Image"),
+        "{stderr}"
+    );
+    assert!(!dir.join("r").exists(), "nothing written");
+
+    let file = dir.join("builds.toml");
+    std::fs::write(
+        &file,
+        "[[build]]\nbackend = \"kvm-arm64\"\nname = \"6.1\"\nimage = \"xen\"\n",
+    )
+    .unwrap();
+    let out = irqsuite(&["run", "--builds", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("taken"), "a stock build's name: {stderr}");
+
+    std::fs::write(
+        &file,
+        "[[build]]\nbackend = \"kvm-arm64\"\nname = \"x\"\nimage = \"xen\"\nwho = 1\n",
+    )
+    .unwrap();
+    let out = irqsuite(&["list", "--builds", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("who"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -188,10 +188,7 @@ fn run(fault: Fault, cases: &[usize], tag: &str) -> Run {
     let guest = Guest::new(fault, tag);
     let events = Mutex::new(Vec::new());
     let sink = |e: RunEvent| events.lock().unwrap().push(e);
-    let name = TargetName {
-        backend: "fake",
-        target: "gicv3",
-    };
+    let name = TargetName::new("fake", "gicv3");
     let launch = |c: &[usize]| guest.launch(c);
     let hooks = console::Hooks {
         launch: &launch,
@@ -418,10 +415,7 @@ fn a_guest_request_is_answered_on_the_console_input() {
         property: &console::no_property,
     };
     let sink = |_: RunEvent| {};
-    let name = TargetName {
-        backend: "fake",
-        target: "gicv3",
-    };
+    let name = TargetName::new("fake", "gicv3");
     console::run(name, &[index], LIMITS, hooks, &sink);
     let answer = std::fs::read_to_string(&heard).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
@@ -459,10 +453,7 @@ fn a_machine_that_stays_up_after_the_final_record_is_ended_by_the_farewell_it_he
         RunEvent::CaseFinished { result, .. } => outcomes.lock().unwrap().push(result.outcome),
         _ => {}
     };
-    let name = TargetName {
-        backend: "fake",
-        target: "gicv3",
-    };
+    let name = TargetName::new("fake", "gicv3");
     console::run(name, &cases, LIMITS, hooks, &sink);
     let answer = std::fs::read_to_string(&heard).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
@@ -517,10 +508,7 @@ fn run_shared(fault: Fault, faulty: usize, cases: &[usize], tag: &str) -> [Run; 
     };
     let events = Mutex::new(Vec::new());
     let sink = |e: RunEvent| events.lock().unwrap().push(e);
-    let name = |target| TargetName {
-        backend: "fake",
-        target,
-    };
+    let name = |target| TargetName::new("fake", target);
     let legs = [(name("gicv3"), cases), (name("gicv3-its"), cases)];
     let launch = |legs: &[console::Leg<'_>]| guest.launch(legs);
     let hooks = console::SharedHooks {
@@ -596,4 +584,57 @@ fn a_machine_dying_in_the_second_shared_target_reboots_for_that_target_only() {
         (1, 1),
         "nothing was left to reboot for"
     );
+}
+
+/// What a boot shows of the machine goes with the target's results: its command line, and the
+/// version the hypervisor printed before the guest spoke; a version line printed later (by the
+/// guest, or forged on its console) is not taken for the hypervisor's.
+#[test]
+fn the_hypervisors_banner_and_the_command_line_are_the_boots_facts() {
+    let cases = three_cases();
+    let dir = std::env::temp_dir().join(format!("irqsuite-fake-banner-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let launch = |c: &[usize]| -> io::Result<Command> {
+        let mut lines = vec!["(XEN) Xen version 4.99.1 (test) debug=n".to_owned()];
+        let mut guest = script(c, Fault::None);
+        // After the guest's cfg record: a forged banner.
+        guest.insert(1, "(XEN) Xen version 0.0 forged".to_owned());
+        lines.extend(guest);
+        let path = dir.join("boot.txt");
+        std::fs::write(&path, lines.join("\n") + "\n")?;
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(format!("cat '{}'", path.display()));
+        Ok(cmd)
+    };
+    let events = Mutex::new(Vec::new());
+    let sink = |e: RunEvent| events.lock().unwrap().push(e);
+    let hooks = console::Hooks {
+        launch: &launch,
+        requests: console::Requests::Refused,
+        farewell: &[],
+        property: &console::no_property,
+    };
+    console::run(
+        TargetName::new("fake", "gicv3"),
+        &cases,
+        LIMITS,
+        hooks,
+        &sink,
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    let facts = events
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .find_map(|e| match e {
+            RunEvent::TargetFinished { facts, .. } => Some(facts),
+            _ => None,
+        })
+        .expect("the target finished");
+    assert_eq!(
+        facts.hypervisor.as_deref(),
+        Some("Xen version 4.99.1 (test) debug=n")
+    );
+    let machine = facts.machine.unwrap_or_default();
+    assert!(machine.starts_with("sh -c 'cat "), "{machine}");
 }

@@ -7,7 +7,6 @@
 
 mod e2e;
 
-use irqsuite::backend::kvm::KvmArm64;
 use libtest_mimic::Failed;
 
 fn whole_catalogue_one_kernel_boot_per_target() -> Result<(), Failed> {
@@ -17,7 +16,7 @@ fn whole_catalogue_one_kernel_boot_per_target() -> Result<(), Failed> {
 fn main() {
     e2e::main(
         "kvm-arm64/whole-catalogue-one-kernel-boot-per-target",
-        &KvmArm64,
+        "kvm-arm64",
         whole_catalogue_one_kernel_boot_per_target,
     )
 }

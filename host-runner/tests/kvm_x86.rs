@@ -9,7 +9,6 @@
 
 mod e2e;
 
-use irqsuite::backend::kvm_x86::KvmX86;
 use libtest_mimic::Failed;
 
 fn whole_catalogue_one_kernel_boot_for_both_targets() -> Result<(), Failed> {
@@ -19,7 +18,7 @@ fn whole_catalogue_one_kernel_boot_for_both_targets() -> Result<(), Failed> {
 fn main() {
     e2e::main(
         "kvm-x86/whole-catalogue-one-kernel-boot-for-both-targets",
-        &KvmX86,
+        "kvm-x86",
         whole_catalogue_one_kernel_boot_for_both_targets,
     )
 }

@@ -32,7 +32,7 @@ use guest_kit::observation::Observation;
 use guest_kit::protocol::{Record, decode_line};
 use irqsuite::backend::Backend;
 use irqsuite::backend::console::Leg;
-use irqsuite::backend::kvm_x86::{self, KvmX86};
+use irqsuite::backend::kvm_x86;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 /// A bound on one boot, so a hung machine fails the test instead of hanging it (a guard, not
@@ -69,8 +69,8 @@ fn boot(legs: &[Leg<'_>], guest: Option<&Path>) -> Result<Console, Failed> {
 /// As [`boot`], with `extra` added to the kernel command line.
 fn boot_with(legs: &[Leg<'_>], guest: Option<&Path>, extra: &str) -> Result<Console, Failed> {
     let (kernel, initramfs) = match guest {
-        Some(elf) => kvm_x86::artefacts_for(elf)?,
-        None => kvm_x86::artefacts()?,
+        Some(elf) => kvm_x86::first().artefacts_for(elf)?,
+        None => kvm_x86::first().artefacts()?,
     };
     let backend_cmd = kvm_x86::command(legs, &kernel, &initramfs)?;
     let mut cmd = std::process::Command::new(backend_cmd.get_program());
@@ -402,15 +402,20 @@ fn main() {
     ];
     let trials = tests
         .into_iter()
-        .map(
-            |(name, test)| match KvmX86.machine().and(KvmX86.availability()) {
+        .map(|(name, test)| {
+            match kvm_x86::first()
+                .machine()
+                .and(kvm_x86::first().availability())
+            {
                 Ok(()) => Trial::test(name, test),
-                Err(u) if require && KvmX86.machine().is_ok() => Trial::test(name, move || {
-                    Err(format!("{}; fix: {}", u.reason, u.fix).into())
-                }),
+                Err(u) if require && kvm_x86::first().machine().is_ok() => {
+                    Trial::test(name, move || {
+                        Err(format!("{}; fix: {}", u.reason, u.fix).into())
+                    })
+                }
                 Err(_) => Trial::test(name, || Ok(())).with_ignored_flag(true),
-            },
-        )
+            }
+        })
         .collect();
     libtest_mimic::run(&args, trials).exit()
 }

@@ -17,7 +17,14 @@ use serde_json::Value;
 const NAME: &str = "matrix/html-rendered-in-headless-chromium";
 
 /// The columns of the fixture, sorted as the matrix sorts them.
-const COLUMNS: [&str; 3] = ["qemu-tcg/gicv2", "qemu-tcg/gicv3", "xen-dom0less/gicv2"];
+const COLUMNS: [&str; 3] = [
+    "qemu-tcg/gicv2",
+    "qemu-tcg/gicv3",
+    "xen-dom0less@4.20/gicv2",
+];
+
+/// What the hypervisor of a column with a build printed (its header shows the first words).
+const PRINTED: &str = "Xen version 4.20.3 (Debian 4.20.3-1) debug=n";
 
 const OUTCOMES: [&str; 6] = ["pass", "diverge", "waived", "skip", "fail", "error"];
 
@@ -64,7 +71,8 @@ fn reported(row: usize, col: usize) -> bool {
 
 fn write_results(dir: &Path) {
     for (col, column) in COLUMNS.iter().enumerate() {
-        let (backend, target) = column.split_once('/').unwrap();
+        let (spelled, target) = column.split_once('/').unwrap();
+        let (backend, build) = irqsuite::builds::split(spelled);
         let cases: Vec<Value> = ids()
             .iter()
             .enumerate()
@@ -74,11 +82,17 @@ fn write_results(dir: &Path) {
                 serde_json::json!({"id": id, "outcome": outcome, "reason": reason})
             })
             .collect();
+        let provenance = match build {
+            Some(build) => serde_json::json!({"irqsuite": "0.1.0 test", "hypervisor": PRINTED,
+                "build": {"name": build, "origin": "debian-package", "from": "xen <&>", "sha256": "ab"}}),
+            None => serde_json::json!({"irqsuite": "0.1.0 test"}),
+        };
         let doc = serde_json::json!({
             "schema": irqsuite::report::json::SCHEMA,
-            "runs": [{"backend": backend, "target": target, "boots": 1, "cases": cases}],
+            "runs": [{"backend": backend, "build": build, "target": target, "boots": 1,
+                "provenance": provenance, "cases": cases}],
         });
-        let folder = dir.join(backend).join(target);
+        let folder = dir.join(spelled).join(target);
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(folder.join("results.json"), doc.to_string()).unwrap();
     }
@@ -89,9 +103,9 @@ const PROBE: &str = r#"<script>
 (function () {
   const report = { errors: [] };
   try {
-    const heads = [...document.querySelectorAll('thead th')];
+    const heads = [...document.querySelector('table').querySelectorAll('thead th')];
     report.columns = heads.slice(1).map(th => ({ title: th.title, text: th.innerText }));
-    report.rows = [...document.querySelectorAll('tbody tr')].map(tr => ({
+    report.rows = [...document.querySelector('table').querySelectorAll('tbody tr')].map(tr => ({
       id: tr.querySelector('th').innerText,
       cells: [...tr.querySelectorAll('td')].map(td => {
         const cell = { cls: td.className, title: td.title, bg: getComputedStyle(td).backgroundColor };
@@ -224,9 +238,11 @@ fn rendered_matrix_shows_every_cell_and_reason(chromium: &Path) -> Result<(), Fa
     check(columns == COLUMNS, || format!("columns {columns:?}"))?;
     for c in report["columns"].as_array().unwrap() {
         let (backend, target) = c["title"].as_str().unwrap().split_once('/').unwrap();
-        check(c["text"] == format!("{backend}\n{target}"), || {
-            format!("header {c}")
-        })?;
+        let text = match backend.contains('@') {
+            true => format!("{backend}\n{target}\nXen version 4.20.3"),
+            false => format!("{backend}\n{target}"),
+        };
+        check(c["text"] == text, || format!("header {c}"))?;
     }
 
     let rows = report["rows"].as_array().unwrap();

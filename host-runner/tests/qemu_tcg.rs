@@ -5,7 +5,6 @@
 
 mod e2e;
 
-use irqsuite::backend::qemu::QemuTcg;
 use libtest_mimic::Failed;
 
 fn whole_catalogue_one_boot_per_target() -> Result<(), Failed> {
@@ -15,7 +14,7 @@ fn whole_catalogue_one_boot_per_target() -> Result<(), Failed> {
 fn main() {
     e2e::main(
         "qemu-tcg/whole-catalogue-one-boot-per-target",
-        &QemuTcg,
+        "qemu-tcg",
         whole_catalogue_one_boot_per_target,
     )
 }

@@ -9,7 +9,6 @@
 
 mod e2e;
 
-use irqsuite::backend::refvisor::Refvisor;
 use libtest_mimic::Failed;
 
 fn whole_catalogue_one_boot_per_target() -> Result<(), Failed> {
@@ -55,7 +54,7 @@ fn lr_trace_is_reported(run: &serde_json::Value, target: &str) -> Result<(), Fai
 fn main() {
     e2e::main(
         "refvisor/whole-catalogue-one-boot-per-target",
-        &Refvisor,
+        "refvisor",
         whole_catalogue_one_boot_per_target,
     )
 }

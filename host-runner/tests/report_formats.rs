@@ -78,10 +78,14 @@ fn sample() -> RunReport {
     );
     RunReport {
         targets: vec![TargetReport {
-            name: TargetName {
-                backend: "qemu-tcg",
-                target: "gicv3",
+            provenance: irqsuite::builds::provenance::Provenance {
+                irqsuite: "0.1.0 test".into(),
+                qemu: Some("QEMU emulator version 10.0.2".into()),
+                build: None,
+                hypervisor: None,
+                machine: Some("qemu-system-aarch64 -machine virt".into()),
             },
+            name: TargetName::new("qemu-tcg", "gicv3"),
             info: Some(info),
             boots: 2,
             elapsed: Duration::from_millis(1500),
@@ -181,10 +185,14 @@ fn sample_x86() -> RunReport {
     );
     RunReport {
         targets: vec![TargetReport {
-            name: TargetName {
-                backend: "qemu-tcg",
-                target: "x2apic-intremap",
+            provenance: irqsuite::builds::provenance::Provenance {
+                irqsuite: "0.1.0 test".into(),
+                qemu: Some("QEMU emulator version 10.0.2".into()),
+                build: None,
+                hypervisor: None,
+                machine: Some("qemu-system-aarch64 -machine virt".into()),
             },
+            name: TargetName::new("qemu-tcg", "x2apic-intremap"),
             info: Some(info),
             boots: 1,
             elapsed: Duration::from_millis(750),

@@ -2,8 +2,10 @@
 //!
 //! `cargo xtask test` is the one command that sets up a fresh machine and runs every test: it
 //! installs what the backends need (`irqsuite setup --backend all`: QEMU and dtc from the
-//! distribution, Debian's arm64 Xen unpacked into `target/xen/`, the bare-metal Rust target, the
-//! guest image, Chromium for the matrix's HTML check), checks formatting and lints, runs the
+//! distribution, every build of every backend: Debian's arm64 Xen 4.17 and 4.20 unpacked into
+//! `target/xen/<build>/`, Xen's new VGIC cross-built from Debian's source, the arm64 and amd64
+//! kernels of Linux 6.1 and 6.12; the bare-metal Rust targets, the guest images, Chromium for the
+//! matrix's HTML check), checks formatting and lints, runs the
 //! catalogue on every backend this machine can run (each target booted once, its results
 //! written to `results/`), writes the matrix, and runs the workspace's tests with backends
 //! required (a missing QEMU fails instead of skipping). The catalogue harness and the

@@ -11,6 +11,7 @@ use guest_kit::inject::{Inject, REPLY, Refused};
 use guest_kit::{Outcome, TargetInfo};
 
 use super::{Limits, Sink, TargetSpec};
+use crate::builds::provenance::{self, BootFacts};
 use crate::events::{RunEvent, TargetName};
 use crate::exec::{Machine, Next};
 use crate::judge::{self, Unfinished};
@@ -148,6 +149,7 @@ struct Target {
     info: Option<TargetInfo>,
     boots: u32,
     start: Option<Instant>,
+    facts: BootFacts,
 }
 
 impl Target {
@@ -158,6 +160,7 @@ impl Target {
             boots: self.boots,
             elapsed: self.start.map_or(Duration::ZERO, |s| s.elapsed()),
             console: self.console.clone(),
+            facts: self.facts.clone(),
         });
     }
 }
@@ -183,6 +186,7 @@ pub fn run_shared(
             info: None,
             boots: 0,
             start: None,
+            facts: BootFacts::default(),
         })
         .collect();
     for t in targets.iter().filter(|t| t.remaining.is_empty()) {
@@ -202,9 +206,17 @@ pub fn run_shared(
                 cases: &targets[i].remaining,
             })
             .collect();
-        let machine = (hooks.launch)(&plan).and_then(Machine::start);
+        let machine = (hooks.launch)(&plan).and_then(|cmd| {
+            let line = provenance::command_line(&cmd);
+            Machine::start(cmd).map(|machine| (machine, line))
+        });
         let machine = match machine {
-            Ok(machine) => machine,
+            Ok((machine, line)) => {
+                for &i in &active {
+                    targets[i].facts.machine.get_or_insert_with(|| line.clone());
+                }
+                machine
+            }
             Err(e) => {
                 let why = format!("could not start the machine: {e}");
                 for &i in &active {
@@ -218,6 +230,12 @@ pub fn run_shared(
             }
         };
         let boot = one_boot(machine, limits, hooks, &mut targets, &active, sink);
+        if let Some(printed) = &boot.printed {
+            for &i in &active {
+                let facts = &mut targets[i].facts;
+                facts.hypervisor.get_or_insert_with(|| printed.clone());
+            }
+        }
         for (n, session) in boot.sessions.iter().enumerate() {
             let t = &mut targets[active[n]];
             t.info = session.session.info.or(t.info);
@@ -276,6 +294,8 @@ struct Boot {
     sessions: Vec<LegSession>,
     ending: String,
     stderr: Vec<String>,
+    /// The version the hypervisor printed before the first guest's configuration record.
+    printed: Option<String>,
 }
 
 fn one_boot(
@@ -300,6 +320,7 @@ fn one_boot(
     };
     start_leg(&mut targets[active[0]]);
     let mut properties = std::collections::BTreeMap::new();
+    let mut printed = None;
     let mut deadline = Instant::now() + limits.boot;
     let mut waiting = limits.boot;
     let ending = loop {
@@ -307,6 +328,10 @@ fn one_boot(
         let target = &mut targets[active[leg]];
         match machine.next_line(deadline) {
             Next::Line(line) => {
+                // Only what comes before the first guest speaks is the hypervisor's own.
+                if printed.is_none() && leg == 0 && sessions[0].session.info.is_none() {
+                    printed = provenance::printed_version(&line);
+                }
                 if let Some((name, value)) = (hooks.property)(&line) {
                     properties.insert(name, value);
                 }
@@ -373,6 +398,7 @@ fn one_boot(
         sessions,
         ending,
         stderr: machine.stderr(),
+        printed,
     }
 }
 

@@ -1,5 +1,6 @@
-//! `kvm-arm64`: KVM's in-kernel vGIC (v2, v3 and the vITS), nested. Debian's stock arm64 kernel
-//! boots at EL2 under `qemu-system-aarch64 -machine virt,virtualization=on` (TCG), with an
+//! `kvm-arm64`: KVM's in-kernel vGIC (v2, v3 and the vITS), nested, one instance per build of
+//! Linux ([`crate::builds`]): `6.1` (Debian bookworm's `linux-image-arm64`), `6.12` (trixie's),
+//! or a user's arm64 Image. The kernel boots at EL2 under `qemu-system-aarch64 -machine virt,virtualization=on` (TCG), with an
 //! initramfs whose `/init` is the suite's own VMM (`host-runner/vmm`): it runs the test guest on
 //! `/dev/kvm` with the device tree it writes, and the guest's console lines come out on the
 //! kernel console, so on QEMU's serial. The targets of one host GIC version share one kernel
@@ -20,14 +21,81 @@ use guest_kit::GicVersion;
 use guest_kit::inject::Injection;
 
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console, vmm_boot};
+use crate::builds::Build;
+use crate::builds::provenance::Provenance;
 use crate::{build, tools};
 
-/// The KVM/arm64 backend.
-pub struct KvmArm64;
+/// The KVM/arm64 backend running one build of Linux.
+pub struct KvmArm64 {
+    build: Build,
+    targets: &'static [TargetSpec],
+}
+
+/// The backend's name.
+pub const NAME: &str = "kvm-arm64";
 
 const QEMU: &str = "qemu-system-aarch64";
-/// The command that fetches what the backend needs.
-const SETUP: &str = "irqsuite setup --backend kvm-arm64";
+
+/// The stock builds: the kernels of Debian's two releases.
+static STOCK: [KvmArm64; 2] = [KvmArm64::debian(0), KvmArm64::debian(1)];
+
+/// The instances of the stock builds.
+pub fn stock() -> impl Iterator<Item = &'static dyn Backend> {
+    STOCK.iter().map(|b| b as &dyn Backend)
+}
+
+impl KvmArm64 {
+    /// The backend running stock build `n` of [`super::DEBIAN_KERNELS`].
+    const fn debian(n: usize) -> KvmArm64 {
+        KvmArm64 {
+            targets: &TARGETS,
+            build: super::debian_kernel("linux-image-arm64", n),
+        }
+    }
+
+    /// The backend running `build` (a user's).
+    pub fn new(build: Build) -> KvmArm64 {
+        let targets = super::targets_of(&TARGETS, &build);
+        KvmArm64 { build, targets }
+    }
+
+    /// The kernel Image of this build, when it is there.
+    pub fn kernel(&self) -> Option<PathBuf> {
+        build::kernel::arm64_kernel(&crate::workspace_root(), &self.build)
+    }
+
+    /// Fetches the kernel (`irqsuite setup`).
+    pub fn fetch(&self) -> Result<PathBuf, String> {
+        build::kernel::fetch_arm64_kernel(&crate::workspace_root(), &self.build)
+    }
+
+    /// The command that makes the kernel available.
+    fn fix(&self) -> String {
+        super::setup_fix(self, "the kernel")
+    }
+
+    /// The kernel and the initramfs (VMM and guest), built once per process even when targets
+    /// run in parallel (the initramfs is the same for every build).
+    fn artefacts(&self) -> Result<(PathBuf, PathBuf), String> {
+        static INITRAMFS: Mutex<Option<Result<PathBuf, String>>> = Mutex::new(None);
+        let kernel = self.kernel().ok_or_else(|| {
+            format!(
+                "the kernel of build {} is missing; run `{}`",
+                self.build.name,
+                self.fix()
+            )
+        })?;
+        let mut slot = INITRAMFS.lock().unwrap_or_else(|e| e.into_inner());
+        let initramfs = slot
+            .get_or_insert_with(|| {
+                let root = crate::workspace_root();
+                let image = super::qemu::guest_image()?;
+                build::vmm::initramfs(&root, &image).map_err(|e| e.to_string())
+            })
+            .clone()?;
+        Ok((kernel, initramfs))
+    }
+}
 
 /// Two vCPUs; the VMM drives SPI and PPI lines and sends device MSIs (to the vITS).
 const TARGETS: [TargetSpec; 3] = super::gic_targets(2, Injection::all());
@@ -50,26 +118,10 @@ fn vmm_target(target: &TargetSpec) -> &'static str {
     }
 }
 
-/// The kernel and the initramfs (VMM and guest), built once per process even when targets run
-/// in parallel.
-fn artefacts() -> Result<(PathBuf, PathBuf), String> {
-    static BUILT: Mutex<Option<Result<(PathBuf, PathBuf), String>>> = Mutex::new(None);
-    let mut slot = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    slot.get_or_insert_with(|| {
-        let root = crate::workspace_root();
-        let kernel = build::kernel::arm64_kernel(&root)
-            .ok_or_else(|| format!("Debian's arm64 kernel is missing; run `{SETUP}`"))?;
-        let image = super::qemu::guest_image()?;
-        let initramfs = build::vmm::initramfs(&root, &image).map_err(|e| e.to_string())?;
-        Ok((kernel, initramfs))
-    })
-    .clone()
-}
-
 /// The QEMU command line booting the kernel with the VMM, which runs a VM per leg, in order.
 /// Every leg's target has the same host GIC ([`Backend::shared_boot`]).
 pub fn command(legs: &[console::Leg<'_>], kernel: &Path, initramfs: &Path) -> io::Result<Command> {
-    let targets = vmm_boot::leg_targets("kvm-arm64", &TARGETS, legs)?;
+    let targets = vmm_boot::leg_targets(NAME, &TARGETS, legs)?;
     let vms: Vec<&str> = targets.iter().map(|t| vmm_target(t)).collect();
     let first = targets[0];
     let mut cmd = Command::new(QEMU);
@@ -91,23 +143,43 @@ pub fn command(legs: &[console::Leg<'_>], kernel: &Path, initramfs: &Path) -> io
 
 impl Backend for KvmArm64 {
     fn name(&self) -> &'static str {
-        "kvm-arm64"
+        NAME
+    }
+    fn build(&self) -> Option<&Build> {
+        Some(&self.build)
     }
     fn describe(&self) -> &'static str {
-        "KVM's in-kernel vGICv2/vGICv3 and vITS, nested (Debian's arm64 kernel at EL2 under QEMU TCG, irqsuite's VMM as /init)"
+        "KVM's in-kernel vGICv2/vGICv3 and vITS, nested (per build: Debian's Linux 6.1 and 6.12, or yours, at EL2 under QEMU TCG, irqsuite's VMM as /init)"
     }
     fn targets(&self) -> &'static [TargetSpec] {
-        &TARGETS
+        self.targets
     }
     fn availability(&self) -> Result<(), Unavailable> {
-        tools::require(QEMU, SETUP)?;
-        match build::kernel::arm64_kernel(&crate::workspace_root()) {
+        tools::require(QEMU, &self.fix())?;
+        match self.kernel() {
             Some(_) => Ok(()),
             None => Err(Unavailable {
-                reason: "Debian's arm64 kernel has not been fetched".into(),
-                fix: SETUP.into(),
+                reason: format!(
+                    "the arm64 kernel of build {} has not been fetched",
+                    self.build.name
+                ),
+                fix: self.fix(),
             }),
         }
+    }
+    fn fetch_build(&self) -> Result<String, String> {
+        let image = self.fetch()?;
+        let from = crate::builds::provenance::recorded(&image).unwrap_or_default();
+        Ok(format!(
+            "arm64 kernel {} {} ({from})",
+            self.build.name,
+            image.display()
+        ))
+    }
+    fn provenance(&self) -> Provenance {
+        Provenance::irqsuite()
+            .with_qemu(QEMU)
+            .with_build(&self.build, self.kernel().as_deref())
     }
     fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>) {
         self.run_shared(&[(*target, cases.to_vec())], limits, sink);
@@ -117,10 +189,11 @@ impl Backend for KvmArm64 {
     }
     fn run_shared(&self, legs: &[(TargetSpec, Vec<usize>)], limits: Limits, sink: Sink<'_>) {
         let launch = |legs: &[console::Leg<'_>]| -> io::Result<Command> {
-            let (kernel, initramfs) = artefacts()
+            let (kernel, initramfs) = self
+                .artefacts()
                 .map_err(|e| io::Error::other(format!("building the boot artefacts: {e}")))?;
             command(legs, &kernel, &initramfs)
         };
-        vmm_boot::run(self.name(), legs, limits, &launch, sink);
+        vmm_boot::run(self, legs, limits, &launch, sink);
     }
 }

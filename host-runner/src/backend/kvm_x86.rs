@@ -1,5 +1,7 @@
-//! `kvm-x86`: KVM's own in-kernel local APICs and IOAPIC, nested. Debian's stock amd64 kernel
-//! (its uncompressed `vmlinux`, booted through the PVH note) runs under `qemu-system-x86_64
+//! `kvm-x86`: KVM's own in-kernel local APICs and IOAPIC, nested, one instance per build of
+//! Linux ([`crate::builds`]): `6.1` (Debian bookworm's `linux-image-amd64`), `6.12` (trixie's),
+//! or a user's kernel and modules. Debian's amd64 kernel (its uncompressed `vmlinux`, booted
+//! through the PVH note) runs under `qemu-system-x86_64
 //! -machine q35 -accel tcg -cpu max` (an emulated AMD CPU with SVM and nested paging), loads
 //! `kvm.ko` and `kvm-amd.ko`, and runs the suite's VMM (`host-runner/vmm`, x86_64) as `/init`,
 //! which runs the x86_64 test guest (a PVH ELF) on `/dev/kvm`
@@ -27,15 +29,34 @@ use guest_kit::inject::Injection;
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console, vmm_boot};
 use crate::build::amd64_kernel::{self, Amd64Kernel};
 use crate::build::{self, vmm};
+use crate::builds::Build;
+use crate::builds::provenance::Provenance;
 use crate::tools;
 
-/// The KVM/x86 backend.
-pub struct KvmX86;
+/// The KVM/x86 backend running one build of Linux.
+pub struct KvmX86 {
+    build: Build,
+    targets: &'static [TargetSpec],
+}
+
+/// The backend's name.
+pub const NAME: &str = "kvm-x86";
+
+/// The stock builds: the kernels of Debian's two releases.
+static STOCK: [KvmX86; 2] = [KvmX86::debian(0), KvmX86::debian(1)];
+
+/// The instances of the stock builds.
+pub fn stock() -> impl Iterator<Item = &'static dyn Backend> {
+    STOCK.iter().map(|b| b as &dyn Backend)
+}
+
+/// The instance of the first stock build (Linux 6.1), for the machinery test.
+pub fn first() -> &'static KvmX86 {
+    &STOCK[0]
+}
 
 /// The emulator.
 pub const QEMU: &str = "qemu-system-x86_64";
-/// The command that fetches what the backend needs.
-const SETUP: &str = "irqsuite setup --backend kvm-x86";
 /// vCPUs per VM (and CPUs of the emulated host).
 const CPUS: u8 = 2;
 /// The requests the VMM serves: IOAPIC lines and x86 MSIs.
@@ -54,31 +75,68 @@ pub const TARGETS: [TargetSpec; 2] = [
     },
 ];
 
-/// The boot artefacts: the kernel (vmlinux and modules) and the initramfs (VMM, modules,
-/// guest), built once per process even when targets run in parallel.
-pub fn artefacts() -> Result<(PathBuf, PathBuf), String> {
-    static BUILT: Mutex<Option<Result<(PathBuf, PathBuf), String>>> = Mutex::new(None);
-    let mut slot = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    slot.get_or_insert_with(|| {
-        let root = crate::workspace_root();
-        let guest = build::x86_64_guest_image(&root).map_err(|e| e.to_string())?;
-        artefacts_for(&guest)
-    })
-    .clone()
-}
+impl KvmX86 {
+    /// The backend running stock build `n` of [`super::DEBIAN_KERNELS`].
+    const fn debian(n: usize) -> KvmX86 {
+        KvmX86 {
+            targets: &TARGETS,
+            build: super::debian_kernel("linux-image-amd64", n),
+        }
+    }
 
-/// The kernel and an initramfs running `guest_elf` (a test may bring its own guest).
-pub fn artefacts_for(guest_elf: &Path) -> Result<(PathBuf, PathBuf), String> {
-    let root = crate::workspace_root();
-    let kernel: Amd64Kernel = amd64_kernel::amd64_kernel(&root)
-        .ok_or_else(|| format!("Debian's amd64 kernel is missing; run `{SETUP}`"))?;
-    let initramfs = vmm::x86_initramfs(&root, guest_elf, &kernel).map_err(|e| e.to_string())?;
-    Ok((kernel.vmlinux, initramfs))
+    /// The backend running `build` (a user's).
+    pub fn new(build: Build) -> KvmX86 {
+        let targets = super::targets_of(&TARGETS, &build);
+        KvmX86 { build, targets }
+    }
+
+    /// The kernel of this build, when it is there.
+    pub fn kernel(&self) -> Option<Amd64Kernel> {
+        amd64_kernel::amd64_kernel(&crate::workspace_root(), &self.build)
+    }
+
+    /// Fetches the kernel (`irqsuite setup`).
+    pub fn fetch(&self) -> Result<Amd64Kernel, String> {
+        amd64_kernel::fetch_amd64_kernel(&crate::workspace_root(), &self.build)
+    }
+
+    /// The command that makes the kernel available.
+    fn fix(&self) -> String {
+        super::setup_fix(self, "the kernel")
+    }
+
+    /// The boot artefacts: the kernel and the initramfs (VMM, modules, guest), built once per
+    /// process and build even when targets run in parallel.
+    pub fn artefacts(&self) -> Result<(PathBuf, PathBuf), String> {
+        static GUEST: Mutex<Option<Result<PathBuf, String>>> = Mutex::new(None);
+        let guest = GUEST
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_or_insert_with(|| {
+                build::x86_64_guest_image(&crate::workspace_root()).map_err(|e| e.to_string())
+            })
+            .clone()?;
+        self.artefacts_for(&guest)
+    }
+
+    /// The kernel and an initramfs running `guest_elf` (a test may bring its own guest).
+    pub fn artefacts_for(&self, guest_elf: &Path) -> Result<(PathBuf, PathBuf), String> {
+        let root = crate::workspace_root();
+        let kernel = self.kernel().ok_or_else(|| {
+            format!(
+                "the kernel of build {} is missing; run `{}`",
+                self.build.name,
+                self.fix()
+            )
+        })?;
+        let initramfs = vmm::x86_initramfs(&root, guest_elf, &kernel).map_err(|e| e.to_string())?;
+        Ok((kernel.vmlinux, initramfs))
+    }
 }
 
 /// The QEMU command line booting the kernel with the VMM, which runs a VM per leg, in order.
 pub fn command(legs: &[console::Leg<'_>], kernel: &Path, initramfs: &Path) -> io::Result<Command> {
-    let targets = vmm_boot::leg_targets("kvm-x86", &TARGETS, legs)?;
+    let targets = vmm_boot::leg_targets(NAME, &TARGETS, legs)?;
     let vms: Vec<&str> = targets.iter().map(|t| t.name).collect();
     let mut cmd = Command::new(QEMU);
     cmd.args(["-machine", "q35", "-accel", "tcg", "-cpu", "max"])
@@ -96,36 +154,57 @@ pub fn command(legs: &[console::Leg<'_>], kernel: &Path, initramfs: &Path) -> io
 
 impl Backend for KvmX86 {
     fn name(&self) -> &'static str {
-        "kvm-x86"
+        NAME
+    }
+    fn build(&self) -> Option<&Build> {
+        Some(&self.build)
     }
     fn describe(&self) -> &'static str {
-        "KVM's in-kernel local APICs with its IOAPIC (irqchip) or the VMM's (split), nested (Debian's amd64 kernel under QEMU TCG with SVM, irqsuite's VMM as /init)"
+        "KVM's in-kernel local APICs with its IOAPIC (irqchip) or the VMM's (split), nested (per build: Debian's Linux 6.1 and 6.12, or yours, under QEMU TCG with SVM, irqsuite's VMM as /init)"
     }
     fn targets(&self) -> &'static [TargetSpec] {
-        &TARGETS
+        self.targets
     }
     fn machine(&self) -> Result<(), Unavailable> {
-        // The kernel comes from this machine's own apt, as an amd64 package.
+        // Verified on x86_64 Debian hosts (an emulated AMD CPU with SVM under QEMU TCG); an
+        // arm64 host can fetch the amd64 kernel through the private apt state but is not
+        // required to run it.
         if cfg!(target_arch = "x86_64") {
             Ok(())
         } else {
             Err(Unavailable {
-                reason: "kvm-x86 fetches Debian's amd64 kernel with the machine's own apt: it \
-                         runs on an x86_64 Debian host"
-                    .into(),
+                reason: "kvm-x86 is verified on x86_64 Debian hosts only".into(),
                 fix: "run it on an x86_64 Debian machine".into(),
             })
         }
     }
     fn availability(&self) -> Result<(), Unavailable> {
-        tools::require(QEMU, SETUP)?;
-        match amd64_kernel::amd64_kernel(&crate::workspace_root()) {
+        tools::require(QEMU, &self.fix())?;
+        match self.kernel() {
             Some(_) => Ok(()),
             None => Err(Unavailable {
-                reason: "Debian's amd64 kernel has not been fetched".into(),
-                fix: SETUP.into(),
+                reason: format!(
+                    "the amd64 kernel of build {} has not been fetched",
+                    self.build.name
+                ),
+                fix: self.fix(),
             }),
         }
+    }
+    fn fetch_build(&self) -> Result<String, String> {
+        let kernel = self.fetch()?;
+        let from = crate::builds::provenance::recorded(&kernel.vmlinux).unwrap_or_default();
+        Ok(format!(
+            "amd64 kernel {} {} ({from})",
+            self.build.name,
+            kernel.vmlinux.display()
+        ))
+    }
+    fn provenance(&self) -> Provenance {
+        let kernel = self.kernel().map(|k| k.vmlinux);
+        Provenance::irqsuite()
+            .with_qemu(QEMU)
+            .with_build(&self.build, kernel.as_deref())
     }
     fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>) {
         self.run_shared(&[(*target, cases.to_vec())], limits, sink);
@@ -135,11 +214,12 @@ impl Backend for KvmX86 {
     }
     fn run_shared(&self, legs: &[(TargetSpec, Vec<usize>)], limits: Limits, sink: Sink<'_>) {
         let launch = |legs: &[console::Leg<'_>]| -> io::Result<Command> {
-            let (kernel, initramfs) = artefacts()
+            let (kernel, initramfs) = self
+                .artefacts()
                 .map_err(|e| io::Error::other(format!("building the boot artefacts: {e}")))?;
             command(legs, &kernel, &initramfs)
         };
-        vmm_boot::run(self.name(), legs, limits, &launch, sink);
+        vmm_boot::run(self, legs, limits, &launch, sink);
     }
 }
 
@@ -171,8 +251,8 @@ mod tests {
         assert!(append.ends_with(&vms), "{append}");
         assert!(args.windows(2).any(|w| w[0] == "-machine" && w[1] == "q35"));
         assert_eq!(
-            KvmX86.shared_boot(&TARGETS[0]),
-            KvmX86.shared_boot(&TARGETS[1])
+            first().shared_boot(&TARGETS[0]),
+            first().shared_boot(&TARGETS[1])
         );
         assert!(command(&[], Path::new("k"), Path::new("i")).is_err());
     }

@@ -18,7 +18,8 @@ use std::time::Duration;
 use guest_kit::inject::Injection;
 use guest_kit::{Arch, GicVersion, TargetInfo};
 
-use crate::events::RunEvent;
+use crate::builds::{self, Build};
+use crate::events::{RunEvent, TargetName};
 
 /// One machine shape a backend offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,6 +119,36 @@ pub const fn x86_targets(cpus: u8, inject: Injection) -> [TargetSpec; 3] {
     ]
 }
 
+/// The stock Linux builds of the KVM backends: name, version and the Debian release whose
+/// kernel metapackage gives it.
+pub const DEBIAN_KERNELS: [(&str, builds::Version, builds::Suite); 2] = [
+    ("6.1", builds::Version::new(6, 1), builds::Suite::Bookworm),
+    ("6.12", builds::Version::new(6, 12), builds::Suite::Trixie),
+];
+
+/// The command that makes `backend`'s build available: `irqsuite setup` for a stock build, the
+/// user's own build step (of `what`, into its path) for theirs.
+pub fn setup_fix(backend: &dyn Backend, what: &str) -> String {
+    match backend.build().map(|b| &b.origin) {
+        Some(builds::Origin::User(files)) => {
+            format!("build {what} into {}", files.image.display())
+        }
+        _ => format!("irqsuite setup --backend {}", backend.spelled()),
+    }
+}
+
+/// Stock build `n` of [`DEBIAN_KERNELS`]: Linux from Debian's metapackage `package` (resolved
+/// to its versioned package when fetched).
+pub const fn debian_kernel(package: &'static str, n: usize) -> Build {
+    let (name, version, suite) = DEBIAN_KERNELS[n];
+    Build {
+        name,
+        version: Some(version),
+        origin: builds::Origin::Package { suite, package },
+        targets: None,
+    }
+}
+
 /// Why a backend cannot run here.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unavailable {
@@ -152,12 +183,39 @@ pub type Sink<'a> = &'a (dyn Fn(RunEvent) + Sync);
 pub trait Backend: Sync {
     /// Its name on the command line.
     fn name(&self) -> &'static str;
+    /// The build of the hypervisor under test this instance runs, for a backend with builds
+    /// ([`crate::builds`]): each build is an instance of its own, spelled `name@build`.
+    fn build(&self) -> Option<&Build> {
+        None
+    }
+    /// `name` or `name@build`.
+    fn spelled(&self) -> String {
+        builds::spelled(self.name(), self.build().map(|b| b.name))
+    }
+    /// The name of `target` of this backend (and build) in events and results.
+    fn target_name(&self, target: &TargetSpec) -> TargetName {
+        TargetName {
+            backend: self.name(),
+            build: self.build().map(Build::tag),
+            target: target.name,
+        }
+    }
     /// One line for `list` and the README.
     fn describe(&self) -> &'static str;
     /// The targets it offers.
     fn targets(&self) -> &'static [TargetSpec];
     /// Whether it can run on this machine.
     fn availability(&self) -> Result<(), Unavailable>;
+    /// Fetches or builds this instance's build of the hypervisor (`irqsuite setup`), unless it
+    /// is there already; says what it found. Nothing for a backend without builds.
+    fn fetch_build(&self) -> Result<String, String> {
+        Ok(String::new())
+    }
+    /// What produces its results: irqsuite's version, the emulator's, the build's origin (the
+    /// parts a console adds, the printed version and the command line, come from the run).
+    fn provenance(&self) -> builds::provenance::Provenance {
+        builds::provenance::Provenance::irqsuite()
+    }
     /// Whether `target` can run on this machine (a backend whose targets need different tools,
     /// e.g. qemu-tcg's aarch64 and x86_64 QEMUs); the default: whether the backend can.
     fn target_availability(&self, _target: &TargetSpec) -> Result<(), Unavailable> {
@@ -189,21 +247,80 @@ pub trait Backend: Sync {
     }
 }
 
-/// Every backend, in the order `--backend all` runs them.
+/// Every backend, with an instance per stock build for the backends that have builds, in the
+/// order `--backend all` runs them.
 pub fn all() -> &'static [&'static dyn Backend] {
-    &[
-        &reference::Reference,
-        &qemu::QemuTcg,
-        &qemu_kvm::QemuKvm,
-        &xen::XenDom0less,
-        &kvm::KvmArm64,
-        &kvm_x86::KvmX86,
-        &xl::Xl,
-        &refvisor::Refvisor,
-    ]
+    static ALL: std::sync::OnceLock<Vec<&'static dyn Backend>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all: Vec<&'static dyn Backend> =
+            vec![&reference::Reference, &qemu::QemuTcg, &qemu_kvm::QemuKvm];
+        all.extend(xen::stock());
+        all.extend(kvm::stock());
+        all.extend(kvm_x86::stock());
+        all.extend([&xl::Xl as &dyn Backend, &refvisor::Refvisor]);
+        all
+    })
 }
 
-/// The backend called `name`.
+/// The targets of `all` that `build` runs (all of them, or those it names).
+pub fn targets_of(all: &'static [TargetSpec], build: &Build) -> &'static [TargetSpec] {
+    match build.targets {
+        None => all,
+        Some(_) => Vec::leak(all.iter().filter(|t| build.runs(t.name)).copied().collect()),
+    }
+}
+
+/// The instance of backend `backend` running a user's `build`; a target the build names that the
+/// backend lacks is a usage error.
+pub fn user_instance(
+    backend: &str,
+    build: Build,
+) -> Result<&'static dyn Backend, crate::plan::UsageError> {
+    let spelled = builds::spelled(backend, Some(build.name));
+    let stock = select(all(), backend);
+    let known: Vec<&str> = stock
+        .first()
+        .map(|b| b.targets().iter().map(|t| t.name).collect())
+        .unwrap_or_default();
+    if let Some(unknown) = build
+        .targets
+        .unwrap_or_default()
+        .iter()
+        .find(|t| !known.contains(t))
+    {
+        return Err(crate::plan::UsageError(format!(
+            "build {spelled}: {backend} has no target {unknown} (known: {})",
+            known.join(", ")
+        )));
+    }
+    let instance: Box<dyn Backend> = match backend {
+        xen::NAME => Box::new(xen::XenDom0less::new(build)),
+        kvm::NAME => Box::new(kvm::KvmArm64::new(build)),
+        kvm_x86::NAME => Box::new(kvm_x86::KvmX86::new(build)),
+        other => {
+            return Err(crate::plan::UsageError(format!(
+                "build {spelled}: {other} takes no build of yours"
+            )));
+        }
+    };
+    // One instance per user build for the life of the process.
+    Ok(Box::leak(instance))
+}
+
+/// The instances `spelling` selects among `backends`: `name` selects every build of the
+/// backend, `name@build` that build.
+pub fn select<'a>(backends: &[&'a dyn Backend], spelling: &str) -> Vec<&'a dyn Backend> {
+    let (name, build) = builds::split(spelling);
+    backends
+        .iter()
+        .copied()
+        .filter(|b| {
+            b.name() == name && build.is_none_or(|n| b.build().is_some_and(|b| b.name == n))
+        })
+        .collect()
+}
+
+/// The backend called `name` (its first build, for a backend with builds).
 pub fn by_name(name: &str) -> Option<&'static dyn Backend> {
-    all().iter().copied().find(|b| b.name() == name)
+    select(all(), name).first().copied()
 }

@@ -11,7 +11,6 @@ use guest_kit::inject::Injection;
 use guest_kit::{Arch, GicVersion};
 
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
-use crate::events::TargetName;
 use crate::{build, tools};
 
 /// The QEMU TCG backend.
@@ -216,10 +215,7 @@ impl Backend for QemuTcg {
         }
     }
     fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>) {
-        let name = TargetName {
-            backend: self.name(),
-            target: target.name,
-        };
+        let name = self.target_name(target);
         let launch = |cases: &[usize]| -> io::Result<Command> {
             let image = match target.shape.arch {
                 Arch::Aarch64 => guest_image(),

@@ -103,10 +103,7 @@ fn hardware_virtualization(cpuinfo: &str) -> bool {
 
 /// Runs `cases` on `target` through the boot loop.
 fn run_target(target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>) {
-    let name = TargetName {
-        backend: NAME,
-        target: target.name,
-    };
+    let name = TargetName::new(NAME, target.name);
     let launch = |cases: &[usize]| -> io::Result<Command> {
         let image = qemu::x86_guest_image()
             .map_err(|e| io::Error::other(format!("guest build failed: {e}")))?;

@@ -6,7 +6,7 @@ use std::time::Instant;
 use guest_kit::inject::Injection;
 
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable};
-use crate::events::{RunEvent, TargetName};
+use crate::events::RunEvent;
 use crate::judge;
 
 /// The reference backend.
@@ -44,10 +44,7 @@ impl Backend for Reference {
         Ok(())
     }
     fn run(&self, target: &TargetSpec, cases: &[usize], _limits: Limits, sink: Sink<'_>) {
-        let name = TargetName {
-            backend: self.name(),
-            target: target.name,
-        };
+        let name = self.target_name(target);
         let start = Instant::now();
         for &index in cases {
             let result = judge::on_model(&irq_cases::CATALOGUE[index], target.shape);
@@ -62,6 +59,7 @@ impl Backend for Reference {
             boots: 0,
             elapsed: start.elapsed(),
             console: vec![],
+            facts: Default::default(),
         });
     }
 }

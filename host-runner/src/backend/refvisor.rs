@@ -18,7 +18,6 @@ use guest_kit::GicVersion;
 use guest_kit::inject::{Inject, Injection, Refused};
 
 use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console};
-use crate::events::TargetName;
 use crate::{build, tools};
 
 /// The refvisor backend.
@@ -140,10 +139,7 @@ impl Backend for Refvisor {
         tools::require(QEMU, "irqsuite setup --backend refvisor")
     }
     fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>) {
-        let name = TargetName {
-            backend: self.name(),
-            target: target.name,
-        };
+        let name = self.target_name(target);
         let launch = |cases: &[usize]| -> io::Result<Command> {
             let refvisor = refvisor_image()
                 .map_err(|e| io::Error::other(format!("refvisor build failed: {e}")))?;

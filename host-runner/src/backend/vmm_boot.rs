@@ -10,8 +10,7 @@ use std::process::Command;
 use guest_kit::inject::Injection;
 
 use super::console::{self, LaunchShared, Leg};
-use super::{Limits, Sink, TargetSpec};
-use crate::events::TargetName;
+use super::{Backend, Limits, Sink, TargetSpec};
 
 /// Each leg's target, found by name in `targets` (the backend's table); no leg, or a name not
 /// in the table, is an error.
@@ -79,7 +78,7 @@ impl KernelBoot<'_> {
 
 /// Runs `legs` of `backend` (targets sharing a boot) in one boot launched by `launch`.
 pub fn run(
-    backend: &'static str,
+    backend: &dyn Backend,
     legs: &[(TargetSpec, Vec<usize>)],
     limits: Limits,
     launch: LaunchShared<'_>,
@@ -88,10 +87,7 @@ pub fn run(
     let legs: Vec<_> = legs
         .iter()
         .map(|(target, cases)| {
-            let name = TargetName {
-                backend,
-                target: target.name,
-            };
+            let name = backend.target_name(target);
             (name, cases.as_slice())
         })
         .collect();

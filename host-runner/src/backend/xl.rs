@@ -80,10 +80,7 @@ pub fn run_domains(
     limits: Limits,
     sink: Sink<'_>,
 ) {
-    let name = TargetName {
-        backend: NAME,
-        target: target.name,
-    };
+    let name = TargetName::new(NAME, target.name);
     let domain = domain_name(target);
     let scratch = Scratch::new(scratch_parent, target.name);
     // Declared after the scratch folder, so dropped (the domain destroyed) before it goes.
@@ -143,10 +140,7 @@ impl Backend for Xl {
                 run_domains(&toolstack, &image, parent, target, cases, limits, sink);
             }
             Err(why) => {
-                let name = TargetName {
-                    backend: NAME,
-                    target: target.name,
-                };
+                let name = TargetName::new(NAME, target.name);
                 let launch =
                     |_: &[usize]| -> io::Result<Command> { Err(io::Error::other(why.clone())) };
                 let hooks = console::Hooks {

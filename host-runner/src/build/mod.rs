@@ -15,6 +15,7 @@ pub mod kernel;
 pub mod refvisor;
 pub mod vmm;
 mod x86_64;
+pub mod xen;
 
 use std::ffi::OsString;
 use std::fmt;
@@ -320,12 +321,12 @@ mod tests {
         fs::create_dir_all(&dir).unwrap();
         let kernel = amd64_kernel::Amd64Kernel {
             vmlinux: dir.join("vmlinux"),
-            modules: amd64_kernel::MODULES
+            modules: ["irqbypass", "kvm", "ccp", "kvm-amd"]
                 .iter()
-                .map(|&(name, _)| {
+                .map(|&name| {
                     let path = dir.join(format!("{name}.ko"));
                     fs::write(&path, format!("module {name}")).unwrap();
-                    (name, path)
+                    (name.to_owned(), path)
                 })
                 .collect(),
         };
@@ -343,6 +344,10 @@ mod tests {
             ["irqbypass", "kvm", "ccp", "kvm-amd"].map(|m| at(&format!("modules/{m}.ko")));
         assert!(modules.is_sorted(), "modules in load order");
         assert!(at("init") > 0 && at("guest.elf") > 0 && at("dev/console") > 0);
+        assert!(
+            text.contains("irqbypass\nkvm\nccp\nkvm-amd\n"),
+            "the load order"
+        );
         assert!(text.contains("module kvm-amd"));
     }
 

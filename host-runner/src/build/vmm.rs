@@ -69,9 +69,16 @@ pub fn x86_initramfs(
     let modules = kernel
         .modules
         .iter()
-        .map(|(name, path)| Ok((*name, read(path)?)))
+        .map(|(name, path)| {
+            let bytes = super::amd64_kernel::read_module(path).map_err(BuildError::Elf)?;
+            Ok((name.as_str(), bytes))
+        })
         .collect::<Result<Vec<_>, BuildError>>()?;
-    let mut parts: Vec<&[u8]> = vec![&vmm, &elf];
+    let order: String = modules
+        .iter()
+        .map(|(name, _)| format!("{name}\n"))
+        .collect();
+    let mut parts: Vec<&[u8]> = vec![&vmm, &elf, order.as_bytes()];
     parts.extend(modules.iter().map(|(_, bytes)| bytes.as_slice()));
     let dir = super::amd64_kernel::kvm_x86_dir(workspace_root);
     cached(&dir, &parts, |cpio| {
@@ -82,6 +89,11 @@ pub fn x86_initramfs(
         for (name, bytes) in &modules {
             cpio.file(&format!("modules/{name}.ko"), 0o644, bytes);
         }
+        cpio.file(
+            &format!("modules/{}", super::amd64_kernel::ORDER_FILE),
+            0o644,
+            order.as_bytes(),
+        );
         cpio.file("init", 0o755, &vmm)
             .file("guest.elf", 0o644, &elf);
     })

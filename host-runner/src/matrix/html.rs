@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Matrix, totals};
+use super::{Matrix, printed_short, provenance_rows, totals};
 
 /// Every outcome, in the legend's order.
 const OUTCOMES: [&str; 6] = ["pass", "diverge", "waived", "skip", "fail", "error"];
@@ -50,13 +50,17 @@ fn head(out: &mut String, m: &Matrix) {
     out.push_str("</p>\n");
 }
 
-/// One column header: the backend over the target (`kvm-arm64` / `gicv3-its`), the whole
-/// name in its `title`.
-fn column_header(out: &mut String, column: &str) {
-    let shown = match column.split_once('/') {
+/// One column header: the backend (and build) over the target (`kvm-arm64@6.12` /
+/// `gicv3-its`), then what the hypervisor printed (`Xen version 4.20.3`) where it did; the
+/// whole name in its `title`.
+fn column_header(out: &mut String, column: &str, printed: Option<String>) {
+    let mut shown = match column.split_once('/') {
         Some((backend, target)) => format!("{}<br>{}", escape(backend), escape(target)),
         None => escape(column),
     };
+    if let Some(printed) = printed {
+        let _ = write!(shown, "<br><small>{}</small>", escape(&printed));
+    }
     let _ = write!(
         out,
         "<th scope=\"col\" title=\"{}\">{shown}</th>",
@@ -87,8 +91,8 @@ pub fn html(m: &Matrix) -> String {
     let mut out = String::new();
     head(&mut out, m);
     out.push_str("<table>\n<thead><tr><th scope=\"col\">case</th>");
-    for c in &m.columns {
-        column_header(&mut out, c);
+    for (c, p) in m.columns.iter().zip(&m.provenance) {
+        column_header(&mut out, c, printed_short(p));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for (r, id) in m.rows.iter().enumerate() {
@@ -107,6 +111,19 @@ pub fn html(m: &Matrix) -> String {
     for t in totals(m) {
         let _ = write!(out, "<td>{}</td>", escape(&t).replace(", ", "<br>"));
     }
-    out.push_str("</tr></tfoot>\n</table>\n</body></html>\n");
+    out.push_str("</tr></tfoot>\n</table>\n");
+    out.push_str("<h2>Columns</h2>\n<table class=\"provenance\">\n<thead><tr>");
+    for h in ["column", "build", "printed", "QEMU", "irqsuite"] {
+        let _ = write!(out, "<th scope=\"col\">{h}</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in provenance_rows(m) {
+        let _ = write!(out, "<tr><th scope=\"row\">{}</th>", escape(&row[0]));
+        for cell in &row[1..] {
+            let _ = write!(out, "<td>{}</td>", escape(cell));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n</body></html>\n");
     out
 }

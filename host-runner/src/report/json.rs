@@ -1,12 +1,14 @@
 //! The JSON report (DESIGN.md; documented in the README):
-//! `{"schema": 1, "runs": [{"backend", "target", "info", "boots", "elapsed_ms",
-//! "cases": [{"id", "outcome", "reason", "evidence", "observations": [...]}]}]}`.
+//! `{"schema": 1, "runs": [{"backend", "build", "target", "info", "boots", "elapsed_ms",
+//! "provenance", "cases": [{"id", "outcome", "reason", "evidence", "observations": [...]}]}]}`
+//! (`build` only for a backend with builds).
 
 use guest_kit::{Arch, TargetInfo};
 use serde::Serialize;
 
 use super::{RunReport, TargetReport};
 use crate::baseline::Entry;
+use crate::builds::provenance::Provenance;
 use crate::verdict::CaseResult;
 
 /// The schema version; bumped on any incompatible change.
@@ -24,10 +26,14 @@ struct Document<'a> {
 #[derive(Serialize)]
 struct Run<'a> {
     backend: &'a str,
+    /// The build of the hypervisor under test (absent for a backend without builds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    build: Option<&'a str>,
     target: &'a str,
     info: Option<Info>,
     boots: u32,
     elapsed_ms: u64,
+    provenance: &'a Provenance,
     cases: &'a [CaseResult],
 }
 
@@ -80,7 +86,9 @@ fn info(i: TargetInfo) -> Info {
 fn run(t: &TargetReport) -> Run<'_> {
     Run {
         backend: t.name.backend,
+        build: t.name.build.map(|b| b.name),
         target: t.name.target,
+        provenance: &t.provenance,
         info: t.info.map(info),
         boots: t.boots,
         elapsed_ms: u64::try_from(t.elapsed.as_millis()).unwrap_or(u64::MAX),

@@ -7,6 +7,7 @@
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::{RunReport, TargetReport};
+use crate::builds::provenance::Provenance;
 use crate::verdict::{CaseResult, Evidence};
 use guest_kit::{Arch, Outcome};
 
@@ -30,6 +31,23 @@ fn document(targets: &[TargetReport]) -> String {
         .unwrap_or_else(|e| format!("<!-- JUnit serialization failed: {e} -->"))
 }
 
+/// The provenance as suite properties: `irqsuite`, `qemu`, `build`, `build.version`,
+/// `build.origin`, `build.from`, `build.sha256`, `hypervisor`, `machine` (those known).
+fn provenance_properties(p: &Provenance) -> Vec<(&'static str, String)> {
+    let mut props = vec![("irqsuite", p.irqsuite.clone())];
+    props.extend(p.qemu.clone().map(|q| ("qemu", q)));
+    if let Some(b) = &p.build {
+        props.push(("build", b.name.clone()));
+        props.extend(b.version.clone().map(|v| ("build.version", v)));
+        props.push(("build.origin", b.origin.clone()));
+        props.push(("build.from", b.from.clone()));
+        props.push(("build.sha256", b.sha256.clone()));
+    }
+    props.extend(p.hypervisor.clone().map(|h| ("hypervisor", h)));
+    props.extend(p.machine.clone().map(|m| ("machine", m)));
+    props
+}
+
 fn suite(target: &TargetReport) -> TestSuite {
     let classname = target.name.to_string();
     let mut suite = TestSuite::new(classname.clone());
@@ -50,6 +68,9 @@ fn suite(target: &TargetReport) -> TestSuite {
         suite.add_property(Property::new("cpus", info.cpus.to_string()));
     }
     suite.add_property(Property::new("boots", target.boots.to_string()));
+    for (name, value) in provenance_properties(&target.provenance) {
+        suite.add_property(Property::new(name, value));
+    }
     for case in &target.cases {
         let mut tc = TestCase::new(case.id.clone(), status(case));
         tc.set_classname(classname.clone());

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use guest_kit::{Outcome, TargetInfo};
 
+use crate::builds::provenance::Provenance;
 use crate::events::{RunEvent, TargetName};
 use crate::verdict::CaseResult;
 
@@ -36,6 +37,8 @@ pub struct TargetReport {
     pub cases: Vec<CaseResult>,
     /// Console of every boot.
     pub console: Vec<String>,
+    /// What produced the results.
+    pub provenance: Provenance,
 }
 
 /// A finished run, collected from its events.
@@ -59,6 +62,7 @@ impl RunReport {
             elapsed: Duration::ZERO,
             cases: vec![],
             console: vec![],
+            provenance: Provenance::default(),
         });
         self.targets.last_mut().expect("just pushed")
     }
@@ -102,8 +106,10 @@ impl RunReport {
 impl Reporter for RunReport {
     fn event(&mut self, event: &RunEvent) {
         match event {
-            RunEvent::TargetStarted { name, .. } => {
-                self.target(name);
+            RunEvent::TargetStarted {
+                name, provenance, ..
+            } => {
+                self.target(name).provenance = (**provenance).clone();
             }
             RunEvent::CaseFinished { name, result } => {
                 self.target(name).cases.push((**result).clone())
@@ -114,12 +120,14 @@ impl Reporter for RunReport {
                 boots,
                 elapsed,
                 console,
+                facts,
             } => {
                 let t = self.target(name);
                 t.info = *info;
                 t.boots = *boots;
                 t.elapsed = *elapsed;
                 t.console = console.clone();
+                t.provenance = std::mem::take(&mut t.provenance).with_facts(facts);
             }
             RunEvent::RunStarted { .. } | RunEvent::Booting { .. } => {}
         }

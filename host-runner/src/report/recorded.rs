@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::json::SCHEMA;
+use crate::builds::provenance::Provenance;
 
 /// The environment variable naming a results folder for the harnesses to judge.
 pub const ENV: &str = "IRQSUITE_RECORDED";
@@ -23,10 +24,16 @@ struct Document {
 pub struct RecordedRun {
     /// The backend.
     pub backend: String,
+    /// The build of the hypervisor under test, for a backend with builds.
+    #[serde(default)]
+    pub build: Option<String>,
     /// The target.
     pub target: String,
     /// How many times the target was booted.
     pub boots: u32,
+    /// What produced the results (absent in reports of older irqsuites).
+    #[serde(default)]
+    pub provenance: Provenance,
     /// Every case instance, in the order run.
     pub cases: Vec<RecordedCase>,
 }
@@ -63,7 +70,15 @@ pub fn read(path: &Path) -> Result<Vec<RecordedRun>, String> {
     Ok(doc.runs)
 }
 
-/// Every run under `dir` (`<backend>/<target>/results.json`), backends and targets in name order.
+impl RecordedRun {
+    /// `backend` or `backend@build`: its results folder and the first half of its column.
+    pub fn backend_build(&self) -> String {
+        crate::builds::spelled(&self.backend, self.build.as_deref())
+    }
+}
+
+/// Every run under `dir` (`<backend>[@<build>]/<target>/results.json`), backends and targets in
+/// name order.
 pub fn read_folder(dir: &Path) -> Result<Vec<RecordedRun>, String> {
     let mut runs = Vec::new();
     for backend in sorted_dirs(dir)? {
@@ -72,21 +87,30 @@ pub fn read_folder(dir: &Path) -> Result<Vec<RecordedRun>, String> {
     Ok(runs)
 }
 
-/// Every run of backend `name` under `dir`, targets in name order; none is an error.
+/// Every run of `name` under `dir` (`backend@build`: that build; a backend with builds: every
+/// build's folder), targets in name order; none is an error.
 pub fn read_backend_of(dir: &Path, name: &str) -> Result<Vec<RecordedRun>, String> {
-    let runs = read_backend(&dir.join(name))?;
+    let mut runs = Vec::new();
+    for folder in sorted_dirs(dir)? {
+        let folder_name = folder.file_name().map(|n| n.to_string_lossy().into_owned());
+        let folder_name = folder_name.unwrap_or_default();
+        let of_backend = crate::builds::split(&folder_name).0 == name;
+        if folder_name == name || (!name.contains('@') && of_backend) {
+            runs.extend(read_backend(&folder)?);
+        }
+    }
     match runs.is_empty() {
         true => Err(format!("{}: no results of {name}", dir.display())),
         false => Ok(runs),
     }
 }
 
-/// The run of `backend`/`target` under `dir`.
+/// The run of `backend` (or `backend@build`) / `target` under `dir`.
 pub fn read_target(dir: &Path, backend: &str, target: &str) -> Result<RecordedRun, String> {
     let path = dir.join(backend).join(target).join("results.json");
     read(&path)?
         .into_iter()
-        .find(|r| r.backend == backend && r.target == target)
+        .find(|r| r.backend_build() == backend && r.target == target)
         .ok_or_else(|| format!("{}: no run of {backend}/{target}", path.display()))
 }
 

@@ -66,10 +66,7 @@ mod tests {
 
     fn finished(id: &str, outcome: Outcome, reason: &str) -> RunEvent {
         RunEvent::CaseFinished {
-            name: TargetName {
-                backend: "qemu-tcg",
-                target: "gicv3",
-            },
+            name: TargetName::new("qemu-tcg", "gicv3"),
             result: Box::new(CaseResult::bare(id, outcome, reason, Evidence::None)),
         }
     }

@@ -18,11 +18,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use irqsuite::backend::Backend;
+use irqsuite::baseline::Baseline;
+use irqsuite::events::TargetName;
 use irqsuite::report::recorded;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 /// One finished `irqsuite run` of a backend.
 pub struct Run {
+    /// The backend.
+    pub backend: String,
     /// The scratch folder (results, reports) of a run made here; removed by [`Run::pin`].
     pub scratch: Option<PathBuf>,
     /// What it printed (a recorded run: where its reports are).
@@ -44,13 +48,14 @@ pub fn run(backend: &str) -> Result<Run, Failed> {
 fn read_recorded(dir: &Path, backend: &str) -> Result<Run, Failed> {
     let mut runs = Vec::new();
     for run in recorded::read_backend_of(dir, backend)? {
-        let target = dir.join(backend).join(&run.target);
+        let target = dir.join(run.backend_build()).join(&run.target);
         let doc: serde_json::Value =
             serde_json::from_slice(&std::fs::read(target.join("results.json"))?)?;
         runs.extend(doc["runs"].as_array().cloned().unwrap_or_default());
         check_junit(&target.join("junit.xml"))?;
     }
     Ok(Run {
+        backend: backend.to_owned(),
         scratch: None,
         stdout: format!("(the recorded run in {})", dir.display()),
         doc: serde_json::json!({ "runs": runs }),
@@ -86,6 +91,7 @@ fn run_now(backend: &str) -> Result<Run, Failed> {
     let doc = serde_json::from_slice(&std::fs::read(&json)?)?;
     check_junit(&junit)?;
     Ok(Run {
+        backend: backend.to_owned(),
         scratch: Some(dir),
         stdout,
         doc,
@@ -112,12 +118,21 @@ impl Run {
         Ok(self.doc["runs"].as_array().ok_or("no runs")?)
     }
 
-    /// `<target> <case> <outcome>` per line, after checking one boot per target and a result
-    /// for every catalogue case.
+    /// `<target> <case> <outcome>` per line (`<build>/<target>` for a backend with builds),
+    /// after checking one boot per target and a result for every catalogue case. A case an
+    /// intermittent baseline entry covers reads `intermittent` when it passed or was waived:
+    /// the hypervisor's race decides which, and the snapshot must not.
     pub fn outcomes(&self) -> Result<String, Failed> {
+        let baseline = committed_baseline(&self.backend)?;
         let mut outcomes = String::new();
         for run in self.runs()? {
-            let target = run["target"].as_str().unwrap_or("?");
+            let build = run["build"].as_str();
+            let target_name = run["target"].as_str().unwrap_or("?");
+            let target = match build {
+                Some(build) => format!("{build}/{target_name}"),
+                None => target_name.to_owned(),
+            };
+            let name = target_name_of(&self.backend, build, target_name)?;
             if run["boots"] != 1 {
                 let boots = &run["boots"];
                 return Err(
@@ -130,7 +145,10 @@ impl Run {
             }
             for case in cases {
                 let id = case["id"].as_str().unwrap_or("?");
-                let outcome = case["outcome"].as_str().unwrap_or("?");
+                let mut outcome = case["outcome"].as_str().unwrap_or("?");
+                if matches!(outcome, "pass" | "waived") && baseline.intermittent(&name, id) {
+                    outcome = "intermittent";
+                }
                 outcomes.push_str(&format!("{target} {id} {outcome}\n"));
             }
         }
@@ -151,26 +169,67 @@ impl Run {
     }
 }
 
-/// Runs `test` as trial `name` where `backend` and every one of its targets can run; otherwise
-/// the trial is ignored, or, with `IRQSUITE_REQUIRE=1` on a machine of the backend's kind
-/// ([`Backend::machine`]), fails with the reason and the fixing command.
-pub fn main(name: &'static str, backend: &dyn Backend, test: fn() -> Result<(), Failed>) -> ! {
-    let args = Arguments::from_args();
-    let require = std::env::var("IRQSUITE_REQUIRE").is_ok_and(|v| v == "1");
-    // Every target must be able to run: the test pins them all.
-    let available = backend
+/// The committed baseline of `backend` (empty when it has none).
+fn committed_baseline(backend: &str) -> Result<Baseline, Failed> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../results/baselines")
+        .join(format!("{backend}.toml"));
+    match path.exists() {
+        true => Ok(Baseline::load(&path).map_err(|e| e.to_string())?),
+        false => Ok(Baseline::default()),
+    }
+}
+
+/// The name of `target` of `backend` (at `build`) as the runner gives it.
+fn target_name_of(backend: &str, build: Option<&str>, target: &str) -> Result<TargetName, Failed> {
+    let spelled = irqsuite::builds::spelled(backend, build);
+    let instance = irqsuite::backend::select(irqsuite::backend::all(), &spelled)
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("no backend {spelled}"))?;
+    let spec = instance
         .targets()
         .iter()
-        .map(|t| backend.target_availability(t))
+        .find(|t| t.name == target)
+        .ok_or_else(|| format!("{spelled} has no target {target}"))?;
+    Ok(instance.target_name(spec))
+}
+
+/// Runs `test` as trial `name` where `backend` (every build of it, for a backend with builds)
+/// and every one of its targets can run; otherwise the trial is ignored, or, with
+/// `IRQSUITE_REQUIRE=1` on a machine of the backend's kind ([`Backend::machine`]), fails with
+/// the reason and the fixing command.
+pub fn main(name: &'static str, backend: &str, test: fn() -> Result<(), Failed>) -> ! {
+    main_with(backend, &[(name, test)])
+}
+
+/// A named end-to-end trial.
+pub type Named = (&'static str, fn() -> Result<(), Failed>);
+
+/// As [`main`], with several trials that need the same backend.
+pub fn main_with(backend: &str, tests: &[Named]) -> ! {
+    let args = Arguments::from_args();
+    let require = std::env::var("IRQSUITE_REQUIRE").is_ok_and(|v| v == "1");
+    let instances = irqsuite::backend::select(irqsuite::backend::all(), backend);
+    let backend: &dyn Backend = *instances.first().expect("a known backend");
+    // Every build and target must be able to run: the test pins them all.
+    let available = instances
+        .iter()
+        .flat_map(|b| b.targets().iter().map(move |t| b.target_availability(t)))
+        .chain(instances.iter().map(|b| b.availability()))
         .find(Result::is_err)
-        .unwrap_or_else(|| backend.availability());
-    let trial = match available {
-        Ok(()) => Trial::test(name, test),
-        // A backend for another kind of machine is never required here.
-        Err(u) if require && backend.machine().is_ok() => Trial::test(name, move || {
-            Err(format!("{}; fix: {}", u.reason, u.fix).into())
-        }),
-        Err(_) => Trial::test(name, || Ok(())).with_ignored_flag(true),
-    };
-    libtest_mimic::run(&args, vec![trial]).exit()
+        .unwrap_or(Ok(()));
+    let trials = tests
+        .iter()
+        .map(|&(name, test)| match &available {
+            Ok(()) => Trial::test(name, test),
+            // A backend for another kind of machine is never required here.
+            Err(u) if require && backend.machine().is_ok() => {
+                let why = format!("{}; fix: {}", u.reason, u.fix);
+                Trial::test(name, move || Err(why.into()))
+            }
+            Err(_) => Trial::test(name, || Ok(())).with_ignored_flag(true),
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit()
 }

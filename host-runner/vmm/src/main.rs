@@ -43,6 +43,7 @@ mod vgic;
 #[cfg(any(target_arch = "aarch64", target_arch = "x86_64"))]
 fn main() {
     use std::io::Write;
+    println!("irqsuite-vmm: kernel {}", system::kernel_version());
     #[cfg(target_arch = "aarch64")]
     let outcome = machine::run();
     #[cfg(target_arch = "x86_64")]

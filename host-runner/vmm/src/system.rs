@@ -74,3 +74,28 @@ pub fn power_off() -> io::Error {
     unsafe { libc::reboot(libc::RB_POWER_OFF) };
     io::Error::last_os_error()
 }
+
+/// `Linux <release> <version>` of the running kernel (`uname(2)`), printed once at start as
+/// `irqsuite-vmm: kernel ...` for the runner's provenance.
+pub fn kernel_version() -> String {
+    // SAFETY: utsname is plain old data (arrays of c_char); all zeroes is a valid value.
+    let mut uts: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: uname writes only into the struct we pass, which lives across the call.
+    if unsafe { libc::uname(&mut uts) } != 0 {
+        return format!("unknown ({})", io::Error::last_os_error());
+    }
+    let field = |f: &[libc::c_char]| {
+        let bytes: Vec<u8> = f
+            .iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c.to_ne_bytes()[0])
+            .collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    format!(
+        "{} {} {}",
+        field(&uts.sysname),
+        field(&uts.release),
+        field(&uts.version)
+    )
+}

@@ -1,21 +1,29 @@
 //! KVM for x86 is modular in Debian's amd64 kernel: `/init` loads it from the initramfs's
 //! `/modules/` before opening `/dev/kvm`, with `finit_module(2)` (there is no kmod), in the
-//! order of their dependencies (each .ko's `.modinfo` `depends=`): irqbypass, kvm, ccp (the
-//! AMD secure processor, which kvm-amd links against for SEV), kvm-amd. A module that is built
-//! in or already loaded (`EEXIST`) is fine. Parameters go in finit_module's string (the kernel
-//! command line's are not applied to modules loaded by hand): none are needed.
+//! order `/modules/order` lists them (one name a line), which the host worked out from each
+//! .ko's `.modinfo` `depends=` (Debian's 6.1: irqbypass, kvm, ccp, kvm-amd). No order file: KVM
+//! is built in. A module that is built in or already loaded (`EEXIST`) is fine. Parameters go
+//! in finit_module's string (the kernel command line's are not applied to modules loaded by
+//! hand): none are needed.
 
 use std::fs::File;
 use std::os::fd::AsRawFd;
 
-/// The modules, in load order.
-pub const ORDER: [&str; 4] = ["irqbypass", "kvm", "ccp", "kvm-amd"];
 /// Where the initramfs holds them.
 pub const DIR: &str = "/modules";
 
-/// Loads every module of [`ORDER`].
+/// The names `order` lists, one a line.
+pub fn order(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Loads every module `/modules/order` lists, in order.
 pub fn load() -> Result<(), String> {
-    for name in ORDER {
+    let text = std::fs::read_to_string(format!("{DIR}/order")).unwrap_or_default();
+    for name in order(&text) {
         let path = format!("{DIR}/{name}.ko");
         let file = File::open(&path).map_err(|e| format!("{path}: {e}"))?;
         let params = c"";
@@ -31,4 +39,18 @@ pub fn load() -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_order_file_lists_a_name_a_line_and_blank_lines_are_nothing() {
+        assert_eq!(
+            order("irqbypass\nkvm\n\nkvm-amd\n"),
+            ["irqbypass", "kvm", "kvm-amd"]
+        );
+        assert!(order("").is_empty(), "KVM built in: nothing to load");
+    }
 }
