@@ -138,7 +138,7 @@ fn run_boot(
         sink(RunEvent::TargetStarted {
             name: job.backend.target_name(&job.target),
             cases: job.cases.len(),
-            provenance: Box::new(job.backend.provenance()),
+            provenance: Box::new(job.backend.provenance(&job.target)),
         });
     }
     let backend = boot[0].backend;
@@ -156,7 +156,7 @@ fn run_target(
     sink(RunEvent::TargetStarted {
         name: name.clone(),
         cases: job.cases.len(),
-        provenance: Box::new(job.backend.provenance()),
+        provenance: Box::new(job.backend.provenance(&job.target)),
     });
     match &job.unavailable {
         None => job.backend.run(&job.target, &job.cases, limits, sink),

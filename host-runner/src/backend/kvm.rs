@@ -176,7 +176,7 @@ impl Backend for KvmArm64 {
             image.display()
         ))
     }
-    fn provenance(&self) -> Provenance {
+    fn provenance(&self, _target: &TargetSpec) -> Provenance {
         Provenance::irqsuite()
             .with_qemu(QEMU)
             .with_build(&self.build, self.kernel().as_deref())

@@ -200,7 +200,7 @@ impl Backend for KvmX86 {
             kernel.vmlinux.display()
         ))
     }
-    fn provenance(&self) -> Provenance {
+    fn provenance(&self, _target: &TargetSpec) -> Provenance {
         let kernel = self.kernel().map(|k| k.vmlinux);
         Provenance::irqsuite()
             .with_qemu(QEMU)

@@ -213,7 +213,7 @@ pub trait Backend: Sync {
     }
     /// What produces its results: irqsuite's version, the emulator's, the build's origin (the
     /// parts a console adds, the printed version and the command line, come from the run).
-    fn provenance(&self) -> builds::provenance::Provenance {
+    fn provenance(&self, _target: &TargetSpec) -> builds::provenance::Provenance {
         builds::provenance::Provenance::irqsuite()
     }
     /// Whether `target` can run on this machine (a backend whose targets need different tools,

@@ -199,6 +199,13 @@ impl Backend for QemuTcg {
     fn name(&self) -> &'static str {
         "qemu-tcg"
     }
+    fn provenance(&self, target: &TargetSpec) -> crate::builds::provenance::Provenance {
+        let program = match target.shape.arch {
+            guest_kit::Arch::Aarch64 => QEMU,
+            guest_kit::Arch::X86_64 => QEMU_X86,
+        };
+        crate::builds::provenance::Provenance::irqsuite().with_qemu(program)
+    }
     fn describe(&self) -> &'static str {
         "QEMU's own GICv2/GICv3 and x86 APICs/VT-d under TCG (qemu-system-aarch64 -machine virt, qemu-system-x86_64 -machine q35)"
     }

@@ -170,6 +170,9 @@ fn probed() -> &'static Result<(), Unavailable> {
 }
 
 impl Backend for QemuKvm {
+    fn provenance(&self, _target: &TargetSpec) -> crate::builds::provenance::Provenance {
+        crate::builds::provenance::Provenance::irqsuite().with_qemu(qemu::QEMU_X86)
+    }
     fn name(&self) -> &'static str {
         NAME
     }

@@ -126,6 +126,9 @@ pub fn lr_trace(line: &str) -> Option<(String, String)> {
 }
 
 impl Backend for Refvisor {
+    fn provenance(&self, _target: &TargetSpec) -> crate::builds::provenance::Provenance {
+        crate::builds::provenance::Provenance::irqsuite().with_qemu(QEMU)
+    }
     fn name(&self) -> &'static str {
         "refvisor"
     }

@@ -231,7 +231,7 @@ impl Backend for XenDom0less {
             image.display()
         ))
     }
-    fn provenance(&self) -> Provenance {
+    fn provenance(&self, _target: &TargetSpec) -> Provenance {
         Provenance::irqsuite()
             .with_qemu(QEMU)
             .with_build(&self.build, self.hypervisor().as_deref())
