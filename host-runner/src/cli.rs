@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use sha2::Digest;
 
 use crate::backend::{self, Limits};
 use crate::baseline::Baseline;
@@ -42,6 +43,9 @@ enum Command {
     },
     /// Run the catalogue.
     Run(RunArgs),
+    /// Judge a guest's console captured anywhere (a serial capture, `xl console`, a VMM's
+    /// output): replay every case in lockstep and report as `run` does.
+    Judge(JudgeArgs),
     /// Markdown and HTML matrix of the results under results/ (cases x backend/targets).
     Matrix {
         /// Where the results are and where matrix.md and matrix.html go.
@@ -55,6 +59,31 @@ enum Command {
         #[arg(long, default_value = "all")]
         backend: String,
     },
+}
+
+#[derive(Args, Debug)]
+struct JudgeArgs {
+    /// The console log (several boots in one log are judged as one run with its resumes).
+    log: PathBuf,
+    /// The backend the log came from, as reports and baselines name it (`xen-dom0less@4.20`,
+    /// `bao`); default `judged`.
+    #[arg(long, default_value = "judged")]
+    backend: String,
+    /// The target name; default: what the guest's `cfg` record implies (`gicv3`, `x2apic`, ...).
+    #[arg(long)]
+    target: Option<String>,
+    /// Write a JUnit report here.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Print TAP version 13 instead of the terminal report.
+    #[arg(long)]
+    tap: bool,
+    /// Known divergences (TOML, repeatable).
+    #[arg(long, value_name = "FILE")]
+    baseline: Vec<PathBuf>,
 }
 
 /// A user's own builds of the hypervisor under test.
@@ -146,6 +175,7 @@ pub fn main() -> ExitCode {
             builds,
         } => list_cmd(&backend, json, &builds),
         Command::Run(args) => run_cmd(args),
+        Command::Judge(args) => judge_cmd(args),
         Command::Setup { backend } => setup_cmd(&backend),
         Command::Matrix { out } => matrix_cmd(out),
     };
@@ -234,21 +264,100 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
         .unwrap_or_else(|| crate::workspace_root().join("results"));
     run::write_results(&report, &dir)
         .map_err(|e| Failure::Io(format!("writing {}", dir.display()), e))?;
-    if let Some(path) = &args.junit {
-        let xml = crate::report::junit::render(&report);
-        results::write_atomic(path, xml.as_bytes())
-            .map_err(|e| Failure::Io(format!("writing {}", path.display()), e))?;
-    }
-    if let Some(path) = &args.json {
-        let json = crate::report::json::render(&report);
-        results::write_atomic(path, json.as_bytes())
-            .map_err(|e| Failure::Io(format!("writing {}", path.display()), e))?;
-    }
+    write_reports(&report, args.junit.as_deref(), args.json.as_deref())?;
     Ok(if report.failed() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Writes the whole-run JUnit and JSON reports where asked.
+fn write_reports(
+    report: &crate::report::RunReport,
+    junit: Option<&std::path::Path>,
+    json: Option<&std::path::Path>,
+) -> Result<(), Failure> {
+    let write = |path: &std::path::Path, text: String| {
+        results::write_atomic(path, text.as_bytes())
+            .map_err(|e| Failure::Io(format!("writing {}", path.display()), e))
+    };
+    if let Some(path) = junit {
+        write(path, crate::report::junit::render(report))?;
+    }
+    if let Some(path) = json {
+        write(path, crate::report::json::render(report))?;
+    }
+    Ok(())
+}
+
+fn judge_cmd(args: JudgeArgs) -> Result<ExitCode, Failure> {
+    use crate::judge::log;
+    let mut baseline = Baseline::default();
+    for path in &args.baseline {
+        baseline.merge(Baseline::load(path)?);
+    }
+    let bytes = std::fs::read(&args.log)
+        .map_err(|e| Failure::Io(format!("reading {}", args.log.display()), e))?;
+    let sha256 = crate::build::hex(&sha2::Sha256::digest(&bytes));
+    let judged = log::judge(log::lines(&bytes[..]));
+    let target = match (&args.target, &judged.info) {
+        (Some(t), _) => t.clone(),
+        (None, Some(info)) => log::target_of(info).to_owned(),
+        (None, None) => "unknown".to_owned(),
+    };
+    let name = judged_name(&args.backend, &target)?;
+    for problem in &judged.problems {
+        eprintln!("irqsuite judge: {}: {problem}", args.log.display());
+    }
+    let problems = !judged.problems.is_empty();
+    let provenance = crate::builds::provenance::Provenance {
+        judged_from: Some(format!("{} (sha256 {sha256})", args.log.display())),
+        ..crate::builds::provenance::Provenance::irqsuite()
+    };
+    let events = log::events(&name, judged, provenance);
+    let stdout = io::stdout().lock();
+    let report = if args.tap {
+        run::replay(events, &mut baseline, &mut Tap::new(stdout))
+    } else {
+        let mut term = Terminal::new(stdout);
+        let report = run::replay(events, &mut baseline, &mut term);
+        term.summary(&report);
+        report
+    };
+    write_reports(&report, args.junit.as_deref(), args.json.as_deref())?;
+    Ok(if report.failed() || problems {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The name a judged log's results go by: a known backend's (and build's) target, so its
+/// baseline applies, or the names given.
+fn judged_name(backend: &str, target: &str) -> Result<crate::events::TargetName, UsageError> {
+    let known = backend::select(backend::all(), backend);
+    let spec = known.first().and_then(|b| {
+        b.targets()
+            .iter()
+            .find(|t| t.name == target)
+            .map(|t| (b, t))
+    });
+    if let Some((b, spec)) = spec {
+        return Ok(b.target_name(spec));
+    }
+    let (name, build) = builds::split(backend);
+    if !builds::valid_name(name) || build.is_some() || !builds::valid_name(target) {
+        return Err(UsageError(format!(
+            "--backend {backend:?} --target {target:?}: not a known backend/target, nor names \
+             of letters, digits, '.', '-', '_' or '+'"
+        )));
+    }
+    // The names live for the whole process.
+    Ok(crate::events::TargetName::new(
+        String::leak(name.to_owned()),
+        String::leak(target.to_owned()),
+    ))
 }
 
 fn setup_cmd(name: &str) -> Result<ExitCode, Failure> {

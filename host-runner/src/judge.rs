@@ -5,6 +5,8 @@
 use guest_kit::protocol::{Record, decode_line};
 use guest_kit::{Case, Observation, Outcome, TargetInfo};
 
+pub mod log;
+
 use crate::observed::Observed;
 use crate::replay::{Recorder, lockstep, run_case};
 use crate::session::TargetCase;
@@ -34,6 +36,29 @@ pub struct Unfinished {
     pub why: String,
     /// The last console lines.
     pub console_tail: Vec<String>,
+}
+
+/// Judges what a target printed for its case, with the machine shaped like `info` (its `cfg`
+/// record; none: the guest started a case before reporting its configuration, an error), and
+/// `end` saying why the case did not finish, when it did not.
+pub fn printed(
+    printed: &TargetCase,
+    info: Option<TargetInfo>,
+    end: Option<&Unfinished>,
+) -> CaseResult {
+    let case = &irq_cases::CATALOGUE[printed.index];
+    match info {
+        Some(info) => on_target(case, info, printed, end),
+        None => CaseResult::bare(
+            case.id,
+            Outcome::Error,
+            "the guest started a case before reporting its configuration",
+            Evidence::Incomplete {
+                why: "no cfg record".into(),
+                console_tail: vec![],
+            },
+        ),
+    }
 }
 
 /// Judges what a target printed for `case`, with the machine shaped like `info`.

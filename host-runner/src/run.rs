@@ -53,13 +53,7 @@ pub fn execute(
         missing,
     } = options;
     let mut report = RunReport::default();
-    let mut emit = |mut e: RunEvent| {
-        if let RunEvent::CaseFinished { name, result } = &mut e {
-            baseline.apply(name, result);
-        }
-        report.event(&e);
-        reporter.event(&e);
-    };
+    let mut emit = |e: RunEvent| consume(e, baseline, &mut report, reporter);
     let instances = plan.iter().map(|t| t.cases.len()).sum();
     emit(RunEvent::RunStarted {
         instances,
@@ -87,6 +81,37 @@ pub fn execute(
             emit(event);
         }
     });
+    report.sort();
+    report.stale_baseline = baseline.stale();
+    report
+}
+
+/// One event of a run: its failure waived where `baseline` knows it, then collected in `report`
+/// and shown by `reporter`.
+fn consume(
+    mut event: RunEvent,
+    baseline: &mut Baseline,
+    report: &mut RunReport,
+    reporter: &mut dyn Reporter,
+) {
+    if let RunEvent::CaseFinished { name, result } = &mut event {
+        baseline.apply(name, result);
+    }
+    report.event(&event);
+    reporter.event(&event);
+}
+
+/// The events of a run made elsewhere (a judged console log), consumed as [`execute`] consumes a
+/// run's: the same baseline, report and reporter, so `judge` writes what `run` writes.
+pub fn replay(
+    events: Vec<RunEvent>,
+    baseline: &mut Baseline,
+    reporter: &mut dyn Reporter,
+) -> RunReport {
+    let mut report = RunReport::default();
+    for event in events {
+        consume(event, baseline, &mut report, reporter);
+    }
     report.sort();
     report.stale_baseline = baseline.stale();
     report

@@ -1,7 +1,8 @@
 //! The console boot loop against scripted guests: real processes printing real records, with
 //! faults injected (a hang, an exit mid-case, garbage, a guest that never boots). Whatever goes
 //! wrong, a case without its end record is an error with evidence, never a pass, and one bad case
-//! costs one reboot, not the run.
+//! costs one reboot, not the run. The same scripted consoles, captured to a log with a capture
+//! tool's decorations and damage, are judged by `irqsuite judge` ([`irqsuite::judge::log`]).
 
 use std::io;
 use std::path::PathBuf;
@@ -637,4 +638,124 @@ fn the_hypervisors_banner_and_the_command_line_are_the_boots_facts() {
     );
     let machine = facts.machine.unwrap_or_default();
     assert!(machine.starts_with("sh -c 'cat "), "{machine}");
+}
+
+/// A console as a capture tool saves it: each line with a timestamp and Xen's domU prefix and a
+/// CRLF, kernel noise between the lines.
+fn captured(lines: &[String]) -> Vec<u8> {
+    let mut log = String::new();
+    for (n, line) in lines.iter().enumerate() {
+        log.push_str(&format!(
+            "[{:5}.{:06}] (XEN) DOM1: {line}\r\n",
+            n / 100,
+            n % 1000
+        ));
+        if n % 7 == 3 {
+            log.push_str(
+                "[    5.000000] virtio_blk virtio1: [vda] 2097152 512-byte logical blocks\r\n",
+            );
+        }
+    }
+    log.into_bytes()
+}
+
+fn judge_log(log: &[u8]) -> irqsuite::judge::log::JudgedLog {
+    use irqsuite::judge::log;
+    log::judge(log::lines(log))
+}
+
+fn judged_outcomes(judged: &irqsuite::judge::log::JudgedLog) -> Vec<(usize, Outcome)> {
+    let index = |id: &str| irq_cases::find(id).map(|(i, _)| i).unwrap();
+    judged
+        .results
+        .iter()
+        .map(|r| (index(&r.id), r.outcome))
+        .collect()
+}
+
+#[test]
+fn a_captured_log_with_timestamps_prefixes_crlf_and_noise_judges_as_the_run() {
+    let cases = three_cases();
+    let judged = judge_log(&captured(&script(&cases, Fault::None)));
+    let pass: Vec<_> = cases.iter().map(|&i| (i, Outcome::Pass)).collect();
+    assert_eq!(judged_outcomes(&judged), pass);
+    assert_eq!((judged.boots, judged.info), (1, Some(INFO)));
+    assert!(judged.problems.is_empty(), "{:?}", judged.problems);
+}
+
+#[test]
+fn a_truncated_log_errs_on_the_cut_case_keeps_the_others_and_says_it_ended_early() {
+    let cases = three_cases();
+    let mut lines = script(&cases, Fault::HangIn(cases[1]));
+    lines.retain(|l| l != "HANG");
+    let judged = judge_log(&captured(&lines));
+    assert_eq!(
+        judged_outcomes(&judged),
+        [(cases[0], Outcome::Pass), (cases[1], Outcome::Error)]
+    );
+    assert!(
+        judged.results[1].reason.contains("log ends"),
+        "{}",
+        judged.results[1].reason
+    );
+    assert!(judged.problems.iter().any(|p| p.contains("final record")));
+}
+
+#[test]
+fn a_reset_in_the_middle_is_a_second_boot_that_resumes_after_the_case_it_killed() {
+    let cases = three_cases();
+    let mut lines = script(&cases, Fault::ExitIn(cases[1]));
+    lines.extend(script(&cases[2..], Fault::None));
+    let judged = judge_log(&captured(&lines));
+    assert_eq!(
+        judged_outcomes(&judged),
+        [
+            (cases[0], Outcome::Pass),
+            (cases[1], Outcome::Error),
+            (cases[2], Outcome::Pass)
+        ]
+    );
+    assert!(
+        judged.results[1].reason.contains("reset"),
+        "{}",
+        judged.results[1].reason
+    );
+    assert_eq!(judged.boots, 2);
+    assert!(judged.problems.is_empty(), "{:?}", judged.problems);
+}
+
+#[test]
+fn a_record_split_across_two_lines_is_damage_on_its_case_alone() {
+    let cases = three_cases();
+    let mut lines = script(&cases, Fault::None);
+    // The second case's first observation, wrapped by the capture tool at its middle.
+    let start = lines
+        .iter()
+        .position(|l| l.contains(irq_cases::CATALOGUE[cases[1]].id))
+        .unwrap();
+    let record = lines.remove(start + 1);
+    let (head, tail) = record.split_at(record.len() / 2);
+    lines.insert(start + 1, tail.to_owned());
+    lines.insert(start + 1, head.to_owned());
+    let judged = judge_log(&captured(&lines));
+    assert_eq!(
+        judged_outcomes(&judged),
+        [
+            (cases[0], Outcome::Pass),
+            (cases[1], Outcome::Error),
+            (cases[2], Outcome::Pass)
+        ]
+    );
+}
+
+#[test]
+fn a_log_without_any_record_judges_nothing_and_says_so() {
+    let judged = judge_log(b"U-Boot 2024.01\r\nStarting kernel ...\r\n\xff\xfe garbage\n");
+    assert!(judged.results.is_empty());
+    assert!(
+        judged
+            .problems
+            .iter()
+            .any(|p| p.contains("no irqsuite record"))
+    );
 }

@@ -15,7 +15,7 @@ use crate::builds::provenance::{self, BootFacts};
 use crate::events::{RunEvent, TargetName};
 use crate::exec::{Machine, Next};
 use crate::judge::{self, Unfinished};
-use crate::session::{Progress, Session, TargetCase};
+use crate::session::{Progress, Session};
 use crate::verdict::{CaseResult, Evidence};
 
 /// The QEMU options of every console backend: no default devices, no display, no monitor, the
@@ -253,7 +253,7 @@ pub fn run_shared(
             {
                 finish(
                     &t.name,
-                    judge_printed(printed, t.info, Some(&unfinished)),
+                    judge::printed(printed, t.info, Some(&unfinished)),
                     sink,
                 );
             }
@@ -359,7 +359,7 @@ fn one_boot(
                     }
                     Progress::CaseEnded(_) => {
                         if let Some(printed) = current.session.cases.last() {
-                            let mut result = judge_printed(printed, current.session.info, None);
+                            let mut result = judge::printed(printed, current.session.info, None);
                             result.properties = std::mem::take(&mut properties);
                             finish(&target.name, result, sink);
                             current.judged.insert(printed.index);
@@ -415,26 +415,6 @@ fn answer(id: u32, request: Inject, served: Result<(), Refused>) -> String {
     match served {
         Ok(()) => format!("{REPLY}{id} ok"),
         Err(_) => format!("{REPLY}{id} no {}", request.refusal().0),
-    }
-}
-
-fn judge_printed(
-    printed: &TargetCase,
-    info: Option<TargetInfo>,
-    end: Option<&Unfinished>,
-) -> CaseResult {
-    let case = &irq_cases::CATALOGUE[printed.index];
-    match info {
-        Some(info) => judge::on_target(case, info, printed, end),
-        None => CaseResult::bare(
-            case.id,
-            Outcome::Error,
-            "the guest started a case before reporting its configuration",
-            Evidence::Incomplete {
-                why: "no cfg record".into(),
-                console_tail: vec![],
-            },
-        ),
     }
 }
 

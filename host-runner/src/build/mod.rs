@@ -242,7 +242,8 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BuildErr
     result.map_err(io_err(path))
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
+/// `bytes` as lower-case hex digits.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

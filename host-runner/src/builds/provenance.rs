@@ -39,6 +39,9 @@ pub struct Provenance {
     /// The command line of the machine's first boot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machine: Option<String>,
+    /// For `irqsuite judge`: the console log judged, `<path> (sha256 <hex>)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judged_from: Option<String>,
 }
 
 /// Where a build's files came from.

@@ -45,6 +45,7 @@ fn provenance_properties(p: &Provenance) -> Vec<(&'static str, String)> {
     }
     props.extend(p.hypervisor.clone().map(|h| ("hypervisor", h)));
     props.extend(p.machine.clone().map(|m| ("machine", m)));
+    props.extend(p.judged_from.clone().map(|j| ("judged_from", j)));
     props
 }
 

@@ -1,0 +1,178 @@
+//! Judging a console captured anywhere (`irqsuite judge`): a serial capture, `xl console`, a
+//! VMM's standard output, with whatever a capture tool or the machine put around the records
+//! (prefixes such as `(XEN) DOM1: `, timestamps, CRLF, kernel messages between records). The
+//! decoder finds each record inside its line, so the noise is only console text; anything that
+//! does not check out is damage on the case it lands in, never a misread.
+//!
+//! A log may hold several boots (a reboot after a case killed the guest): each `cfg` record
+//! that starts a sequence again (`#0`) begins a boot, and the boots are judged as one run with
+//! its resumes, each case by the boot that printed it (the first, should two print one). A case
+//! a boot started and did not end is an error with the reason (the guest was reset during it, or
+//! the log ends there).
+
+use std::io::BufRead;
+
+use guest_kit::TargetInfo;
+use guest_kit::protocol::{Record, decode_line};
+
+use super::Unfinished;
+use crate::builds::provenance::Provenance;
+use crate::events::TargetName;
+use crate::exec::MAX_LINE;
+use crate::session::{Progress, Session};
+use crate::verdict::CaseResult;
+
+/// What one log gave.
+#[derive(Debug, Default)]
+pub struct JudgedLog {
+    /// The machine as the (last) guest reported it in its `cfg` record.
+    pub info: Option<TargetInfo>,
+    /// How many boots the log holds.
+    pub boots: u32,
+    /// One result per case the log has, in catalogue order.
+    pub results: Vec<CaseResult>,
+    /// What is wrong with the log outside any case: damage between cases, no boot at all, no
+    /// final record at its end (the guest may have had more cases to run).
+    pub problems: Vec<String>,
+}
+
+/// Splits `reader` into console lines as the runner's console does: at `\n`, a trailing `\r`
+/// dropped, at most [`MAX_LINE`] bytes a line, invalid UTF-8 replaced.
+pub fn lines(reader: impl BufRead) -> impl Iterator<Item = String> {
+    reader
+        .split(b'\n')
+        .map_while(Result::ok)
+        .flat_map(|mut bytes| {
+            if bytes.last() == Some(&b'\r') {
+                bytes.pop();
+            }
+            let chunks: Vec<String> = match bytes.is_empty() {
+                true => vec![String::new()],
+                false => bytes
+                    .chunks(MAX_LINE)
+                    .map(|c| String::from_utf8_lossy(c).into_owned())
+                    .collect(),
+            };
+            chunks
+        })
+}
+
+/// Whether `line` is a `cfg` record with sequence number 0: a guest starting.
+fn starts_a_boot(line: &str) -> bool {
+    matches!(decode_line(line), Ok(Some((0, Record::Config(_)))))
+}
+
+/// Judges the console `lines`.
+pub fn judge(lines: impl IntoIterator<Item = String>) -> JudgedLog {
+    let catalogue = |i: usize| irq_cases::CATALOGUE.get(i).map(|c| c.id);
+    let mut boots: Vec<Session> = Vec::new();
+    let mut current = Session::new();
+    let mut started = false;
+    for line in lines {
+        if starts_a_boot(&line) && started {
+            boots.push(std::mem::take(&mut current));
+        }
+        if current.feed(&line, &catalogue) != Progress::Nothing || current.info.is_some() {
+            started = true;
+        }
+    }
+    if started {
+        boots.push(current);
+    }
+    let mut judged = JudgedLog {
+        boots: u32::try_from(boots.len()).unwrap_or(u32::MAX),
+        ..JudgedLog::default()
+    };
+    if boots.is_empty() {
+        judged
+            .problems
+            .push("the log holds no irqsuite record (no guest booted)".into());
+        return judged;
+    }
+    let last = boots.len() - 1;
+    let mut seen = std::collections::HashSet::new();
+    for (n, boot) in boots.iter().enumerate() {
+        judged.info = boot.info.or(judged.info);
+        let why = match n == last {
+            true => "the log ends before the case's end record",
+            false => "the guest was reset before the case's end record",
+        };
+        let unfinished = Unfinished {
+            why: why.to_owned(),
+            console_tail: boot.tail(),
+        };
+        for printed in &boot.cases {
+            if !seen.insert(printed.index) {
+                continue;
+            }
+            let end = (!printed.ended).then_some(&unfinished);
+            judged.results.push(super::printed(printed, boot.info, end));
+        }
+        for problem in &boot.problems {
+            judged.problems.push(format!("boot {}: {problem}", n + 1));
+        }
+    }
+    if !boots[last].done {
+        judged.problems.push(
+            "the log ends before the guest's final record: the guest may have had more cases to \
+             run"
+            .into(),
+        );
+    }
+    let position = |id: &str| irq_cases::find(id).map_or(usize::MAX, |(i, _)| i);
+    judged.results.sort_by_key(|r| position(&r.id));
+    judged
+}
+
+/// The target name the guest's `cfg` record implies: `gicv2`, `gicv3`, `gicv3-its`,
+/// `gicv4-its`; `xapic`, `x2apic`, `x2apic-intremap`.
+pub fn target_of(info: &TargetInfo) -> &'static str {
+    use guest_kit::{Arch, GicVersion};
+    match (info.arch, info.gic, info.its) {
+        (Arch::X86_64, ..) if info.x86.iommu => "x2apic-intremap",
+        (Arch::X86_64, ..) if info.x86.x2apic => "x2apic",
+        (Arch::X86_64, ..) => "xapic",
+        (_, GicVersion::V2, _) => "gicv2",
+        (_, GicVersion::V4, _) => "gicv4-its",
+        (_, _, true) => "gicv3-its",
+        (_, _, false) => "gicv3",
+    }
+}
+
+/// The events of a run that judged `log` as target `name`, with `provenance` (which says the
+/// log was judged from a file).
+pub fn events(
+    name: &TargetName,
+    log: JudgedLog,
+    provenance: Provenance,
+) -> Vec<crate::events::RunEvent> {
+    use crate::events::RunEvent;
+    let mut events = vec![
+        RunEvent::RunStarted {
+            instances: log.results.len(),
+            targets: 1,
+        },
+        RunEvent::TargetStarted {
+            name: name.clone(),
+            cases: log.results.len(),
+            provenance: Box::new(provenance),
+        },
+    ];
+    events.extend(
+        log.results
+            .into_iter()
+            .map(|result| RunEvent::CaseFinished {
+                name: name.clone(),
+                result: Box::new(result),
+            }),
+    );
+    events.push(RunEvent::TargetFinished {
+        name: name.clone(),
+        info: log.info,
+        boots: log.boots,
+        elapsed: std::time::Duration::ZERO,
+        console: vec![],
+        facts: Default::default(),
+    });
+    events
+}
