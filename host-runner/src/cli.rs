@@ -43,6 +43,17 @@ enum Command {
     },
     /// Run the catalogue.
     Run(RunArgs),
+    /// The guest of a target as a portable bundle (image, manifest.json, README.md) to boot on
+    /// any hypervisor or board; judge its console with `irqsuite judge`.
+    Export {
+        /// The target's shape (qemu-tcg's: gicv2, gicv3, gicv3-its, gicv4-its, xapic, x2apic,
+        /// x2apic-intremap).
+        #[arg(long)]
+        target: String,
+        /// The folder to write.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Judge a guest's console captured anywhere (a serial capture, `xl console`, a VMM's
     /// output): replay every case in lockstep and report as `run` does.
     Judge(JudgeArgs),
@@ -176,6 +187,7 @@ pub fn main() -> ExitCode {
         } => list_cmd(&backend, json, &builds),
         Command::Run(args) => run_cmd(args),
         Command::Judge(args) => judge_cmd(args),
+        Command::Export { target, out } => export_cmd(&target, &out),
         Command::Setup { backend } => setup_cmd(&backend),
         Command::Matrix { out } => matrix_cmd(out),
     };
@@ -289,6 +301,35 @@ fn write_reports(
         write(path, crate::report::json::render(report))?;
     }
     Ok(())
+}
+
+fn export_cmd(target: &str, out: &std::path::Path) -> Result<ExitCode, Failure> {
+    let spec = backend::qemu::TARGETS
+        .iter()
+        .find(|t| t.name == target)
+        .ok_or_else(|| {
+            let known: Vec<&str> = backend::qemu::TARGETS.iter().map(|t| t.name).collect();
+            UsageError(format!(
+                "unknown target {target:?} (known: {})",
+                known.join(", ")
+            ))
+        })?;
+    match crate::export::export(spec, out) {
+        Ok(done) => {
+            println!(
+                "{} -> {} (manifest.json, README.md)\nboot it: cd {} && {}",
+                target,
+                done.image.display(),
+                out.display(),
+                done.qemu
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("irqsuite export: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 fn judge_cmd(args: JudgeArgs) -> Result<ExitCode, Failure> {

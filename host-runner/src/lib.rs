@@ -18,6 +18,7 @@ pub mod cli;
 pub mod debian;
 pub mod events;
 pub mod exec;
+pub mod export;
 pub mod judge;
 pub mod list;
 pub mod matrix;

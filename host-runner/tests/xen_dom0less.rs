@@ -31,6 +31,7 @@ fn whole_catalogue_one_boot_per_target() -> Result<(), Failed> {
     if !left.is_empty() {
         return Err(format!("temporary folders left behind: {left:?}").into());
     }
+    run.judged_logs_match()?;
     run.pin("xen_dom0less_outcomes")
 }
 

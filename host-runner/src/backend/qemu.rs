@@ -38,7 +38,8 @@ const X86_TARGETS: [TargetSpec; 3] =
 /// (`virtualization=on`): the guest enters at EL2 there and drops to EL1 before the cases run.
 /// To a guest that does not virtualize, GICv4 is GICv3 with vLPI frames in each
 /// redistributor. Then the x86 targets.
-const TARGETS: [TargetSpec; 7] = [
+/// The machine shapes: Arm and x86, also what `irqsuite export` offers.
+pub const TARGETS: [TargetSpec; 7] = [
     GIC_TARGETS[0],
     GIC_TARGETS[1],
     GIC_TARGETS[2],

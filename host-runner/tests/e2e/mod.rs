@@ -33,6 +33,8 @@ pub struct Run {
     pub stdout: String,
     /// The JSON report: `runs`, one per target.
     pub doc: serde_json::Value,
+    /// The results folder (`<backend>[@<build>]/<target>/` with each console log).
+    pub results: PathBuf,
 }
 
 /// The whole catalogue on `backend` with its committed baseline: the recorded run's reports
@@ -59,6 +61,7 @@ fn read_recorded(dir: &Path, backend: &str) -> Result<Run, Failed> {
         scratch: None,
         stdout: format!("(the recorded run in {})", dir.display()),
         doc: serde_json::json!({ "runs": runs }),
+        results: dir.to_owned(),
     })
 }
 
@@ -92,6 +95,7 @@ fn run_now(backend: &str) -> Result<Run, Failed> {
     check_junit(&junit)?;
     Ok(Run {
         backend: backend.to_owned(),
+        results: dir.join("results"),
         scratch: Some(dir),
         stdout,
         doc,
@@ -153,6 +157,52 @@ impl Run {
             }
         }
         Ok(outcomes)
+    }
+
+    /// Each target's console log, judged by `irqsuite judge` with the backend's baseline, gives
+    /// every case the outcome the run gave it.
+    pub fn judged_logs_match(&self) -> Result<(), Failed> {
+        let baseline = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../results/baselines")
+            .join(format!("{}.toml", self.backend));
+        for run in self.runs()? {
+            let spelled = irqsuite::builds::spelled(&self.backend, run["build"].as_str());
+            let target = run["target"].as_str().ok_or("no target")?;
+            let folder = self.results.join(&spelled).join(target);
+            let json = std::env::temp_dir().join(format!(
+                "irqsuite-judged-{spelled}-{target}-{}.json",
+                std::process::id()
+            ));
+            let out = Command::new(env!("CARGO_BIN_EXE_irqsuite"))
+                .arg("judge")
+                .arg(folder.join("console.log"))
+                .args(["--backend", &spelled, "--target", target, "--baseline"])
+                .arg(&baseline)
+                .arg("--json")
+                .arg(&json)
+                .output()?;
+            let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json)?)?;
+            std::fs::remove_file(&json)?;
+            let judged: std::collections::BTreeMap<&str, &str> = doc["runs"][0]["cases"]
+                .as_array()
+                .ok_or("no judged cases")?
+                .iter()
+                .filter_map(|c| Some((c["id"].as_str()?, c["outcome"].as_str()?)))
+                .collect();
+            for case in run["cases"].as_array().ok_or("no cases")? {
+                let id = case["id"].as_str().unwrap_or("?");
+                let outcome = case["outcome"].as_str().unwrap_or("?");
+                if judged.get(id) != Some(&outcome) {
+                    return Err(format!(
+                        "{spelled}/{target}/{id}: run {outcome}, judged from its console {:?} ({})",
+                        judged.get(id),
+                        String::from_utf8_lossy(&out.stderr)
+                    )
+                    .into());
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Pins the outcomes in snapshot `snapshot` and removes the scratch folder.
