@@ -165,7 +165,8 @@ struct RunArgs {
     /// Targets run at once (default: the number of cores).
     #[arg(long)]
     jobs: Option<usize>,
-    /// Where per-target results go.
+    /// Where per-target results go (default: results/ for a target that ran the whole
+    /// catalogue, target/irqsuite-runs/<run>/ for one that ran part of it).
     #[arg(long, value_name = "DIR")]
     results: Option<PathBuf>,
     /// Seconds a guest may take to report its configuration.
@@ -271,11 +272,33 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
         term.summary(&report);
         report
     };
-    let dir = args
-        .results
-        .unwrap_or_else(|| crate::workspace_root().join("results"));
-    run::write_results(&report, &dir)
+    // Only a target's complete run replaces its results in results/; a partial one (a filter)
+    // goes to a run folder of its own. An explicit --results takes everything.
+    let root = crate::workspace_root();
+    let (dir, partial) = match args.results {
+        Some(dir) => (dir, None),
+        None => {
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let run = format!("{stamp}-{}", std::process::id());
+            (
+                root.join("results"),
+                Some(root.join("target/irqsuite-runs").join(run)),
+            )
+        }
+    };
+    let elsewhere = run::write_results(&report, &dir, partial.as_deref())
         .map_err(|e| Failure::Io(format!("writing {}", dir.display()), e))?;
+    if let (Some(partial), false) = (&partial, elsewhere.is_empty()) {
+        eprintln!(
+            "irqsuite: {} target(s) ran part of the catalogue; their results are in {} \
+             ({} keeps each target's last complete run)",
+            elsewhere.len(),
+            partial.display(),
+            dir.display()
+        );
+    }
     write_reports(&report, args.junit.as_deref(), args.json.as_deref())?;
     Ok(if report.failed() {
         ExitCode::from(1)

@@ -13,7 +13,7 @@ use guest_kit::Outcome;
 use crate::backend::{Limits, Unavailable};
 use crate::baseline::Baseline;
 use crate::builds::provenance::BootFacts;
-use crate::events::RunEvent;
+use crate::events::{RunEvent, TargetName};
 use crate::plan::PlannedTarget;
 use crate::report::{Reporter, RunReport, json, junit};
 use crate::results::write_atomic;
@@ -223,10 +223,25 @@ fn unavailable(id: &str, u: &Unavailable, missing: Missing) -> CaseResult {
 }
 
 /// Writes each target's `junit.xml`, `results.json` and `console.log` under
-/// `dir/<backend>[@<build>]/<target>/`.
-pub fn write_results(report: &RunReport, dir: &Path) -> std::io::Result<()> {
+/// `dir/<backend>[@<build>]/<target>/`; a target that ran only part of the catalogue (a filter)
+/// goes under `partial` instead when it is given, so that it never replaces a complete run's
+/// results. Returns the targets written under `partial`.
+pub fn write_results(
+    report: &RunReport,
+    dir: &Path,
+    partial: Option<&Path>,
+) -> std::io::Result<Vec<TargetName>> {
+    let mut elsewhere = Vec::new();
     for t in &report.targets {
-        let folder = dir.join(t.name.backend_build()).join(t.name.target);
+        let complete = t.cases.len() == irq_cases::CATALOGUE.len();
+        let base = match partial {
+            Some(partial) if !complete => {
+                elsewhere.push(t.name.clone());
+                partial
+            }
+            _ => dir,
+        };
+        let folder = base.join(t.name.backend_build()).join(t.name.target);
         write_atomic(
             &folder.join("junit.xml"),
             junit::render_target(t).as_bytes(),
@@ -241,5 +256,5 @@ pub fn write_results(report: &RunReport, dir: &Path) -> std::io::Result<()> {
             write_atomic(&folder.join("console.log"), log.as_bytes())?;
         }
     }
-    Ok(())
+    Ok(elsewhere)
 }

@@ -262,3 +262,47 @@ fn a_user_build_that_is_not_a_xen_image_is_refused_before_any_boot() {
     assert!(stderr.contains("who"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A filtered run never replaces a target's complete results: it goes to a run folder of its
+/// own, and only a run of the whole catalogue writes results/.
+#[test]
+fn a_partial_run_writes_a_run_folder_and_leaves_the_complete_results_alone() {
+    let root = scratch("partial");
+    std::fs::create_dir_all(&root).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_irqsuite"))
+            .args(args)
+            .env("IRQSUITE_ROOT", &root)
+            .output()
+            .unwrap()
+    };
+    let full = run(&["run", "--target", "gicv3"]);
+    assert!(
+        full.status.success(),
+        "{}",
+        String::from_utf8_lossy(&full.stderr)
+    );
+    let committed = root.join("results/reference/gicv3/results.json");
+    let before = std::fs::read(&committed).unwrap();
+    let partial = run(&["run", "--target", "gicv3", "--filter", "gic.sgi-self"]);
+    let stderr = String::from_utf8_lossy(&partial.stderr);
+    assert!(partial.status.success(), "{stderr}");
+    assert!(stderr.contains("ran part of the catalogue"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&committed).unwrap(),
+        before,
+        "results/ untouched"
+    );
+    let runs: Vec<_> = std::fs::read_dir(root.join("target/irqsuite-runs"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(runs.len(), 1);
+    assert!(
+        runs[0]
+            .path()
+            .join("reference/gicv3/results.json")
+            .is_file()
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}
