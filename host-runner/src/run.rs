@@ -118,7 +118,9 @@ pub fn replay(
 }
 
 /// The plan's targets grouped into boots: targets of one backend that can run here and share a
-/// [`Backend::shared_boot`] key go together (in plan order); every other target alone.
+/// [`Backend::shared_boot`] key go together (in plan order); every other target alone. The
+/// costliest boots go first ([`Backend::boot_cost`], summed over a boot's targets), so that the
+/// last worker does not start a long boot while the others sit idle; ties keep plan order.
 fn boots(plan: Vec<PlannedTarget>) -> VecDeque<Vec<PlannedTarget>> {
     let mut boots: VecDeque<Vec<PlannedTarget>> = VecDeque::new();
     for job in plan {
@@ -139,7 +141,17 @@ fn boots(plan: Vec<PlannedTarget>) -> VecDeque<Vec<PlannedTarget>> {
             None => boots.push_back(vec![job]),
         }
     }
-    boots
+    let cost = |boot: &Vec<PlannedTarget>| -> u32 {
+        boot.iter()
+            .map(|job| match job.unavailable {
+                None => job.backend.boot_cost(),
+                Some(_) => 0,
+            })
+            .sum()
+    };
+    let mut boots: Vec<_> = boots.into();
+    boots.sort_by_key(|boot| std::cmp::Reverse(cost(boot)));
+    boots.into()
 }
 
 fn next(queue: &Mutex<VecDeque<Vec<PlannedTarget>>>) -> Option<Vec<PlannedTarget>> {
@@ -257,4 +269,48 @@ pub fn write_results(
         }
     }
     Ok(elsewhere)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::{self, Backend};
+
+    fn planned(backend: &'static dyn Backend, target: &str) -> PlannedTarget {
+        let spec = backend.targets().iter().find(|t| t.name == target).unwrap();
+        PlannedTarget {
+            backend,
+            target: *spec,
+            cases: vec![0],
+            unavailable: None,
+        }
+    }
+
+    #[test]
+    fn the_costliest_boots_go_first_and_shared_targets_stay_together() {
+        let reference = backend::by_name("reference").unwrap();
+        let kvm = backend::select(backend::all(), "kvm-arm64@6.1")[0];
+        let plan = vec![
+            planned(reference, "gicv2"),
+            planned(kvm, "gicv2"),
+            planned(kvm, "gicv3"),
+            planned(kvm, "gicv3-its"),
+        ];
+        let order: Vec<Vec<String>> = boots(plan)
+            .iter()
+            .map(|boot| {
+                boot.iter()
+                    .map(|j| j.backend.target_name(&j.target).to_string())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            order,
+            [
+                vec!["kvm-arm64@6.1/gicv3", "kvm-arm64@6.1/gicv3-its"],
+                vec!["kvm-arm64@6.1/gicv2"],
+                vec!["reference/gicv2"],
+            ]
+        );
+    }
 }

@@ -176,6 +176,10 @@ impl Backend for KvmArm64 {
             image.display()
         ))
     }
+    fn boot_cost(&self) -> u32 {
+        // a nested kernel: one to three minutes a target under TCG
+        30
+    }
     fn provenance(&self, _target: &TargetSpec) -> Provenance {
         Provenance::irqsuite()
             .with_qemu(QEMU)

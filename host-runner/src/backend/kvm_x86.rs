@@ -200,6 +200,10 @@ impl Backend for KvmX86 {
             kernel.vmlinux.display()
         ))
     }
+    fn boot_cost(&self) -> u32 {
+        // a nested kernel: about a minute a target under TCG
+        15
+    }
     fn provenance(&self, _target: &TargetSpec) -> Provenance {
         let kernel = self.kernel().map(|k| k.vmlinux);
         Provenance::irqsuite()

@@ -231,6 +231,11 @@ pub trait Backend: Sync {
     /// Runs catalogue cases `cases` (indices, ascending) on `target`, sending a `CaseFinished`
     /// for every one of them and a `TargetFinished` at the end.
     fn run(&self, target: &TargetSpec, cases: &[usize], limits: Limits, sink: Sink<'_>);
+    /// About how long one target takes to run the catalogue, relative to the others (a few
+    /// seconds: 1), for scheduling the costliest boots first.
+    fn boot_cost(&self) -> u32 {
+        1
+    }
     /// Targets for which this gives the same key share one boot, one guest after another (e.g.
     /// kvm-arm64 runs a VM per target in one nested kernel); `None`, the default: the target
     /// boots alone.

@@ -126,6 +126,10 @@ pub fn lr_trace(line: &str) -> Option<(String, String)> {
 }
 
 impl Backend for Refvisor {
+    fn boot_cost(&self) -> u32 {
+        // refvisor under TCG: seconds
+        2
+    }
     fn provenance(&self, _target: &TargetSpec) -> crate::builds::provenance::Provenance {
         crate::builds::provenance::Provenance::irqsuite().with_qemu(QEMU)
     }

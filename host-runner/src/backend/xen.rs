@@ -231,6 +231,10 @@ impl Backend for XenDom0less {
             image.display()
         ))
     }
+    fn boot_cost(&self) -> u32 {
+        // Xen under TCG: seconds
+        3
+    }
     fn provenance(&self, _target: &TargetSpec) -> Provenance {
         Provenance::irqsuite()
             .with_qemu(QEMU)
