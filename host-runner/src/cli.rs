@@ -180,17 +180,9 @@ struct RunArgs {
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let status = match cli.command {
-        Command::List {
-            backend,
-            json,
-            builds,
-        } => list_cmd(&backend, json, &builds),
-        Command::Run(args) => run_cmd(args),
-        Command::Judge(args) => judge_cmd(args),
-        Command::Export { target, out } => export_cmd(&target, &out),
-        Command::Setup { backend } => setup_cmd(&backend),
-        Command::Matrix { out } => matrix_cmd(out),
+    let status = match needs_tree(&cli.command) {
+        Err(e) => Err(e),
+        Ok(()) => dispatch(cli.command),
     };
     match status {
         Ok(code) => code,
@@ -202,6 +194,43 @@ pub fn main() -> ExitCode {
             eprintln!("irqsuite: {what}: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// The commands that build, boot or write in the source tree need one: found from the current
+/// directory upwards, or named by `IRQSUITE_ROOT`.
+fn needs_tree(command: &Command) -> Result<(), Failure> {
+    let needs = match command {
+        Command::Run(args) => args.results.is_none(),
+        Command::Setup { .. } | Command::Export { .. } => true,
+        Command::Matrix { out } => out.is_none(),
+        Command::List { .. } | Command::Judge(_) => false,
+    };
+    match (needs, crate::find_root()) {
+        (true, None) => Err(Failure::Usage(UsageError(format!(
+            "not in an irqsuite source tree (no Cargo.toml with host-runner/ and guest-tests/ \
+             here or above {}): cd into one, or name it with {}=DIR",
+            std::env::current_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default(),
+            crate::ROOT_ENV
+        )))),
+        _ => Ok(()),
+    }
+}
+
+fn dispatch(command: Command) -> Result<ExitCode, Failure> {
+    match command {
+        Command::List {
+            backend,
+            json,
+            builds,
+        } => list_cmd(&backend, json, &builds),
+        Command::Run(args) => run_cmd(args),
+        Command::Judge(args) => judge_cmd(args),
+        Command::Export { target, out } => export_cmd(&target, &out),
+        Command::Setup { backend } => setup_cmd(&backend),
+        Command::Matrix { out } => matrix_cmd(out),
     }
 }
 

@@ -34,15 +34,57 @@ pub mod setup;
 pub mod tools;
 pub mod verdict;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// The irqsuite source tree: `IRQSUITE_ROOT`, or the workspace this binary was built from.
+/// The environment variable that names the irqsuite source tree explicitly.
+pub const ROOT_ENV: &str = "IRQSUITE_ROOT";
+
+/// The irqsuite source tree this command works in: `IRQSUITE_ROOT` when set, else the nearest
+/// folder at or above the current directory that is one ([`is_tree`]). Never the tree the binary
+/// was built in: a copied or installed `irqsuite` boots the images of, and writes the results
+/// of, the tree it is run in.
+pub fn find_root() -> Option<PathBuf> {
+    if let Some(root) = std::env::var_os(ROOT_ENV) {
+        return Some(PathBuf::from(root));
+    }
+    tree_above(&std::env::current_dir().ok()?)
+}
+
+/// The nearest irqsuite source tree at or above `dir`.
+pub fn tree_above(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().find(|d| is_tree(d)).map(Path::to_path_buf)
+}
+
+/// Whether `dir` is an irqsuite source tree: a Cargo workspace holding `host-runner/` and
+/// `guest-tests/`.
+pub fn is_tree(dir: &Path) -> bool {
+    dir.join("Cargo.toml").is_file()
+        && dir.join("host-runner").join("Cargo.toml").is_file()
+        && dir.join("guest-tests").is_dir()
+}
+
+/// [`find_root`], or the current directory where there is none (the commands that need a tree
+/// ask [`find_root`] first and stop with a usage error).
 pub fn workspace_root() -> PathBuf {
-    match std::env::var_os("IRQSUITE_ROOT") {
-        Some(root) => PathBuf::from(root),
-        None => {
-            let runner = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-            runner.parent().unwrap_or(runner).to_path_buf()
-        }
+    find_root().unwrap_or_else(|| PathBuf::from("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tree_is_found_from_any_folder_inside_it_and_nowhere_else() {
+        let base = std::env::temp_dir().join(format!("irqsuite-tree-{}", std::process::id()));
+        let tree = base.join("checkout");
+        std::fs::create_dir_all(tree.join("host-runner/src/backend")).unwrap();
+        std::fs::create_dir_all(tree.join("guest-tests")).unwrap();
+        std::fs::write(tree.join("Cargo.toml"), "[workspace]\n").unwrap();
+        std::fs::write(tree.join("host-runner/Cargo.toml"), "[package]\n").unwrap();
+        let found = tree_above(&tree.join("host-runner/src/backend"));
+        let outside = tree_above(&base);
+        std::fs::remove_dir_all(&base).unwrap();
+        assert_eq!(found, Some(tree));
+        assert_eq!(outside, None);
     }
 }

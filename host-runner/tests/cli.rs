@@ -306,3 +306,27 @@ fn a_partial_run_writes_a_run_folder_and_leaves_the_complete_results_alone() {
     );
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// A copied or installed binary run outside any irqsuite tree works on no tree: a command that
+/// builds, boots or writes there stops with a usage error saying how to name one; the catalogue
+/// and a judge need none.
+#[test]
+fn outside_a_source_tree_a_run_is_a_usage_error_and_list_works() {
+    let dir = scratch("outside");
+    std::fs::create_dir_all(&dir).unwrap();
+    let at = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_irqsuite"))
+            .args(args)
+            .current_dir(&dir)
+            .env_remove("IRQSUITE_ROOT")
+            .output()
+            .unwrap()
+    };
+    let run = at(&["run"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not in an irqsuite source tree") && stderr.contains("IRQSUITE_ROOT"));
+    assert!(!dir.join("results").exists(), "nothing written");
+    assert!(at(&["list"]).status.success());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
