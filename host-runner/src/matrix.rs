@@ -93,13 +93,25 @@ pub fn printed_short(p: &Provenance) -> Option<String> {
     )
 }
 
-/// One line of the provenance table per column: column, build and where it came from, what
-/// the hypervisor printed, QEMU, irqsuite.
-fn provenance_rows(m: &Matrix) -> Vec<[String; 5]> {
+/// How many of the catalogue's cases column `col` has results for: `283`, or `partial: 12 of
+/// 283` for a column whose last results came from a run of part of the catalogue.
+fn coverage(m: &Matrix, col: usize) -> String {
+    let have = m.cells.keys().filter(|(_, c)| *c == col).count();
+    let all = irq_cases::CATALOGUE.len();
+    match have >= all {
+        true => have.to_string(),
+        false => format!("partial: {have} of {all}"),
+    }
+}
+
+/// One line of the provenance table per column: column, cases, build and where it came from,
+/// what the hypervisor printed, QEMU, irqsuite.
+fn provenance_rows(m: &Matrix) -> Vec<[String; 6]> {
     m.columns
         .iter()
         .zip(&m.provenance)
-        .map(|(column, p)| {
+        .enumerate()
+        .map(|(col, (column, p))| {
             let build = p.build.as_ref().map_or_else(String::new, |b| {
                 format!(
                     "{} ({}: {}; sha256 {})",
@@ -111,6 +123,7 @@ fn provenance_rows(m: &Matrix) -> Vec<[String; 5]> {
             });
             [
                 column.clone(),
+                coverage(m, col),
                 build,
                 p.hypervisor.clone().unwrap_or_default(),
                 p.qemu.clone().unwrap_or_default(),
@@ -143,7 +156,10 @@ pub fn markdown(m: &Matrix) -> String {
     out.push_str(
         "and where it came from, the version it printed as it booted, QEMU, irqsuite.\n\n",
     );
-    out.push_str("| column | build | printed | QEMU | irqsuite |\n|---|---|---|---|---|\n");
+    out.push_str("`partial` marks a column whose results cover part of the catalogue.\n\n");
+    out.push_str(
+        "| column | cases | build | printed | QEMU | irqsuite |\n|---|---|---|---|---|---|\n",
+    );
     for row in provenance_rows(m) {
         let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
         let _ = writeln!(out, "| `{}` | {} |", cells[0], cells[1..].join(" | "));

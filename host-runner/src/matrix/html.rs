@@ -113,7 +113,7 @@ pub fn html(m: &Matrix) -> String {
     }
     out.push_str("</tr></tfoot>\n</table>\n");
     out.push_str("<h2>Columns</h2>\n<table class=\"provenance\">\n<thead><tr>");
-    for h in ["column", "build", "printed", "QEMU", "irqsuite"] {
+    for h in ["column", "cases", "build", "printed", "QEMU", "irqsuite"] {
         let _ = write!(out, "<th scope=\"col\">{h}</th>");
     }
     out.push_str("</tr></thead>\n<tbody>\n");
