@@ -83,18 +83,36 @@ struct JudgeArgs {
     /// The target name; default: what the guest's `cfg` record implies (`gicv3`, `x2apic`, ...).
     #[arg(long)]
     target: Option<String>,
-    /// Write a JUnit report here.
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+/// What `run` and `judge` report, and the known divergences they waive.
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// Write a JUnit report of the whole run here.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
-    /// Write a JSON report here.
+    /// Write a JSON report of the whole run here.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
     /// Print TAP version 13 instead of the terminal report.
     #[arg(long)]
     tap: bool,
-    /// Known divergences (TOML, repeatable).
+    /// Known divergences (TOML, repeatable): a failure an entry describes is `waived`.
     #[arg(long, value_name = "FILE")]
     baseline: Vec<PathBuf>,
+}
+
+impl ReportArgs {
+    /// Every baseline file merged; a bad one is a usage error.
+    fn baseline(&self) -> Result<Baseline, UsageError> {
+        let mut baseline = Baseline::default();
+        for path in &self.baseline {
+            baseline.merge(Baseline::load(path)?);
+        }
+        Ok(baseline)
+    }
 }
 
 /// A user's own builds of the hypervisor under test.
@@ -147,18 +165,8 @@ struct RunArgs {
     /// Only cases whose id matches this glob, e.g. `gic.spi-*`.
     #[arg(long)]
     filter: Option<String>,
-    /// Write a JUnit report of the whole run here.
-    #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
-    /// Write a JSON report of the whole run here.
-    #[arg(long, value_name = "FILE")]
-    json: Option<PathBuf>,
-    /// Print TAP version 13 instead of the terminal report.
-    #[arg(long)]
-    tap: bool,
-    /// Known divergences (TOML, repeatable): a failure an entry describes is `waived`.
-    #[arg(long, value_name = "FILE")]
-    baseline: Vec<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
     /// A backend that cannot run here is an error, not a skip.
     #[arg(long)]
     require: bool,
@@ -282,17 +290,14 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
     } else {
         Missing::Skip
     };
-    let mut baseline = Baseline::default();
-    for path in &args.baseline {
-        baseline.merge(Baseline::load(path)?);
-    }
+    let mut baseline = args.report.baseline()?;
     let options = run::Options {
         jobs,
         limits,
         missing,
     };
     let stdout = io::stdout().lock();
-    let report = if args.tap {
+    let report = if args.report.tap {
         let mut tap = Tap::new(stdout);
         run::execute(planned, options, &mut baseline, &mut tap)
     } else {
@@ -328,7 +333,7 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
             dir.display()
         );
     }
-    write_reports(&report, args.junit.as_deref(), args.json.as_deref())?;
+    write_reports(&report, &args.report)?;
     Ok(if report.failed() {
         ExitCode::from(1)
     } else {
@@ -337,11 +342,8 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
 }
 
 /// Writes the whole-run JUnit and JSON reports where asked.
-fn write_reports(
-    report: &crate::report::RunReport,
-    junit: Option<&std::path::Path>,
-    json: Option<&std::path::Path>,
-) -> Result<(), Failure> {
+fn write_reports(report: &crate::report::RunReport, asked: &ReportArgs) -> Result<(), Failure> {
+    let (junit, json) = (asked.junit.as_deref(), asked.json.as_deref());
     let write = |path: &std::path::Path, text: String| {
         results::write_atomic(path, text.as_bytes())
             .map_err(|e| Failure::Io(format!("writing {}", path.display()), e))
@@ -386,10 +388,7 @@ fn export_cmd(target: &str, out: &std::path::Path) -> Result<ExitCode, Failure> 
 
 fn judge_cmd(args: JudgeArgs) -> Result<ExitCode, Failure> {
     use crate::judge::log;
-    let mut baseline = Baseline::default();
-    for path in &args.baseline {
-        baseline.merge(Baseline::load(path)?);
-    }
+    let mut baseline = args.report.baseline()?;
     let bytes = std::fs::read(&args.log)
         .map_err(|e| Failure::Io(format!("reading {}", args.log.display()), e))?;
     let sha256 = crate::build::hex(&sha2::Sha256::digest(&bytes));
@@ -410,7 +409,7 @@ fn judge_cmd(args: JudgeArgs) -> Result<ExitCode, Failure> {
     };
     let events = log::events(&name, judged, provenance);
     let stdout = io::stdout().lock();
-    let report = if args.tap {
+    let report = if args.report.tap {
         run::replay(events, &mut baseline, &mut Tap::new(stdout))
     } else {
         let mut term = Terminal::new(stdout);
@@ -418,7 +417,7 @@ fn judge_cmd(args: JudgeArgs) -> Result<ExitCode, Failure> {
         term.summary(&report);
         report
     };
-    write_reports(&report, args.junit.as_deref(), args.json.as_deref())?;
+    write_reports(&report, &args.report)?;
     Ok(if report.failed() || problems {
         ExitCode::from(1)
     } else {

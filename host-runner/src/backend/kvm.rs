@@ -169,12 +169,7 @@ impl Backend for KvmArm64 {
     }
     fn fetch_build(&self) -> Result<String, String> {
         let image = self.fetch()?;
-        let from = crate::builds::provenance::recorded(&image).unwrap_or_default();
-        Ok(format!(
-            "arm64 kernel {} {} ({from})",
-            self.build.name,
-            image.display()
-        ))
+        Ok(super::fetched("arm64 kernel", &self.build, &image))
     }
     fn boot_cost(&self) -> u32 {
         // a nested kernel: one to three minutes a target under TCG

@@ -193,12 +193,7 @@ impl Backend for KvmX86 {
     }
     fn fetch_build(&self) -> Result<String, String> {
         let kernel = self.fetch()?;
-        let from = crate::builds::provenance::recorded(&kernel.vmlinux).unwrap_or_default();
-        Ok(format!(
-            "amd64 kernel {} {} ({from})",
-            self.build.name,
-            kernel.vmlinux.display()
-        ))
+        Ok(super::fetched("amd64 kernel", &self.build, &kernel.vmlinux))
     }
     fn boot_cost(&self) -> u32 {
         // a nested kernel: about a minute a target under TCG

@@ -126,6 +126,13 @@ pub const DEBIAN_KERNELS: [(&str, builds::Version, builds::Suite); 2] = [
     ("6.12", builds::Version::new(6, 12), builds::Suite::Trixie),
 ];
 
+/// What `irqsuite setup` says of a build's fetched or built `image` (`what`: "Xen", "arm64
+/// kernel"): its name, path and where it came from.
+pub fn fetched(what: &str, build: &Build, image: &std::path::Path) -> String {
+    let from = builds::provenance::recorded(image).unwrap_or_default();
+    format!("{what} {} {} ({from})", build.name, image.display())
+}
+
 /// The command that makes `backend`'s build available: `irqsuite setup` for a stock build, the
 /// user's own build step (of `what`, into its path) for theirs.
 pub fn setup_fix(backend: &dyn Backend, what: &str) -> String {

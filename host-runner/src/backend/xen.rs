@@ -224,12 +224,7 @@ impl Backend for XenDom0less {
             crate::setup::ensure_packages(artefacts::CROSS_GCC, &artefacts::BUILD_DEPENDS)?;
         }
         let image = self.fetch()?;
-        let from = crate::builds::provenance::recorded(&image).unwrap_or_default();
-        Ok(format!(
-            "Xen {} {} ({from})",
-            self.build.name,
-            image.display()
-        ))
+        Ok(super::fetched("Xen", &self.build, &image))
     }
     fn boot_cost(&self) -> u32 {
         // Xen under TCG: seconds
