@@ -11,6 +11,10 @@ use guest_kit::protocol::{Record, decode_line};
 /// How many console lines are kept as evidence.
 pub const TAIL_LINES: usize = 25;
 
+/// How many observations one case may report (the largest case reports a few hundred); past
+/// it the case is damaged, so a flood of valid records cannot exhaust the runner's memory.
+pub const MAX_RECORDS: usize = 100_000;
+
 /// What one case printed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TargetCase {
@@ -121,11 +125,18 @@ impl Session {
     ) -> Progress {
         match record {
             Record::Config(info) => {
-                if self.info.is_some() {
-                    self.damage("second cfg record (did the guest restart?)".into());
+                // The first configuration shapes the model for the whole boot: a second one
+                // (a restart, or a forgery) is damage, never a new shape.
+                match self.info {
+                    Some(_) => {
+                        self.damage("second cfg record (did the guest restart?)".into());
+                        Progress::Nothing
+                    }
+                    None => {
+                        self.info = Some(info);
+                        Progress::Configured
+                    }
                 }
-                self.info = Some(info);
-                Progress::Configured
             }
             Record::CaseStart { index, id } => {
                 let index = usize::from(index);
@@ -133,6 +144,18 @@ impl Session {
                     let open = open.index;
                     self.damage(format!("case {open} has no end record before case {index}"));
                     self.open = None;
+                }
+                if catalogue(index).is_none() {
+                    self.problems.push(format!(
+                        "case {index} ({id:?}) is past the catalogue: ignored"
+                    ));
+                    return Progress::Nothing;
+                }
+                if self.cases.iter().any(|c| c.index == index) {
+                    self.problems.push(format!(
+                        "case {index} started a second time in one boot: ignored"
+                    ));
+                    return Progress::Nothing;
                 }
                 self.cases.push(TargetCase {
                     index,
@@ -149,6 +172,9 @@ impl Session {
             }
             Record::Obs(_) => {
                 match self.open {
+                    Some(i) if self.cases[i].records.len() >= MAX_RECORDS => {
+                        self.damage(format!("more than {MAX_RECORDS} observations in one case"));
+                    }
                     Some(i) => self.cases[i].records.push(line.to_owned()),
                     None => self.damage("observation outside a case".into()),
                 }

@@ -759,3 +759,151 @@ fn a_log_without_any_record_judges_nothing_and_says_so() {
             .any(|p| p.contains("no irqsuite record"))
     );
 }
+
+/// `lines` with every record's sequence number rewritten to count from 0 in order (a hostile
+/// guest's inserted records check out as well as its real ones).
+fn resequenced(lines: &[String]) -> Vec<String> {
+    let mut seq = 0;
+    lines
+        .iter()
+        .map(|line| match guest_kit::protocol::decode_line(line) {
+            Ok(Some((_, record))) => {
+                let mut buf = LineBuf::default();
+                let out = encode(seq, &record, &mut buf).unwrap().to_owned();
+                seq += 1;
+                out
+            }
+            _ => line.clone(),
+        })
+        .collect()
+}
+
+fn record(r: Record<'_>) -> String {
+    encode(0, &r, &mut LineBuf::default()).unwrap().to_owned()
+}
+
+/// Boots `scripts[n]` (whatever was asked) on boot `n + 1`, the last one again after that.
+fn run_scripted(scripts: Vec<Vec<String>>, cases: &[usize], tag: &str) -> (Run, Vec<String>) {
+    let dir = std::env::temp_dir().join(format!("irqsuite-hostile-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let boots = Mutex::new(0usize);
+    let launch = |_: &[usize]| -> io::Result<Command> {
+        let mut n = boots.lock().unwrap();
+        let lines = &scripts[(*n).min(scripts.len() - 1)];
+        *n += 1;
+        let path = dir.join(format!("boot{n}.txt"));
+        std::fs::write(&path, lines.join("\n") + "\n")?;
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(format!("cat '{}'", path.display()));
+        Ok(cmd)
+    };
+    let events = Mutex::new(Vec::new());
+    let sink = |e: RunEvent| events.lock().unwrap().push(e);
+    let hooks = console::Hooks {
+        launch: &launch,
+        requests: console::Requests::Refused,
+        farewell: &[],
+        property: &console::no_property,
+    };
+    console::run(
+        TargetName::new("fake", "gicv3"),
+        cases,
+        LIMITS,
+        hooks,
+        &sink,
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    let (mut results, mut boots, mut console) = (vec![], 0, vec![]);
+    for e in events.into_inner().unwrap() {
+        match e {
+            RunEvent::CaseFinished { result, .. } => results.push(*result),
+            RunEvent::TargetFinished {
+                boots: b,
+                console: c,
+                ..
+            } => (boots, console) = (b, c),
+            _ => {}
+        }
+    }
+    (Run { results, boots }, console)
+}
+
+#[test]
+fn a_case_past_the_catalogue_and_a_second_cfg_are_no_crash_no_instance_and_no_new_model() {
+    let cases = three_cases();
+    let mut lines = script(&cases, Fault::None);
+    let after_first = lines.iter().position(|l| l.contains(" end ")).unwrap() + 1;
+    let past = irq_cases::CATALOGUE.len() as u16;
+    let gicv2 = TargetInfo {
+        gic: GicVersion::V2,
+        ..INFO
+    };
+    let forged = [
+        record(Record::CaseStart {
+            index: past,
+            id: "gic.nope",
+        }),
+        record(Record::CaseEnd { index: past }),
+        record(Record::Config(gicv2)),
+    ];
+    for (n, line) in forged.into_iter().enumerate() {
+        lines.insert(after_first + n, line);
+    }
+    let (run, _) = run_scripted(vec![resequenced(&lines)], &cases, "past");
+    assert_eq!(outcomes(&run), [Outcome::Pass; 3], "{:?}", run.results);
+    assert_eq!(run.boots, 1);
+}
+
+#[test]
+fn a_guest_that_restarts_on_its_own_adds_no_duplicate_instance() {
+    let cases = three_cases();
+    let mut lines = script(&cases[..2], Fault::None);
+    lines.pop(); // its final record
+    lines.extend(script(&cases, Fault::None)); // the restart, from sequence 0
+    let (run, _) = run_scripted(vec![lines], &cases, "restart");
+    let ids: Vec<&str> = run.results.iter().map(|r| r.id.as_str()).collect();
+    let expected: Vec<&str> = cases.iter().map(|&i| irq_cases::CATALOGUE[i].id).collect();
+    assert_eq!(ids, expected, "each planned instance exactly once");
+    // The rerun of the first two adds nothing; the third, whose records check out after the
+    // restart, is judged from them.
+    assert_eq!(outcomes(&run), [Outcome::Pass; 3]);
+    assert_eq!(run.boots, 1);
+}
+
+#[test]
+fn a_guest_that_ignores_its_case_list_ends_the_reboots_instead_of_looping() {
+    let cases = three_cases();
+    // Every boot runs the first case, starts the second and dies, whatever it was asked.
+    let boot = script(&cases, Fault::ExitIn(cases[1]));
+    let (run, _) = run_scripted(vec![boot], &cases, "ignores");
+    assert_eq!(
+        outcomes(&run),
+        [Outcome::Pass, Outcome::Error, Outcome::Error]
+    );
+    assert!(
+        run.results[2]
+            .reason
+            .contains("none of the cases it was asked for")
+    );
+    assert_eq!(
+        run.boots, 2,
+        "a boot that judges nothing it was asked for ends the leg"
+    );
+}
+
+#[test]
+fn a_console_flood_is_cut_in_the_log_and_the_cut_is_said() {
+    let cases = three_cases();
+    let mut lines = script(&cases, Fault::None);
+    let noise = "x".repeat(4000);
+    let flood = console::CONSOLE_LIMIT / noise.len() + 10;
+    lines.splice(1..1, std::iter::repeat_n(noise, flood));
+    let (run, console) = run_scripted(vec![lines], &cases, "flood");
+    assert_eq!(outcomes(&run), [Outcome::Pass; 3]);
+    let kept: usize = console.iter().map(|l| l.len() + 1).sum();
+    assert!(
+        kept <= console::CONSOLE_LIMIT + 4096 + 100,
+        "{kept} bytes kept"
+    );
+    assert!(console.last().unwrap().contains("the console was cut here"));
+}

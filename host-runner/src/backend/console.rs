@@ -141,11 +141,20 @@ pub struct SharedHooks<'a> {
     pub property: CaseProperty<'a>,
 }
 
+/// How much of a target's console is kept for its `console.log`; past it the log says where it
+/// was cut (a guest flooding its console cannot exhaust the runner's memory or disk).
+pub const CONSOLE_LIMIT: usize = 16 << 20;
+
 /// What the run knows of one target.
 struct Target {
     name: TargetName,
+    /// The cases still owed a result, ascending.
     remaining: Vec<usize>,
+    /// The cases that have their result: each is judged once, whatever the guest prints.
+    judged: HashSet<usize>,
     console: Vec<String>,
+    /// Bytes of console kept so far.
+    console_bytes: usize,
     info: Option<TargetInfo>,
     boots: u32,
     start: Option<Instant>,
@@ -153,6 +162,25 @@ struct Target {
 }
 
 impl Target {
+    /// Keeps `line` in the console log, up to [`CONSOLE_LIMIT`].
+    fn keep(&mut self, line: String) {
+        if self.console_bytes > CONSOLE_LIMIT {
+            return;
+        }
+        self.console_bytes += line.len() + 1;
+        match self.console_bytes > CONSOLE_LIMIT {
+            true => self.console.push(format!(
+                "[irqsuite: the console was cut here, after {CONSOLE_LIMIT} bytes]"
+            )),
+            false => self.console.push(line),
+        }
+    }
+
+    /// Whether `index` is owed a result (asked for, not judged yet); marks it judged when so.
+    fn take(&mut self, index: usize) -> bool {
+        self.remaining.contains(&index) && self.judged.insert(index)
+    }
+
     fn finished(&self, sink: Sink<'_>) {
         sink(RunEvent::TargetFinished {
             name: self.name.clone(),
@@ -182,7 +210,9 @@ pub fn run_shared(
         .map(|(name, cases)| Target {
             name: name.clone(),
             remaining: cases.to_vec(),
+            judged: HashSet::new(),
             console: Vec::new(),
+            console_bytes: 0,
             info: None,
             boots: 0,
             start: None,
@@ -245,20 +275,36 @@ pub fn run_shared(
                 why: boot.ending.clone(),
                 console_tail: tail.clone(),
             };
-            for printed in session
+            for printed in &session.session.cases {
+                // Only a case owed a result is judged, once: a guest that runs a case it was
+                // not asked for, or one again, adds no instance.
+                if !session.judged.contains(&printed.index) && t.take(printed.index) {
+                    finish(
+                        &t.name,
+                        judge::printed(printed, t.info, Some(&unfinished)),
+                        sink,
+                    );
+                }
+            }
+            let judged_now: Vec<usize> = session
                 .session
                 .cases
                 .iter()
-                .filter(|c| !session.judged.contains(&c.index))
-            {
-                finish(
-                    &t.name,
-                    judge::printed(printed, t.info, Some(&unfinished)),
-                    sink,
-                );
-            }
-            match session.session.cases.last().map(|c| c.index) {
-                Some(last) => {
+                .map(|c| c.index)
+                .filter(|i| t.judged.contains(i) && t.remaining.contains(i))
+                .collect();
+            match judged_now.iter().max() {
+                Some(&last) => {
+                    // Resume after the last case this boot judged; a case before it that the
+                    // guest passed over is an error, never lost.
+                    let passed: Vec<usize> = t
+                        .remaining
+                        .iter()
+                        .copied()
+                        .filter(|&i| i < last && !t.judged.contains(&i))
+                        .collect();
+                    let why = "the guest passed over it (it ran a later case in the same boot)";
+                    fail_all(&passed, &t.name, why, &tail, sink);
                     t.remaining.retain(|&i| i > last);
                     if session.session.done && !t.remaining.is_empty() {
                         let why = "the guest finished without running it";
@@ -266,13 +312,21 @@ pub fn run_shared(
                         t.remaining.clear();
                     }
                 }
-                // The guest of this leg ran nothing: no boot will do better.
+                // The guest of this leg ran none of its cases: no boot will do better, so
+                // every boot judges a case or ends the leg (boots <= cases + 1).
                 None => {
                     let mut evidence = tail;
                     if last_leg {
                         evidence.extend(boot.stderr.iter().cloned());
                     }
-                    let why = format!("the guest ran no case: {}", boot.ending);
+                    let ran = session.session.cases.len();
+                    let why = match ran {
+                        0 => format!("the guest ran no case: {}", boot.ending),
+                        n => format!(
+                            "the guest ran none of the cases it was asked for ({n} others): {}",
+                            boot.ending
+                        ),
+                    };
                     fail_all(&t.remaining, &t.name, &why, &evidence, sink);
                     t.remaining.clear();
                 }
@@ -337,7 +391,7 @@ fn one_boot(
                 }
                 let current = &mut sessions[leg];
                 let progress = current.session.feed(&line, &catalogue_id);
-                target.console.push(line);
+                target.keep(line);
                 match progress {
                     Progress::Nothing => continue,
                     Progress::Done if leg + 1 < active.len() => {
@@ -358,7 +412,9 @@ fn one_boot(
                         break "the guest finished".to_owned();
                     }
                     Progress::CaseEnded(_) => {
-                        if let Some(printed) = current.session.cases.last() {
+                        if let Some(printed) = current.session.cases.last()
+                            && target.take(printed.index)
+                        {
                             let mut result = judge::printed(printed, current.session.info, None);
                             result.properties = std::mem::take(&mut properties);
                             finish(&target.name, result, sink);
