@@ -173,6 +173,38 @@ impl Baseline {
         })
     }
 
+    /// Checks every entry against what exists: its case in the catalogue, its backend among
+    /// `backends` (name, targets), its target among that backend's, its builds among its
+    /// builds. An entry naming something that does not exist would silently waive nothing.
+    pub fn check(&self, backends: &[&dyn crate::backend::Backend]) -> Result<(), String> {
+        for e in &self.entries {
+            let what = format!("entry for {} on {}", e.case, e.backend);
+            if irq_cases::find(&e.case).is_none() {
+                return Err(format!("{what}: no case {} in the catalogue", e.case));
+            }
+            let instances: Vec<_> = backends.iter().filter(|b| b.name() == e.backend).collect();
+            if instances.is_empty() {
+                return Err(format!("{what}: no backend {}", e.backend));
+            }
+            if let Some(target) = &e.target
+                && !instances
+                    .iter()
+                    .any(|b| b.targets().iter().any(|t| t.name == target))
+            {
+                return Err(format!("{what}: {} has no target {target}", e.backend));
+            }
+            for build in e.builds.iter().flatten() {
+                if !instances
+                    .iter()
+                    .any(|b| b.build().is_some_and(|x| x.name == build))
+                {
+                    return Err(format!("{what}: {} has no build {build}", e.backend));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Adds the entries of `other`.
     pub fn merge(&mut self, other: Baseline) {
         self.entries.extend(other.entries);
@@ -185,8 +217,10 @@ impl Baseline {
         let mut hit = None;
         for (i, e) in self.entries.iter().enumerate() {
             let here = e.covers(name, &result.id);
-            // A skipped case says nothing of the departure.
-            self.seen[i] |= here && result.outcome != Outcome::Skip;
+            // Only a verdict judges the entry: a skipped case says nothing of the departure, and
+            // an error is reported as itself, not as a stale entry.
+            let verdict = !matches!(result.outcome, Outcome::Skip | Outcome::Error);
+            self.seen[i] |= here && verdict;
             let matches = e
                 .observed
                 .as_deref()
@@ -399,6 +433,54 @@ mod tests {
         let bad = "[[divergence]]\ncase='a'\nbackend='b'\nversions='~4.17'\nreason='r'\nlink='l'";
         assert!(Baseline::parse(bad).unwrap_err().contains("versions"));
         assert!(VersionRange::parse("<4.x").is_err());
+    }
+
+    #[test]
+    fn an_entry_for_a_case_backend_target_or_build_that_does_not_exist_is_refused() {
+        let all = crate::backend::all();
+        let entry = |case: &str, backend: &str, extra: &str| {
+            format!(
+                "[[divergence]]\ncase='{case}'\nbackend='{backend}'\n{extra}reason='r'\nlink='l'\n"
+            )
+        };
+        let check = |text: String| Baseline::parse(&text).unwrap().check(all);
+        assert!(
+            check(entry(
+                "gic.iidr",
+                "xen-dom0less",
+                "builds=['4.20']\ntarget='gicv3'\n"
+            ))
+            .is_ok()
+        );
+        assert!(
+            check(entry("gic.nope", "qemu-tcg", ""))
+                .unwrap_err()
+                .contains("no case")
+        );
+        assert!(
+            check(entry("gic.iidr", "kvm-nope", ""))
+                .unwrap_err()
+                .contains("no backend")
+        );
+        assert!(
+            check(entry("gic.iidr", "qemu-tcg", "target='gicv9'\n"))
+                .unwrap_err()
+                .contains("no target")
+        );
+        assert!(
+            check(entry("gic.iidr", "kvm-x86", "builds=['5.4']\n"))
+                .unwrap_err()
+                .contains("no build")
+        );
+    }
+
+    #[test]
+    fn an_entry_whose_case_errs_is_not_stale_the_error_speaks_for_itself() {
+        let mut b = Baseline::parse(TEXT).unwrap();
+        let mut err = CaseResult::bare("gic.iidr", Outcome::Error, "hang", Evidence::None);
+        b.apply(&name("gicv3"), &mut err);
+        assert!(b.stale().is_empty());
+        assert_eq!(err.outcome, Outcome::Error);
     }
 
     #[test]

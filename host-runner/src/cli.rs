@@ -170,9 +170,9 @@ struct RunArgs {
     /// A backend that cannot run here is an error, not a skip.
     #[arg(long)]
     require: bool,
-    /// Targets run at once (default: the number of cores).
-    #[arg(long)]
-    jobs: Option<usize>,
+    /// Targets run at once, 1 to 64 (default: the number of cores).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+    jobs: Option<u16>,
     /// Where per-target results go (default: results/ for a target that ran the whole
     /// catalogue, target/irqsuite-runs/<run>/ for one that ran part of it).
     #[arg(long, value_name = "DIR")]
@@ -280,7 +280,7 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
             u.reason, u.fix
         );
     }
-    let jobs = args.jobs.unwrap_or_else(thread_count).max(1);
+    let jobs = args.jobs.map_or_else(thread_count, usize::from);
     let limits = Limits {
         boot: Duration::from_secs(args.boot_timeout),
         case: Duration::from_secs(args.case_timeout),
@@ -291,6 +291,7 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
         Missing::Skip
     };
     let mut baseline = args.report.baseline()?;
+    baseline.check(&registry).map_err(UsageError)?;
     let options = run::Options {
         jobs,
         limits,

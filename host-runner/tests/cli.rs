@@ -330,3 +330,34 @@ fn outside_a_source_tree_a_run_is_a_usage_error_and_list_works() {
     assert!(at(&["list"]).status.success());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_baseline_entry_for_a_case_that_does_not_exist_and_zero_jobs_are_usage_errors() {
+    let dir = scratch("checks");
+    std::fs::create_dir_all(&dir).unwrap();
+    let baseline = dir.join("b.toml");
+    std::fs::write(
+        &baseline,
+        "[[divergence]]\ncase = \"gic.no-such-case\"\nbackend = \"reference\"\nreason = \"r\"\nlink = \"l\"\n",
+    )
+    .unwrap();
+    let out = irqsuite(&[
+        "run",
+        "--baseline",
+        baseline.to_str().unwrap(),
+        "--results",
+        dir.join("r").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no case gic.no-such-case"), "{stderr}");
+    assert!(!dir.join("r").exists(), "refused before running");
+    let out = irqsuite(&["run", "--jobs", "0"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
