@@ -38,7 +38,14 @@ pub struct Matrix {
 /// Reads every `<backend>/<target>/results.json` under `dir`. A file that is not a schema-1
 /// report is an error naming it; nothing is written then.
 pub fn load(dir: &Path) -> Result<Matrix, String> {
-    Ok(build(recorded::read_folder(dir)?))
+    let runs = recorded::read_folder(dir)?;
+    if runs.is_empty() {
+        return Err(format!(
+            "{} holds no results (<backend>/<target>/results.json): nothing to tabulate",
+            dir.display()
+        ));
+    }
+    Ok(build(runs))
 }
 
 fn build(runs: Vec<Run>) -> Matrix {
@@ -252,6 +259,16 @@ mod tests {
         assert!(page.contains("title=\"ISACTIVER reads &lt;0&gt;\""));
         assert!(page.contains("<details><summary>waived</summary>"));
         assert!(!page.contains("<0>"));
+    }
+
+    #[test]
+    fn a_folder_without_results_is_an_error_not_an_empty_matrix() {
+        let dir =
+            std::env::temp_dir().join(format!("irqsuite-matrix-empty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let err = load(&dir).unwrap_err();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(err.contains("holds no results"), "{err}");
     }
 
     #[test]

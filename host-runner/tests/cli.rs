@@ -216,6 +216,24 @@ fn list_shows_every_build_of_a_backend_with_builds_as_its_own_column() {
     assert!(targets("x86.x2apic-self-ipi").contains(&"kvm-x86@6.12/irqchip".to_owned()));
 }
 
+/// `list --backend all` lists every backend and build, whether it can run here or not (qemu-kvm
+/// and xl cannot, here), so it asks no backend whether it can: that would boot the qemu-kvm
+/// probe.
+#[test]
+fn list_all_shows_every_backend_even_those_that_cannot_run_here() {
+    let out = irqsuite(&["list", "--backend", "all", "--json"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for column in [
+        "qemu-kvm/irqchip",
+        "xl/gicv2",
+        "xen-dom0less@4.17-new-vgic/gicv2",
+        "kvm-arm64@6.12/gicv3-its",
+    ] {
+        assert!(text.contains(column), "{column}");
+    }
+}
+
 /// A user's build that is not what its backend boots is a usage error before any machine
 /// starts, naming the file and what is wrong.
 #[test]
