@@ -105,6 +105,14 @@ struct ReportArgs {
 }
 
 impl ReportArgs {
+    /// Every report path can be written: checked before anything boots.
+    fn check(&self) -> Result<(), UsageError> {
+        for path in self.junit.iter().chain(&self.json) {
+            results::check_writable(path).map_err(UsageError)?;
+        }
+        Ok(())
+    }
+
     /// Every baseline file merged; a bad one is a usage error.
     fn baseline(&self) -> Result<Baseline, UsageError> {
         let mut baseline = Baseline::default();
@@ -297,6 +305,7 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
     };
     let mut baseline = args.report.baseline()?;
     baseline.check(&registry).map_err(UsageError)?;
+    args.report.check()?;
     let options = run::Options {
         jobs,
         limits,
@@ -395,6 +404,7 @@ fn export_cmd(target: &str, out: &std::path::Path) -> Result<ExitCode, Failure> 
 fn judge_cmd(args: JudgeArgs) -> Result<ExitCode, Failure> {
     use crate::judge::log;
     let mut baseline = args.report.baseline()?;
+    args.report.check()?;
     let bytes = std::fs::read(&args.log)
         .map_err(|e| Failure::Io(format!("reading {}", args.log.display()), e))?;
     let sha256 = crate::build::hex(&sha2::Sha256::digest(&bytes));

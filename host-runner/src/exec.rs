@@ -35,9 +35,18 @@ pub struct Machine {
 }
 
 impl Machine {
-    /// Starts `cmd` in a new process group, stdin closed, stdout as the console.
+    /// Starts `cmd` in a new process group, stdin closed, stdout as the console. The machine
+    /// gets SIGKILL when the runner's thread that started it ends, even under `kill -9` of the
+    /// runner (Linux's parent-death signal), so no machine outlives its run.
     pub fn start(mut cmd: Command) -> io::Result<Machine> {
         use std::os::unix::process::CommandExt;
+        // SAFETY: the closure runs in the child between fork and exec and only calls prctl(2),
+        // which is async-signal-safe; it touches no memory of the parent.
+        unsafe {
+            cmd.pre_exec(|| {
+                nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(io::Error::from)
+            });
+        }
         cmd.process_group(0)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -244,6 +253,28 @@ mod tests {
                     .unwrap_or(true)
         });
         assert!(gone, "grandchild {grandchild} survived the group kill");
+    }
+
+    #[test]
+    fn a_machine_dies_with_the_runner_thread_that_started_it_even_if_never_dropped() {
+        // The machine is leaked (no Drop, no kill): only the parent-death signal can end it.
+        let pid = thread::spawn(|| {
+            let m = Machine::start(sh("exec sleep 30")).unwrap();
+            let pid = m.child.id();
+            std::mem::forget(m);
+            pid
+        })
+        .join()
+        .unwrap();
+        let pid = Pid::from_raw(i32::try_from(pid).unwrap());
+        let gone = (0..200).any(|_| {
+            thread::sleep(Duration::from_millis(10));
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            stat.is_empty() || stat.contains(") Z ")
+        });
+        // Reap it if it is our zombie.
+        let _ = nix::sys::wait::waitpid(pid, Some(nix::sys::wait::WaitPidFlag::WNOHANG));
+        assert!(gone, "machine {pid} outlived the thread that started it");
     }
 
     #[test]

@@ -16,7 +16,6 @@ use crate::builds::provenance::BootFacts;
 use crate::events::{RunEvent, TargetName};
 use crate::plan::PlannedTarget;
 use crate::report::{Reporter, RunReport, json, junit};
-use crate::results::write_atomic;
 use crate::verdict::{CaseResult, Evidence};
 
 /// How a run treats backends that cannot run here.
@@ -254,19 +253,18 @@ pub fn write_results(
             _ => dir,
         };
         let folder = base.join(t.name.backend_build()).join(t.name.target);
-        write_atomic(
-            &folder.join("junit.xml"),
-            junit::render_target(t).as_bytes(),
-        )?;
-        write_atomic(
-            &folder.join("results.json"),
-            json::render_target(t).as_bytes(),
-        )?;
+        let junit = junit::render_target(t);
+        let json = json::render_target(t);
+        let mut log = t.console.join("\n");
+        log.push('\n');
+        let mut files: Vec<(&str, &[u8])> = vec![
+            ("junit.xml", junit.as_bytes()),
+            ("results.json", json.as_bytes()),
+        ];
         if !t.console.is_empty() {
-            let mut log = t.console.join("\n");
-            log.push('\n');
-            write_atomic(&folder.join("console.log"), log.as_bytes())?;
+            files.push(("console.log", log.as_bytes()));
         }
+        crate::results::write_folder(&folder, &files)?;
     }
     Ok(elsewhere)
 }

@@ -379,3 +379,22 @@ fn a_baseline_entry_for_a_case_that_does_not_exist_and_zero_jobs_are_usage_error
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A report path that cannot be written is a usage error before anything runs, not a failure
+/// after the whole run.
+#[test]
+fn a_report_path_that_cannot_be_written_is_refused_before_the_run() {
+    let dir = scratch("badjson");
+    let tmp = std::env::temp_dir();
+    let out = irqsuite(&[
+        "run",
+        "--json",
+        tmp.to_str().unwrap(),
+        "--results",
+        dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is a folder"), "{stderr}");
+    assert!(!dir.exists(), "nothing ran, nothing written");
+}
