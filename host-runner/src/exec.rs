@@ -147,13 +147,15 @@ impl Drop for Machine {
     }
 }
 
-/// Splits a byte stream into lines of at most [`MAX_LINE`] bytes, lossily decoded.
-struct Lines<R> {
+/// Splits a byte stream into lines of at most [`MAX_LINE`] bytes, lossily decoded, a trailing
+/// `\r` dropped: a machine's console as it runs, or one captured to a file.
+pub struct Lines<R> {
     reader: BufReader<R>,
 }
 
 impl<R: Read> Lines<R> {
-    fn new(r: R) -> Self {
+    /// The lines of `r`.
+    pub fn new(r: R) -> Self {
         Lines {
             reader: BufReader::new(r),
         }

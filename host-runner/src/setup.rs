@@ -157,14 +157,6 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-fn qemu_version(program: &str) -> Option<String> {
-    let out = Command::new(program).arg("--version").output().ok()?;
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .next()
-        .map(str::to_owned)
-}
-
 fn os_codename() -> Option<String> {
     let text = std::fs::read_to_string("/etc/os-release").ok()?;
     text.lines()
@@ -187,7 +179,9 @@ fn ensure_qemu_program(program: &str, package: &str) -> Result<String, String> {
     if tools::find(program).is_none() {
         install_qemu(program, package)?;
     }
-    qemu_version(program).ok_or_else(|| format!("{program} is installed but does not run"))
+    // Asked only once it is installed: the answer is kept for the process.
+    crate::builds::provenance::tool_version(program)
+        .ok_or_else(|| format!("{program} is installed but does not run"))
 }
 
 fn install_qemu(program: &str, package: &str) -> Result<(), String> {

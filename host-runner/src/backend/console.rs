@@ -268,17 +268,17 @@ pub fn run_shared(
         }
         for (n, session) in boot.sessions.iter().enumerate() {
             let t = &mut targets[active[n]];
-            t.info = session.session.info.or(t.info);
+            t.info = session.info.or(t.info);
             let last_leg = n + 1 == boot.sessions.len();
-            let tail = session.session.tail();
+            let tail = session.tail();
             let unfinished = Unfinished {
                 why: boot.ending.clone(),
                 console_tail: tail.clone(),
             };
-            for printed in &session.session.cases {
+            for printed in &session.cases {
                 // Only a case owed a result is judged, once: a guest that runs a case it was
                 // not asked for, or one again, adds no instance.
-                if !session.judged.contains(&printed.index) && t.take(printed.index) {
+                if t.take(printed.index) {
                     finish(
                         &t.name,
                         judge::printed(printed, t.info, Some(&unfinished)),
@@ -287,7 +287,6 @@ pub fn run_shared(
                 }
             }
             let judged_now: Vec<usize> = session
-                .session
                 .cases
                 .iter()
                 .map(|c| c.index)
@@ -306,7 +305,7 @@ pub fn run_shared(
                     let why = "the guest passed over it (it ran a later case in the same boot)";
                     fail_all(&passed, &t.name, why, &tail, sink);
                     t.remaining.retain(|&i| i > last);
-                    if session.session.done && !t.remaining.is_empty() {
+                    if session.done && !t.remaining.is_empty() {
                         let why = "the guest finished without running it";
                         fail_all(&t.remaining, &t.name, why, &tail, sink);
                         t.remaining.clear();
@@ -319,7 +318,7 @@ pub fn run_shared(
                     if last_leg {
                         evidence.extend(boot.stderr.iter().cloned());
                     }
-                    let ran = session.session.cases.len();
+                    let ran = session.cases.len();
                     let why = match ran {
                         0 => format!("the guest ran no case: {}", boot.ending),
                         n => format!(
@@ -338,14 +337,9 @@ pub fn run_shared(
     }
 }
 
-/// One guest's session within a boot.
-struct LegSession {
-    session: Session,
-    judged: HashSet<usize>,
-}
-
 struct Boot {
-    sessions: Vec<LegSession>,
+    /// Each leg's guest session, in order.
+    sessions: Vec<Session>,
     ending: String,
     stderr: Vec<String>,
     /// The version the hypervisor printed before the first guest's configuration record.
@@ -360,10 +354,7 @@ fn one_boot(
     active: &[usize],
     sink: Sink<'_>,
 ) -> Boot {
-    let mut sessions = vec![LegSession {
-        session: Session::new(),
-        judged: HashSet::new(),
-    }];
+    let mut sessions = vec![Session::new()];
     let start_leg = |t: &mut Target| {
         t.boots += 1;
         t.start.get_or_insert_with(Instant::now);
@@ -383,22 +374,19 @@ fn one_boot(
         match machine.next_line(deadline) {
             Next::Line(line) => {
                 // Only what comes before the first guest speaks is the hypervisor's own.
-                if printed.is_none() && leg == 0 && sessions[0].session.info.is_none() {
+                if printed.is_none() && leg == 0 && sessions[0].info.is_none() {
                     printed = provenance::printed_version(&line);
                 }
                 if let Some((name, value)) = (hooks.property)(&line) {
                     properties.insert(name, value);
                 }
                 let current = &mut sessions[leg];
-                let progress = current.session.feed(&line, &catalogue_id);
+                let progress = current.feed(&line, &catalogue_id);
                 target.keep(line);
                 match progress {
                     Progress::Nothing => continue,
                     Progress::Done if leg + 1 < active.len() => {
-                        sessions.push(LegSession {
-                            session: Session::new(),
-                            judged: HashSet::new(),
-                        });
+                        sessions.push(Session::new());
                         start_leg(&mut targets[active[leg + 1]]);
                         deadline = Instant::now() + limits.boot;
                         waiting = limits.boot;
@@ -412,13 +400,12 @@ fn one_boot(
                         break "the guest finished".to_owned();
                     }
                     Progress::CaseEnded(_) => {
-                        if let Some(printed) = current.session.cases.last()
+                        if let Some(printed) = current.cases.last()
                             && target.take(printed.index)
                         {
-                            let mut result = judge::printed(printed, current.session.info, None);
+                            let mut result = judge::printed(printed, current.info, None);
                             result.properties = std::mem::take(&mut properties);
                             finish(&target.name, result, sink);
-                            current.judged.insert(printed.index);
                         }
                     }
                     Progress::Request { id, request } => {
@@ -445,7 +432,7 @@ fn one_boot(
         }
     };
     let status = machine.finish(POWER_OFF_GRACE);
-    let done = sessions.last().is_some_and(|s| s.session.done);
+    let done = sessions.last().is_some_and(|s| s.done);
     let ending = match status {
         Some(s) if !done => format!("{ending} ({s})"),
         _ => ending,

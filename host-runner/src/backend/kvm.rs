@@ -78,13 +78,7 @@ impl KvmArm64 {
     /// run in parallel (the initramfs is the same for every build).
     fn artefacts(&self) -> Result<(PathBuf, PathBuf), String> {
         static INITRAMFS: Mutex<Option<Result<PathBuf, String>>> = Mutex::new(None);
-        let kernel = self.kernel().ok_or_else(|| {
-            format!(
-                "the kernel of build {} is missing; run `{}`",
-                self.build.name,
-                self.fix()
-            )
-        })?;
+        let kernel = self.kernel().ok_or_else(|| super::kernel_missing(self))?;
         let mut slot = INITRAMFS.lock().unwrap_or_else(|e| e.into_inner());
         let initramfs = slot
             .get_or_insert_with(|| {

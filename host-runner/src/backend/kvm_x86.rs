@@ -19,6 +19,7 @@
 //! KVM's departures from the architecture are in `results/baselines/kvm-x86.toml`; every
 //! outcome is pinned by `tests/kvm_x86.rs`, the machinery by `tests/kvm_x86_machinery.rs`.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -108,27 +109,23 @@ impl KvmX86 {
     /// The boot artefacts: the kernel and the initramfs (VMM, modules, guest), built once per
     /// process and build even when targets run in parallel.
     pub fn artefacts(&self) -> Result<(PathBuf, PathBuf), String> {
-        static GUEST: Mutex<Option<Result<PathBuf, String>>> = Mutex::new(None);
-        let guest = GUEST
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get_or_insert_with(|| {
-                build::x86_64_guest_image(&crate::workspace_root()).map_err(|e| e.to_string())
+        type Built = Result<(PathBuf, PathBuf), String>;
+        static BUILT: Mutex<BTreeMap<&'static str, Built>> = Mutex::new(BTreeMap::new());
+        let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+        built
+            .entry(self.build.name)
+            .or_insert_with(|| {
+                let root = crate::workspace_root();
+                let guest = build::x86_64_guest_image(&root).map_err(|e| e.to_string())?;
+                self.artefacts_for(&guest)
             })
-            .clone()?;
-        self.artefacts_for(&guest)
+            .clone()
     }
 
     /// The kernel and an initramfs running `guest_elf` (a test may bring its own guest).
     pub fn artefacts_for(&self, guest_elf: &Path) -> Result<(PathBuf, PathBuf), String> {
         let root = crate::workspace_root();
-        let kernel = self.kernel().ok_or_else(|| {
-            format!(
-                "the kernel of build {} is missing; run `{}`",
-                self.build.name,
-                self.fix()
-            )
-        })?;
+        let kernel = self.kernel().ok_or_else(|| super::kernel_missing(self))?;
         let initramfs = vmm::x86_initramfs(&root, guest_elf, &kernel).map_err(|e| e.to_string())?;
         Ok((kernel.vmlinux, initramfs))
     }

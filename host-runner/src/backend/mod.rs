@@ -126,6 +126,15 @@ pub const DEBIAN_KERNELS: [(&str, builds::Version, builds::Suite); 2] = [
     ("6.12", builds::Version::new(6, 12), builds::Suite::Trixie),
 ];
 
+/// Why a KVM backend's boot cannot start: its build's kernel is not there, and how to get it.
+pub fn kernel_missing(backend: &dyn Backend) -> String {
+    let name = backend.build().map_or("?", |b| b.name);
+    format!(
+        "the kernel of build {name} is missing; run `{}`",
+        setup_fix(backend, "the kernel")
+    )
+}
+
 /// What `irqsuite setup` says of a build's fetched or built `image` (`what`: "Xen", "arm64
 /// kernel"): its name, path and where it came from.
 pub fn fetched(what: &str, build: &Build, image: &std::path::Path) -> String {

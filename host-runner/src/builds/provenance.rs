@@ -166,10 +166,7 @@ pub fn sha256_of(path: &Path) -> Option<String> {
         return Some(hash.clone());
     }
     let bytes = std::fs::read(path).ok()?;
-    let hash: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = crate::build::hex(&Sha256::digest(&bytes));
     seen.insert(path.to_owned(), hash.clone());
     Some(hash)
 }

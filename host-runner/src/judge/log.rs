@@ -10,15 +10,12 @@
 //! a boot started and did not end is an error with the reason (the guest was reset during it, or
 //! the log ends there).
 
-use std::io::BufRead;
-
 use guest_kit::TargetInfo;
 use guest_kit::protocol::{Record, decode_line};
 
 use super::Unfinished;
 use crate::builds::provenance::Provenance;
 use crate::events::TargetName;
-use crate::exec::MAX_LINE;
 use crate::session::{Progress, Session};
 use crate::verdict::CaseResult;
 
@@ -36,25 +33,9 @@ pub struct JudgedLog {
     pub problems: Vec<String>,
 }
 
-/// Splits `reader` into console lines as the runner's console does: at `\n`, a trailing `\r`
-/// dropped, at most [`MAX_LINE`] bytes a line, invalid UTF-8 replaced.
-pub fn lines(reader: impl BufRead) -> impl Iterator<Item = String> {
-    reader
-        .split(b'\n')
-        .map_while(Result::ok)
-        .flat_map(|mut bytes| {
-            if bytes.last() == Some(&b'\r') {
-                bytes.pop();
-            }
-            let chunks: Vec<String> = match bytes.is_empty() {
-                true => vec![String::new()],
-                false => bytes
-                    .chunks(MAX_LINE)
-                    .map(|c| String::from_utf8_lossy(c).into_owned())
-                    .collect(),
-            };
-            chunks
-        })
+/// Splits a captured console into lines exactly as the runner reads a live one.
+pub fn lines(reader: impl std::io::Read) -> impl Iterator<Item = String> {
+    crate::exec::Lines::new(reader)
 }
 
 /// Whether `line` is a `cfg` record with sequence number 0: a guest starting.
