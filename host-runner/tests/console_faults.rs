@@ -180,34 +180,61 @@ impl Drop for Guest {
     }
 }
 
+/// What the boot loop reported of one target.
+#[derive(Default)]
 struct Run {
     results: Vec<CaseResult>,
     boots: u32,
+    console: Vec<String>,
+    facts: irqsuite::builds::provenance::BootFacts,
 }
 
-fn run(fault: Fault, cases: &[usize], tag: &str) -> Run {
-    let guest = Guest::new(fault, tag);
+/// Runs `cases` on target `fake/gicv3` booted by `launch` (requests refused, no farewell) and
+/// collects what the loop reported.
+fn run_launched(launch: console::Launch<'_>, cases: &[usize]) -> Run {
     let events = Mutex::new(Vec::new());
     let sink = |e: RunEvent| events.lock().unwrap().push(e);
-    let name = TargetName::new("fake", "gicv3");
-    let launch = |c: &[usize]| guest.launch(c);
     let hooks = console::Hooks {
-        launch: &launch,
+        launch,
         requests: console::Requests::Refused,
         farewell: &[],
         property: &console::no_property,
     };
-    console::run(name, cases, LIMITS, hooks, &sink);
-    let mut results = vec![];
-    let mut boots = 0;
+    console::run(
+        TargetName::new("fake", "gicv3"),
+        cases,
+        LIMITS,
+        hooks,
+        &sink,
+    );
+    let mut run = Run::default();
     for e in events.into_inner().unwrap() {
         match e {
-            RunEvent::CaseFinished { result, .. } => results.push(*result),
-            RunEvent::TargetFinished { boots: b, .. } => boots = b,
+            RunEvent::CaseFinished { result, .. } => run.results.push(*result),
+            RunEvent::TargetFinished {
+                boots,
+                console,
+                facts,
+                ..
+            } => (run.boots, run.console, run.facts) = (boots, console, facts),
             _ => {}
         }
     }
-    Run { results, boots }
+    run
+}
+
+fn run(fault: Fault, cases: &[usize], tag: &str) -> Run {
+    let guest = Guest::new(fault, tag);
+    run_launched(&|c: &[usize]| guest.launch(c), cases)
+}
+
+/// A machine that prints `lines` (written to `dir/name`) and exits.
+fn printing(dir: &std::path::Path, name: &str, lines: &[String]) -> io::Result<Command> {
+    let path = dir.join(name);
+    std::fs::write(&path, lines.join("\n") + "\n")?;
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(format!("cat '{}'", path.display()));
+    Ok(cmd)
 }
 
 fn outcomes(run: &Run) -> Vec<Outcome> {
@@ -519,16 +546,7 @@ fn run_shared(fault: Fault, faulty: usize, cases: &[usize], tag: &str) -> [Run; 
         property: &console::no_property,
     };
     console::run_shared(&legs, LIMITS, hooks, &sink);
-    let mut runs = [
-        Run {
-            results: vec![],
-            boots: 0,
-        },
-        Run {
-            results: vec![],
-            boots: 0,
-        },
-    ];
+    let mut runs = [Run::default(), Run::default()];
     for e in events.into_inner().unwrap() {
         let (target, run) = match &e {
             RunEvent::CaseFinished { name, .. } | RunEvent::TargetFinished { name, .. } => {
@@ -601,37 +619,10 @@ fn the_hypervisors_banner_and_the_command_line_are_the_boots_facts() {
         // After the guest's cfg record: a forged banner.
         guest.insert(1, "(XEN) Xen version 0.0 forged".to_owned());
         lines.extend(guest);
-        let path = dir.join("boot.txt");
-        std::fs::write(&path, lines.join("\n") + "\n")?;
-        let mut cmd = Command::new("sh");
-        cmd.arg("-c").arg(format!("cat '{}'", path.display()));
-        Ok(cmd)
+        printing(&dir, "boot.txt", &lines)
     };
-    let events = Mutex::new(Vec::new());
-    let sink = |e: RunEvent| events.lock().unwrap().push(e);
-    let hooks = console::Hooks {
-        launch: &launch,
-        requests: console::Requests::Refused,
-        farewell: &[],
-        property: &console::no_property,
-    };
-    console::run(
-        TargetName::new("fake", "gicv3"),
-        &cases,
-        LIMITS,
-        hooks,
-        &sink,
-    );
+    let facts = run_launched(&launch, &cases).facts;
     std::fs::remove_dir_all(&dir).unwrap();
-    let facts = events
-        .into_inner()
-        .unwrap()
-        .into_iter()
-        .find_map(|e| match e {
-            RunEvent::TargetFinished { facts, .. } => Some(facts),
-            _ => None,
-        })
-        .expect("the target finished");
     assert_eq!(
         facts.hypervisor.as_deref(),
         Some("Xen version 4.99.1 (test) debug=n")
@@ -783,7 +774,7 @@ fn record(r: Record<'_>) -> String {
 }
 
 /// Boots `scripts[n]` (whatever was asked) on boot `n + 1`, the last one again after that.
-fn run_scripted(scripts: Vec<Vec<String>>, cases: &[usize], tag: &str) -> (Run, Vec<String>) {
+fn run_scripted(scripts: Vec<Vec<String>>, cases: &[usize], tag: &str) -> Run {
     let dir = std::env::temp_dir().join(format!("irqsuite-hostile-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let boots = Mutex::new(0usize);
@@ -791,41 +782,11 @@ fn run_scripted(scripts: Vec<Vec<String>>, cases: &[usize], tag: &str) -> (Run, 
         let mut n = boots.lock().unwrap();
         let lines = &scripts[(*n).min(scripts.len() - 1)];
         *n += 1;
-        let path = dir.join(format!("boot{n}.txt"));
-        std::fs::write(&path, lines.join("\n") + "\n")?;
-        let mut cmd = Command::new("sh");
-        cmd.arg("-c").arg(format!("cat '{}'", path.display()));
-        Ok(cmd)
+        printing(&dir, &format!("boot{n}.txt"), lines)
     };
-    let events = Mutex::new(Vec::new());
-    let sink = |e: RunEvent| events.lock().unwrap().push(e);
-    let hooks = console::Hooks {
-        launch: &launch,
-        requests: console::Requests::Refused,
-        farewell: &[],
-        property: &console::no_property,
-    };
-    console::run(
-        TargetName::new("fake", "gicv3"),
-        cases,
-        LIMITS,
-        hooks,
-        &sink,
-    );
+    let run = run_launched(&launch, cases);
     std::fs::remove_dir_all(&dir).unwrap();
-    let (mut results, mut boots, mut console) = (vec![], 0, vec![]);
-    for e in events.into_inner().unwrap() {
-        match e {
-            RunEvent::CaseFinished { result, .. } => results.push(*result),
-            RunEvent::TargetFinished {
-                boots: b,
-                console: c,
-                ..
-            } => (boots, console) = (b, c),
-            _ => {}
-        }
-    }
-    (Run { results, boots }, console)
+    run
 }
 
 #[test]
@@ -849,7 +810,7 @@ fn a_case_past_the_catalogue_and_a_second_cfg_are_no_crash_no_instance_and_no_ne
     for (n, line) in forged.into_iter().enumerate() {
         lines.insert(after_first + n, line);
     }
-    let (run, _) = run_scripted(vec![resequenced(&lines)], &cases, "past");
+    let run = run_scripted(vec![resequenced(&lines)], &cases, "past");
     assert_eq!(outcomes(&run), [Outcome::Pass; 3], "{:?}", run.results);
     assert_eq!(run.boots, 1);
 }
@@ -860,7 +821,7 @@ fn a_guest_that_restarts_on_its_own_adds_no_duplicate_instance() {
     let mut lines = script(&cases[..2], Fault::None);
     lines.pop(); // its final record
     lines.extend(script(&cases, Fault::None)); // the restart, from sequence 0
-    let (run, _) = run_scripted(vec![lines], &cases, "restart");
+    let run = run_scripted(vec![lines], &cases, "restart");
     let ids: Vec<&str> = run.results.iter().map(|r| r.id.as_str()).collect();
     let expected: Vec<&str> = cases.iter().map(|&i| irq_cases::CATALOGUE[i].id).collect();
     assert_eq!(ids, expected, "each planned instance exactly once");
@@ -875,7 +836,7 @@ fn a_guest_that_ignores_its_case_list_ends_the_reboots_instead_of_looping() {
     let cases = three_cases();
     // Every boot runs the first case, starts the second and dies, whatever it was asked.
     let boot = script(&cases, Fault::ExitIn(cases[1]));
-    let (run, _) = run_scripted(vec![boot], &cases, "ignores");
+    let run = run_scripted(vec![boot], &cases, "ignores");
     assert_eq!(
         outcomes(&run),
         [Outcome::Pass, Outcome::Error, Outcome::Error]
@@ -898,7 +859,8 @@ fn a_console_flood_is_cut_in_the_log_and_the_cut_is_said() {
     let noise = "x".repeat(4000);
     let flood = console::CONSOLE_LIMIT / noise.len() + 10;
     lines.splice(1..1, std::iter::repeat_n(noise, flood));
-    let (run, console) = run_scripted(vec![lines], &cases, "flood");
+    let run = run_scripted(vec![lines], &cases, "flood");
+    let console = &run.console;
     assert_eq!(outcomes(&run), [Outcome::Pass; 3]);
     let kept: usize = console.iter().map(|l| l.len() + 1).sum();
     assert!(

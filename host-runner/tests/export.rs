@@ -38,6 +38,11 @@ fn outcomes(json: &Path) -> Result<BTreeMap<String, String>, Failed> {
         .collect())
 }
 
+/// The committed baseline of qemu-tcg, which both the run and the judge apply.
+fn baseline() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/baselines/qemu-tcg.toml")
+}
+
 /// What `irqsuite run --backend qemu-tcg` gives `target`, case by case.
 fn backend_outcomes(target: &str, dir: &Path) -> Result<BTreeMap<String, String>, Failed> {
     if let Some(recorded) = recorded::folder_from_env() {
@@ -45,7 +50,7 @@ fn backend_outcomes(target: &str, dir: &Path) -> Result<BTreeMap<String, String>
         return Ok(run.cases.into_iter().map(|c| (c.id, c.outcome)).collect());
     }
     let json = dir.join("run.json");
-    let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/baselines/qemu-tcg.toml");
+    let baseline = baseline();
     let results = dir.join("results");
     irqsuite(&[
         "run",
@@ -115,7 +120,7 @@ fn export_boot_judge(target: &str) -> Result<(), Failed> {
     let log = dir.join("console.log");
     boot(line, &out, &log)?;
     let json = dir.join("judged.json");
-    let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/baselines/qemu-tcg.toml");
+    let baseline = baseline();
     irqsuite(&[
         "judge",
         log.to_str().ok_or("path")?,

@@ -8,6 +8,16 @@ use irqsuite::observed::Observed;
 use irqsuite::report::{RunReport, TargetReport, json, junit};
 use irqsuite::verdict::{CaseResult, Evidence, ImplDifference};
 
+/// The provenance of the sample reports: irqsuite, QEMU and the machine's command line.
+fn provenance() -> irqsuite::builds::provenance::Provenance {
+    irqsuite::builds::provenance::Provenance {
+        irqsuite: "0.1.0 test".into(),
+        qemu: Some("QEMU emulator version 10.0.2".into()),
+        machine: Some("qemu-system-aarch64 -machine virt".into()),
+        ..Default::default()
+    }
+}
+
 fn read(register: &str, site: &str, value: &str) -> Observed {
     Observed::Read {
         site: site.into(),
@@ -78,14 +88,7 @@ fn sample() -> RunReport {
     );
     RunReport {
         targets: vec![TargetReport {
-            provenance: irqsuite::builds::provenance::Provenance {
-                irqsuite: "0.1.0 test".into(),
-                qemu: Some("QEMU emulator version 10.0.2".into()),
-                build: None,
-                hypervisor: None,
-                machine: Some("qemu-system-aarch64 -machine virt".into()),
-                judged_from: None,
-            },
+            provenance: provenance(),
             name: TargetName::new("qemu-tcg", "gicv3"),
             info: Some(info),
             boots: 2,
@@ -186,14 +189,7 @@ fn sample_x86() -> RunReport {
     );
     RunReport {
         targets: vec![TargetReport {
-            provenance: irqsuite::builds::provenance::Provenance {
-                irqsuite: "0.1.0 test".into(),
-                qemu: Some("QEMU emulator version 10.0.2".into()),
-                build: None,
-                hypervisor: None,
-                machine: Some("qemu-system-aarch64 -machine virt".into()),
-                judged_from: None,
-            },
+            provenance: provenance(),
             name: TargetName::new("qemu-tcg", "x2apic-intremap"),
             info: Some(info),
             boots: 1,
