@@ -7,6 +7,7 @@ use guest_kit::TargetInfo;
 
 use crate::builds::provenance::{BootFacts, Provenance};
 use crate::builds::{self, BuildTag};
+use crate::traced::CaseTrace;
 use crate::verdict::CaseResult;
 
 /// The name of one backend/target pair (`qemu-tcg/gicv3`), with the build of the hypervisor
@@ -70,6 +71,15 @@ pub enum RunEvent {
         /// 1 for the first boot.
         attempt: u32,
     },
+    /// A case owed a result has its trace, or is known never to have started: the judging
+    /// stage (`judge::stage`) turns it into its [`RunEvent::CaseFinished`] before any reporter
+    /// sees it.
+    CaseTraced {
+        /// Which target.
+        name: TargetName,
+        /// What the boot loop saw of the case.
+        trace: Box<CaseTrace>,
+    },
     /// A case instance has its result.
     CaseFinished {
         /// Which target.
@@ -92,5 +102,8 @@ pub enum RunEvent {
         /// What the first boot showed of the machine (its command line, the version the
         /// hypervisor printed).
         facts: BootFacts,
+        /// What was wrong with its consoles outside any case (damaged records between cases,
+        /// a second `cfg`, cases past the catalogue), each with the boot it was seen in.
+        problems: Vec<String>,
     },
 }

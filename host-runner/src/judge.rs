@@ -2,14 +2,14 @@
 //! trace; a real target's trace is judged by its own checks and then replayed through the model
 //! in lockstep.
 
-use guest_kit::protocol::{Record, decode_line};
 use guest_kit::{Case, Observation, Outcome, TargetInfo};
 
 pub mod log;
 
+use crate::events::RunEvent;
 use crate::observed::Observed;
 use crate::replay::{Recorder, lockstep, run_case};
-use crate::session::TargetCase;
+use crate::traced::{CaseTrace, PrintedCase, Traced, Unfinished};
 use crate::verdict::{CaseResult, Evidence, ImplDifference};
 
 /// Runs `case` on the reference model shaped like `info` and judges its trace.
@@ -29,20 +29,50 @@ pub fn on_model(case: &Case, info: TargetInfo) -> CaseResult {
     result
 }
 
-/// Why a target case did not finish, when it did not.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unfinished {
-    /// What happened (a hang past the timeout, the machine exiting).
-    pub why: String,
-    /// The last console lines.
-    pub console_tail: Vec<String>,
+/// The judging stage every run's events pass through: a traced case becomes its result, any
+/// other event passes unchanged.
+pub fn stage(event: RunEvent) -> RunEvent {
+    match event {
+        RunEvent::CaseTraced { name, trace } => RunEvent::CaseFinished {
+            name,
+            result: Box::new(self::trace(*trace)),
+        },
+        other => other,
+    }
+}
+
+/// Judges one case a boot loop (or a captured log) traced: the one judging stage of every
+/// backend that reports on a console, and of `irqsuite judge`.
+pub fn trace(trace: CaseTrace) -> CaseResult {
+    match trace {
+        CaseTrace::Printed {
+            case,
+            info,
+            unfinished,
+            properties,
+        } => {
+            let mut result = printed(&case, info, unfinished.as_ref());
+            result.properties = properties;
+            result
+        }
+        CaseTrace::NotRun {
+            index,
+            why,
+            console_tail,
+        } => CaseResult::bare(
+            irq_cases::CATALOGUE[index].id,
+            Outcome::Error,
+            why.clone(),
+            Evidence::Incomplete { why, console_tail },
+        ),
+    }
 }
 
 /// Judges what a target printed for its case, with the machine shaped like `info` (its `cfg`
 /// record; none: the guest started a case before reporting its configuration, an error), and
 /// `end` saying why the case did not finish, when it did not.
 pub fn printed(
-    printed: &TargetCase,
+    printed: &PrintedCase,
     info: Option<TargetInfo>,
     end: Option<&Unfinished>,
 ) -> CaseResult {
@@ -65,7 +95,7 @@ pub fn printed(
 pub fn on_target(
     case: &Case,
     info: TargetInfo,
-    printed: &TargetCase,
+    printed: &PrintedCase,
     end: Option<&Unfinished>,
 ) -> CaseResult {
     let incomplete = |why: String, tail: Vec<String>| {
@@ -93,11 +123,7 @@ pub fn on_target(
     if let Some(reason) = &printed.skip {
         return CaseResult::bare(case.id, Outcome::Skip, reason.clone(), Evidence::None);
     }
-    let target: Vec<Observation<'_>> =
-        match printed.records.iter().map(|l| observation(l)).collect() {
-            Some(obs) => obs,
-            None => return incomplete("an observation record no longer decodes".into(), vec![]),
-        };
+    let target: Vec<Observation<'_>> = printed.trace.iter().map(Traced::observation).collect();
     let observations: Vec<Observed> = target.iter().map(Observed::from).collect();
     let mut result = judge_trace(case, info, &target);
     result.observations = observations;
@@ -220,13 +246,6 @@ fn window_at(
     let continues = in_window && matches!(t, Some(Observation::Vector(_)));
     let n = if continues { windows } else { windows + 1 };
     Some(format!("interrupt window {n} on CPU {cpu}"))
-}
-
-fn observation(line: &str) -> Option<Observation<'_>> {
-    match decode_line(line) {
-        Ok(Some((_, Record::Obs(obs)))) => Some(obs),
-        _ => None,
-    }
 }
 
 fn first_failed_check<'a, 'o>(trace: &'a [Observation<'o>]) -> Option<&'a Observation<'o>> {

@@ -32,6 +32,7 @@ pub mod run;
 pub mod session;
 pub mod setup;
 pub mod tools;
+pub mod traced;
 pub mod verdict;
 
 use std::path::{Path, PathBuf};

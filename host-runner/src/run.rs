@@ -85,14 +85,16 @@ pub fn execute(
     report
 }
 
-/// One event of a run: its failure waived where `baseline` knows it, then collected in `report`
+/// One event of a run: judged where it is a case's trace (the one judging stage of every run
+/// and of a judged log), its failure waived where `baseline` knows it, then collected in `report`
 /// and shown by `reporter`.
 fn consume(
-    mut event: RunEvent,
+    event: RunEvent,
     baseline: &mut Baseline,
     report: &mut RunReport,
     reporter: &mut dyn Reporter,
 ) {
+    let mut event = crate::judge::stage(event);
     if let RunEvent::CaseFinished { name, result } = &mut event {
         baseline.apply(name, result);
     }
@@ -211,6 +213,7 @@ fn run_target(
                 elapsed: Duration::ZERO,
                 console: vec![],
                 facts: BootFacts::default(),
+                problems: vec![],
             });
         }
     }

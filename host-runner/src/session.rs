@@ -8,27 +8,14 @@ use std::collections::VecDeque;
 use guest_kit::TargetInfo;
 use guest_kit::protocol::{Record, decode_line};
 
+use crate::traced::{PrintedCase, Traced};
+
 /// How many console lines are kept as evidence.
 pub const TAIL_LINES: usize = 25;
 
 /// How many observations one case may report (the largest case reports a few hundred); past
 /// it the case is damaged, so a flood of valid records cannot exhaust the runner's memory.
 pub const MAX_RECORDS: usize = 100_000;
-
-/// What one case printed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TargetCase {
-    /// Catalogue index.
-    pub index: usize,
-    /// The observation records, as printed (decoded again when judged).
-    pub records: Vec<String>,
-    /// The case skipped itself, with this reason.
-    pub skip: Option<String>,
-    /// The `end` record arrived.
-    pub ended: bool,
-    /// The first damage seen while the case was open.
-    pub damage: Option<String>,
-}
 
 /// What a fed line changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +46,7 @@ pub struct Session {
     /// What the guest found, from its `cfg` record.
     pub info: Option<TargetInfo>,
     /// The cases that started, in order.
-    pub cases: Vec<TargetCase>,
+    pub cases: Vec<PrintedCase>,
     open: Option<usize>,
     /// The final record arrived.
     pub done: bool,
@@ -80,7 +67,7 @@ impl Session {
     }
 
     /// The case that started and has not ended.
-    pub fn open_case(&self) -> Option<&TargetCase> {
+    pub fn open_case(&self) -> Option<&PrintedCase> {
         self.open.map(|i| &self.cases[i])
     }
 
@@ -114,13 +101,12 @@ impl Session {
             ));
         }
         self.next_seq = seq.wrapping_add(1);
-        self.apply(record, line, catalogue)
+        self.apply(record, catalogue)
     }
 
     fn apply(
         &mut self,
         record: Record<'_>,
-        line: &str,
         catalogue: &dyn Fn(usize) -> Option<&'static str>,
     ) -> Progress {
         match record {
@@ -157,9 +143,9 @@ impl Session {
                     ));
                     return Progress::Nothing;
                 }
-                self.cases.push(TargetCase {
+                self.cases.push(PrintedCase {
                     index,
-                    ..TargetCase::default()
+                    ..PrintedCase::default()
                 });
                 self.open = Some(self.cases.len() - 1);
                 if catalogue(index) != Some(id) {
@@ -170,12 +156,12 @@ impl Session {
                 }
                 Progress::CaseStarted(index)
             }
-            Record::Obs(_) => {
+            Record::Obs(observation) => {
                 match self.open {
-                    Some(i) if self.cases[i].records.len() >= MAX_RECORDS => {
+                    Some(i) if self.cases[i].trace.len() >= MAX_RECORDS => {
                         self.damage(format!("more than {MAX_RECORDS} observations in one case"));
                     }
-                    Some(i) => self.cases[i].records.push(line.to_owned()),
+                    Some(i) => self.cases[i].trace.push(Traced::new(&observation)),
                     None => self.damage("observation outside a case".into()),
                 }
                 Progress::Nothing
@@ -288,7 +274,7 @@ mod tests {
         assert_eq!(s.info, Some(INFO));
         assert_eq!(s.cases.len(), 1);
         assert!(s.cases[0].ended && s.cases[0].damage.is_none());
-        assert_eq!(s.cases[0].records.len(), 2);
+        assert_eq!(s.cases[0].trace.len(), 2);
     }
 
     #[test]

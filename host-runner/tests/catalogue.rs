@@ -58,7 +58,7 @@ fn boot(
 ) -> HashMap<String, CaseResult> {
     let results = Mutex::new(HashMap::new());
     let sink = |e: RunEvent| {
-        if let RunEvent::CaseFinished { result, .. } = e {
+        if let RunEvent::CaseFinished { result, .. } = irqsuite::judge::stage(e) {
             results.lock().unwrap().insert(result.id.clone(), *result);
         }
     };

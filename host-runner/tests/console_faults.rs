@@ -187,13 +187,14 @@ struct Run {
     boots: u32,
     console: Vec<String>,
     facts: irqsuite::builds::provenance::BootFacts,
+    problems: Vec<String>,
 }
 
 /// Runs `cases` on target `fake/gicv3` booted by `launch` (requests refused, no farewell) and
 /// collects what the loop reported.
 fn run_launched(launch: console::Launch<'_>, cases: &[usize]) -> Run {
     let events = Mutex::new(Vec::new());
-    let sink = |e: RunEvent| events.lock().unwrap().push(e);
+    let sink = |e: RunEvent| events.lock().unwrap().push(irqsuite::judge::stage(e));
     let hooks = console::Hooks {
         launch,
         requests: console::Requests::Refused,
@@ -215,8 +216,12 @@ fn run_launched(launch: console::Launch<'_>, cases: &[usize]) -> Run {
                 boots,
                 console,
                 facts,
+                problems,
                 ..
-            } => (run.boots, run.console, run.facts) = (boots, console, facts),
+            } => {
+                (run.boots, run.console, run.facts, run.problems) =
+                    (boots, console, facts, problems)
+            }
             _ => {}
         }
     }
@@ -476,7 +481,7 @@ fn a_machine_that_stays_up_after_the_final_record_is_ended_by_the_farewell_it_he
     };
     let elapsed = Mutex::new(None);
     let outcomes = Mutex::new(Vec::new());
-    let sink = |e: RunEvent| match e {
+    let sink = |e: RunEvent| match irqsuite::judge::stage(e) {
         RunEvent::TargetFinished { elapsed: t, .. } => *elapsed.lock().unwrap() = Some(t),
         RunEvent::CaseFinished { result, .. } => outcomes.lock().unwrap().push(result.outcome),
         _ => {}
@@ -535,7 +540,7 @@ fn run_shared(fault: Fault, faulty: usize, cases: &[usize], tag: &str) -> [Run; 
         faulty,
     };
     let events = Mutex::new(Vec::new());
-    let sink = |e: RunEvent| events.lock().unwrap().push(e);
+    let sink = |e: RunEvent| events.lock().unwrap().push(irqsuite::judge::stage(e));
     let name = |target| TargetName::new("fake", target);
     let legs = [(name("gicv3"), cases), (name("gicv3-its"), cases)];
     let launch = |legs: &[console::Leg<'_>]| guest.launch(legs);
@@ -655,10 +660,18 @@ fn judge_log(log: &[u8]) -> irqsuite::judge::log::JudgedLog {
     log::judge(log::lines(log))
 }
 
+/// The results the judging stage gives `judged`'s traces.
+fn results(judged: &irqsuite::judge::log::JudgedLog) -> Vec<irqsuite::verdict::CaseResult> {
+    judged
+        .traces
+        .iter()
+        .map(|t| irqsuite::judge::trace(t.clone()))
+        .collect()
+}
+
 fn judged_outcomes(judged: &irqsuite::judge::log::JudgedLog) -> Vec<(usize, Outcome)> {
     let index = |id: &str| irq_cases::find(id).map(|(i, _)| i).unwrap();
-    judged
-        .results
+    results(judged)
         .iter()
         .map(|r| (index(&r.id), r.outcome))
         .collect()
@@ -684,11 +697,8 @@ fn a_truncated_log_errs_on_the_cut_case_keeps_the_others_and_says_it_ended_early
         judged_outcomes(&judged),
         [(cases[0], Outcome::Pass), (cases[1], Outcome::Error)]
     );
-    assert!(
-        judged.results[1].reason.contains("log ends"),
-        "{}",
-        judged.results[1].reason
-    );
+    let reason = &results(&judged)[1].reason;
+    assert!(reason.contains("log ends"), "{reason}");
     assert!(judged.problems.iter().any(|p| p.contains("final record")));
 }
 
@@ -706,11 +716,8 @@ fn a_reset_in_the_middle_is_a_second_boot_that_resumes_after_the_case_it_killed(
             (cases[2], Outcome::Pass)
         ]
     );
-    assert!(
-        judged.results[1].reason.contains("reset"),
-        "{}",
-        judged.results[1].reason
-    );
+    let reason = &results(&judged)[1].reason;
+    assert!(reason.contains("reset"), "{reason}");
     assert_eq!(judged.boots, 2);
     assert!(judged.problems.is_empty(), "{:?}", judged.problems);
 }
@@ -742,7 +749,7 @@ fn a_record_split_across_two_lines_is_damage_on_its_case_alone() {
 #[test]
 fn a_log_without_any_record_judges_nothing_and_says_so() {
     let judged = judge_log(b"U-Boot 2024.01\r\nStarting kernel ...\r\n\xff\xfe garbage\n");
-    assert!(judged.results.is_empty());
+    assert!(judged.traces.is_empty());
     assert!(
         judged
             .problems
@@ -795,6 +802,7 @@ fn a_case_past_the_catalogue_and_a_second_cfg_are_no_crash_no_instance_and_no_ne
     let mut lines = script(&cases, Fault::None);
     let after_first = lines.iter().position(|l| l.contains(" end ")).unwrap() + 1;
     let past = irq_cases::CATALOGUE.len() as u16;
+    let past_id = format!("case {past} (\"gic.nope\") is past the catalogue");
     let gicv2 = TargetInfo {
         gic: GicVersion::V2,
         ..INFO
@@ -813,6 +821,12 @@ fn a_case_past_the_catalogue_and_a_second_cfg_are_no_crash_no_instance_and_no_ne
     let run = run_scripted(vec![resequenced(&lines)], &cases, "past");
     assert_eq!(outcomes(&run), [Outcome::Pass; 3], "{:?}", run.results);
     assert_eq!(run.boots, 1);
+    // None is lost: each is reported as a problem of the console, with its boot.
+    assert_eq!(run.problems.len(), 3, "{:?}", run.problems);
+    assert!(run.problems.iter().all(|p| p.starts_with("boot 1: ")));
+    assert!(run.problems[0].contains(&past_id), "{:?}", run.problems);
+    assert!(run.problems[1].contains(&format!("end record for case {past}")));
+    assert!(run.problems[2].contains("second cfg record"));
 }
 
 #[test]

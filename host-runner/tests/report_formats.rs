@@ -95,6 +95,7 @@ fn sample() -> RunReport {
             elapsed: Duration::from_millis(1500),
             cases: vec![pass, diverge, fail, skip, error],
             console: vec![],
+            problems: vec!["boot 1: observation outside a case".into()],
         }],
         stale_baseline: vec![],
     }
@@ -196,6 +197,7 @@ fn sample_x86() -> RunReport {
             elapsed: Duration::from_millis(750),
             cases: vec![fail],
             console: vec![],
+            problems: vec![],
         }],
         stale_baseline: vec![],
     }

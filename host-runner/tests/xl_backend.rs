@@ -78,9 +78,9 @@ fn recorded_console_gives_each_case_its_records_reports_the_garbled_one_and_sees
     }
     // Case 2 read four registers; the garbled read is not among its records.
     let reads = session.cases[GARBLED_CASE]
-        .records
+        .trace
         .iter()
-        .filter(|r| r.contains(" rd "))
+        .filter(|t| matches!(t.observation(), guest_kit::Observation::Read { .. }))
         .count();
     assert_eq!(reads, 3);
     assert!(session.problems.is_empty(), "{:?}", session.problems);
@@ -134,7 +134,7 @@ fn replay(tag: &str, first: &str, later: &str) -> (Replayed, PathBuf) {
     let later = later.replace("LOG", &log.display().to_string());
     let toolstack = Toolstack::new(stand_in_xl(&dir, &first, &later));
     let events = Mutex::new(Vec::new());
-    let sink = |e: RunEvent| events.lock().unwrap().push(e);
+    let sink = |e: RunEvent| events.lock().unwrap().push(irqsuite::judge::stage(e));
     xl::run_domains(
         &toolstack,
         Path::new("/srv/irqsuite/guest.img"),

@@ -91,9 +91,70 @@ pub enum Observation<'a> {
     },
 }
 
-impl Observation<'_> {
+impl<'a> Observation<'a> {
     /// Whether this is a check that failed.
     pub fn is_failed_check(&self) -> bool {
         matches!(self, Observation::Check { got, expected, .. } if got != expected)
+    }
+
+    /// The label of a check or an implementation-defined value; none for other observations.
+    pub fn label(&self) -> Option<&'a str> {
+        match *self {
+            Observation::ImplDefined { label, .. } | Observation::Check { label, .. } => {
+                Some(label)
+            }
+            _ => None,
+        }
+    }
+
+    /// The same observation with `label` in place of its own (unchanged when it has none): how
+    /// a decoded observation outlives the line it was decoded from.
+    pub fn relabel<'b>(self, label: &'b str) -> Observation<'b> {
+        use Observation as O;
+        match self {
+            O::ImplDefined { value, .. } => O::ImplDefined { label, value },
+            O::Check { got, expected, .. } => O::Check {
+                label,
+                got,
+                expected,
+            },
+            O::Read { site, width, value } => O::Read { site, width, value },
+            O::Fault {
+                site,
+                width,
+                esr,
+                far,
+            } => O::Fault {
+                site,
+                width,
+                esr,
+                far,
+            },
+            O::Cpu { cpu } => O::Cpu { cpu },
+            O::CpuOffline { cpu } => O::CpuOffline { cpu },
+            O::X86Fault {
+                site,
+                width,
+                vector,
+                error_code,
+            } => O::X86Fault {
+                site,
+                width,
+                vector,
+                error_code,
+            },
+            O::Vector(v) => O::Vector(v),
+            O::NoVector => O::NoVector,
+            O::X86Exception {
+                vector,
+                error_code,
+                rip,
+            } => O::X86Exception {
+                vector,
+                error_code,
+                rip,
+            },
+            O::Exception { esr, far, elr } => O::Exception { esr, far, elr },
+        }
     }
 }

@@ -1,22 +1,23 @@
-//! The boot loop shared by every backend whose guest reports on a console: boot, decode, judge
-//! each case as it ends, and when a case kills or hangs the guest, boot again and resume after
-//! that case (DESIGN.md, "Guests": one bad case costs one reboot, not the run).
+//! The boot loop shared by every backend whose guest reports on a console: boot, decode, serve
+//! the guest's requests, hand each case's trace to the judging stage as it ends, and when a case
+//! kills or hangs the guest, boot again and resume after that case (DESIGN.md, "Guests": one bad
+//! case costs one reboot, not the run). It knows nothing of models or outcomes: what it yields
+//! is [`CaseTrace`]s, which `judge` turns into results.
 
 use std::collections::HashSet;
 use std::io;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use guest_kit::TargetInfo;
 use guest_kit::inject::{Inject, REPLY, Refused};
-use guest_kit::{Outcome, TargetInfo};
 
 use super::{Limits, Sink, TargetSpec};
 use crate::builds::provenance::{self, BootFacts};
 use crate::events::{RunEvent, TargetName};
 use crate::exec::{Machine, Next};
-use crate::judge::{self, Unfinished};
 use crate::session::{Progress, Session};
-use crate::verdict::{CaseResult, Evidence};
+use crate::traced::{CaseTrace, Unfinished};
 
 /// The QEMU options of every console backend: no default devices, no display, no monitor, the
 /// first serial port on QEMU's standard I/O (which the runner reads and writes).
@@ -159,6 +160,8 @@ struct Target {
     boots: u32,
     start: Option<Instant>,
     facts: BootFacts,
+    /// What was wrong with its consoles outside any case.
+    problems: Vec<String>,
 }
 
 impl Target {
@@ -189,6 +192,7 @@ impl Target {
             elapsed: self.start.map_or(Duration::ZERO, |s| s.elapsed()),
             console: self.console.clone(),
             facts: self.facts.clone(),
+            problems: self.problems.clone(),
         });
     }
 }
@@ -217,6 +221,7 @@ pub fn run_shared(
             boots: 0,
             start: None,
             facts: BootFacts::default(),
+            problems: Vec::new(),
         })
         .collect();
     for t in targets.iter().filter(|t| t.remaining.is_empty()) {
@@ -252,7 +257,7 @@ pub fn run_shared(
                 for &i in &active {
                     let t = &mut targets[i];
                     t.boots += 1;
-                    fail_all(&t.remaining, &t.name, &why, &[], sink);
+                    not_run(&t.remaining, &t.name, &why, &[], sink);
                     t.remaining.clear();
                     t.finished(sink);
                 }
@@ -275,15 +280,24 @@ pub fn run_shared(
                 why: boot.ending.clone(),
                 console_tail: tail.clone(),
             };
+            let boot_number = t.boots;
+            t.problems.extend(
+                session
+                    .problems
+                    .iter()
+                    .map(|p| format!("boot {boot_number}: {p}")),
+            );
             for printed in &session.cases {
                 // Only a case owed a result is judged, once: a guest that runs a case it was
                 // not asked for, or one again, adds no instance.
                 if t.take(printed.index) {
-                    finish(
-                        &t.name,
-                        judge::printed(printed, t.info, Some(&unfinished)),
-                        sink,
-                    );
+                    let trace = CaseTrace::Printed {
+                        case: printed.clone(),
+                        info: t.info,
+                        unfinished: Some(unfinished.clone()),
+                        properties: Default::default(),
+                    };
+                    traced(&t.name, trace, sink);
                 }
             }
             let judged_now: Vec<usize> = session
@@ -303,11 +317,11 @@ pub fn run_shared(
                         .filter(|&i| i < last && !t.judged.contains(&i))
                         .collect();
                     let why = "the guest passed over it (it ran a later case in the same boot)";
-                    fail_all(&passed, &t.name, why, &tail, sink);
+                    not_run(&passed, &t.name, why, &tail, sink);
                     t.remaining.retain(|&i| i > last);
                     if session.done && !t.remaining.is_empty() {
                         let why = "the guest finished without running it";
-                        fail_all(&t.remaining, &t.name, why, &tail, sink);
+                        not_run(&t.remaining, &t.name, why, &tail, sink);
                         t.remaining.clear();
                     }
                 }
@@ -326,7 +340,7 @@ pub fn run_shared(
                             boot.ending
                         ),
                     };
-                    fail_all(&t.remaining, &t.name, &why, &evidence, sink);
+                    not_run(&t.remaining, &t.name, &why, &evidence, sink);
                     t.remaining.clear();
                 }
             }
@@ -403,9 +417,13 @@ fn one_boot(
                         if let Some(printed) = current.cases.last()
                             && target.take(printed.index)
                         {
-                            let mut result = judge::printed(printed, current.info, None);
-                            result.properties = std::mem::take(&mut properties);
-                            finish(&target.name, result, sink);
+                            let trace = CaseTrace::Printed {
+                                case: printed.clone(),
+                                info: current.info,
+                                unfinished: None,
+                                properties: std::mem::take(&mut properties),
+                            };
+                            traced(&target.name, trace, sink);
                         }
                     }
                     Progress::Request { id, request } => {
@@ -445,11 +463,11 @@ fn one_boot(
     }
 }
 
-/// Sends case `result` of target `name`.
-fn finish(name: &TargetName, result: CaseResult, sink: Sink<'_>) {
-    sink(RunEvent::CaseFinished {
+/// Hands case `trace` of target `name` to the judging stage.
+fn traced(name: &TargetName, trace: CaseTrace, sink: Sink<'_>) {
+    sink(RunEvent::CaseTraced {
         name: name.clone(),
-        result: Box::new(result),
+        trace: Box::new(trace),
     });
 }
 
@@ -461,17 +479,14 @@ fn answer(id: u32, request: Inject, served: Result<(), Refused>) -> String {
     }
 }
 
-fn fail_all(cases: &[usize], name: &TargetName, why: &str, tail: &[String], sink: Sink<'_>) {
+/// Says of each of `cases` that it never started, and why.
+fn not_run(cases: &[usize], name: &TargetName, why: &str, tail: &[String], sink: Sink<'_>) {
     for &index in cases {
-        let id = irq_cases::CATALOGUE[index].id;
-        let evidence = Evidence::Incomplete {
+        let trace = CaseTrace::NotRun {
+            index,
             why: why.to_owned(),
             console_tail: tail.to_vec(),
         };
-        finish(
-            name,
-            CaseResult::bare(id, Outcome::Error, why, evidence),
-            sink,
-        );
+        traced(name, trace, sink);
     }
 }

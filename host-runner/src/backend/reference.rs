@@ -60,6 +60,7 @@ impl Backend for Reference {
             elapsed: start.elapsed(),
             console: vec![],
             facts: Default::default(),
+            problems: vec![],
         });
     }
 }

@@ -13,21 +13,20 @@
 use guest_kit::TargetInfo;
 use guest_kit::protocol::{Record, decode_line};
 
-use super::Unfinished;
 use crate::builds::provenance::Provenance;
 use crate::events::TargetName;
 use crate::session::{Progress, Session};
-use crate::verdict::CaseResult;
+use crate::traced::{CaseTrace, Unfinished};
 
-/// What one log gave.
+/// What one log gave: the traces the judging stage judges, as it judges a live run's.
 #[derive(Debug, Default)]
 pub struct JudgedLog {
     /// The machine as the (last) guest reported it in its `cfg` record.
     pub info: Option<TargetInfo>,
     /// How many boots the log holds.
     pub boots: u32,
-    /// One result per case the log has, in catalogue order.
-    pub results: Vec<CaseResult>,
+    /// One trace per case the log has, in catalogue order.
+    pub traces: Vec<CaseTrace>,
     /// What is wrong with the log outside any case: damage between cases, no boot at all, no
     /// final record at its end (the guest may have had more cases to run).
     pub problems: Vec<String>,
@@ -43,7 +42,7 @@ fn starts_a_boot(line: &str) -> bool {
     matches!(decode_line(line), Ok(Some((0, Record::Config(_)))))
 }
 
-/// Judges the console `lines`.
+/// Decodes the console `lines` into the traces of its cases.
 pub fn judge(lines: impl IntoIterator<Item = String>) -> JudgedLog {
     let catalogue = |i: usize| irq_cases::CATALOGUE.get(i).map(|c| c.id);
     let mut boots: Vec<Session> = Vec::new();
@@ -86,8 +85,12 @@ pub fn judge(lines: impl IntoIterator<Item = String>) -> JudgedLog {
             if !seen.insert(printed.index) {
                 continue;
             }
-            let end = (!printed.ended).then_some(&unfinished);
-            judged.results.push(super::printed(printed, boot.info, end));
+            judged.traces.push(CaseTrace::Printed {
+                case: printed.clone(),
+                info: boot.info,
+                unfinished: (!printed.ended).then(|| unfinished.clone()),
+                properties: Default::default(),
+            });
         }
         for problem in &boot.problems {
             judged.problems.push(format!("boot {}: {problem}", n + 1));
@@ -100,8 +103,10 @@ pub fn judge(lines: impl IntoIterator<Item = String>) -> JudgedLog {
             .into(),
         );
     }
-    let position = |id: &str| irq_cases::find(id).map_or(usize::MAX, |(i, _)| i);
-    judged.results.sort_by_key(|r| position(&r.id));
+    judged.traces.sort_by_key(|t| match t {
+        CaseTrace::Printed { case, .. } => case.index,
+        CaseTrace::NotRun { index, .. } => *index,
+    });
     judged
 }
 
@@ -121,7 +126,7 @@ pub fn target_of(info: &TargetInfo) -> &'static str {
 }
 
 /// The events of a run that judged `log` as target `name`, with `provenance` (which says the
-/// log was judged from a file).
+/// log was judged from a file): its cases' traces, which the run's judging stage judges.
 pub fn events(
     name: &TargetName,
     log: JudgedLog,
@@ -130,23 +135,19 @@ pub fn events(
     use crate::events::RunEvent;
     let mut events = vec![
         RunEvent::RunStarted {
-            instances: log.results.len(),
+            instances: log.traces.len(),
             targets: 1,
         },
         RunEvent::TargetStarted {
             name: name.clone(),
-            cases: log.results.len(),
+            cases: log.traces.len(),
             provenance: Box::new(provenance),
         },
     ];
-    events.extend(
-        log.results
-            .into_iter()
-            .map(|result| RunEvent::CaseFinished {
-                name: name.clone(),
-                result: Box::new(result),
-            }),
-    );
+    events.extend(log.traces.into_iter().map(|trace| RunEvent::CaseTraced {
+        name: name.clone(),
+        trace: Box::new(trace),
+    }));
     events.push(RunEvent::TargetFinished {
         name: name.clone(),
         info: log.info,
@@ -154,6 +155,7 @@ pub fn events(
         elapsed: std::time::Duration::ZERO,
         console: vec![],
         facts: Default::default(),
+        problems: log.problems,
     });
     events
 }

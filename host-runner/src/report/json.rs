@@ -1,7 +1,8 @@
 //! The JSON report (DESIGN.md; documented in the README):
 //! `{"schema": 1, "runs": [{"backend", "build", "target", "info", "boots", "elapsed_ms",
-//! "provenance", "cases": [{"id", "outcome", "reason", "evidence", "observations": [...]}]}]}`
-//! (`build` only for a backend with builds).
+//! "provenance", "problems", "cases": [{"id", "outcome", "reason", "evidence",
+//! "observations": [...]}]}]}` (`build` only for a backend with builds; `problems`, the console
+//! damaged outside any case, only when there is some).
 
 use guest_kit::{Arch, TargetInfo};
 use serde::Serialize;
@@ -34,6 +35,9 @@ struct Run<'a> {
     boots: u32,
     elapsed_ms: u64,
     provenance: &'a Provenance,
+    /// What was wrong with the console outside any case.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    problems: &'a [String],
     cases: &'a [CaseResult],
 }
 
@@ -92,6 +96,7 @@ fn run(t: &TargetReport) -> Run<'_> {
         info: t.info.map(info),
         boots: t.boots,
         elapsed_ms: u64::try_from(t.elapsed.as_millis()).unwrap_or(u64::MAX),
+        problems: &t.problems,
         cases: &t.cases,
     }
 }

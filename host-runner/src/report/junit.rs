@@ -72,6 +72,14 @@ fn suite(target: &TargetReport) -> TestSuite {
     for (name, value) in provenance_properties(&target.provenance) {
         suite.add_property(Property::new(name, value));
     }
+    if !target.problems.is_empty() {
+        let mut err = String::from("console damaged outside any case:");
+        for problem in &target.problems {
+            err.push('\n');
+            err.push_str(problem);
+        }
+        suite.set_system_err(err);
+    }
     for case in &target.cases {
         let mut tc = TestCase::new(case.id.clone(), status(case));
         tc.set_classname(classname.clone());

@@ -39,6 +39,8 @@ pub struct TargetReport {
     pub console: Vec<String>,
     /// What produced the results.
     pub provenance: Provenance,
+    /// What was wrong with its consoles outside any case.
+    pub problems: Vec<String>,
 }
 
 /// A finished run, collected from its events.
@@ -63,6 +65,7 @@ impl RunReport {
             cases: vec![],
             console: vec![],
             provenance: Provenance::default(),
+            problems: vec![],
         });
         self.targets.last_mut().expect("just pushed")
     }
@@ -84,12 +87,12 @@ impl RunReport {
             .collect()
     }
 
-    /// Whether any case failed or erred (exit status 1).
+    /// Whether any case failed or erred, or a console was damaged outside any case (exit
+    /// status 1).
     pub fn failed(&self) -> bool {
         self.targets
             .iter()
-            .flat_map(|t| &t.cases)
-            .any(|c| c.outcome.is_failure())
+            .any(|t| !t.problems.is_empty() || t.cases.iter().any(|c| c.outcome.is_failure()))
     }
 
     /// Orders each target's cases by catalogue order (targets report in order already; this
@@ -121,14 +124,18 @@ impl Reporter for RunReport {
                 elapsed,
                 console,
                 facts,
+                problems,
             } => {
                 let t = self.target(name);
+                t.problems = problems.clone();
                 t.info = *info;
                 t.boots = *boots;
                 t.elapsed = *elapsed;
                 t.console = console.clone();
                 t.provenance = std::mem::take(&mut t.provenance).with_facts(facts);
             }
+            // Judged into a `CaseFinished` before any reporter sees it.
+            RunEvent::CaseTraced { .. } => {}
             RunEvent::RunStarted { .. } | RunEvent::Booting { .. } => {}
         }
     }

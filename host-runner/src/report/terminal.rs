@@ -97,11 +97,22 @@ impl<W: Write> Reporter for Terminal<W> {
                 name,
                 boots,
                 elapsed,
+                problems,
                 ..
-            } if *boots > 0 => {
-                writeln!(self.out, "{name}: {boots} boot(s), {elapsed:.2?}")
+            } => {
+                for problem in problems {
+                    let _ = writeln!(
+                        self.out,
+                        "{name}: console damaged outside any case: {problem}"
+                    );
+                }
+                match *boots {
+                    0 => Ok(()),
+                    boots => writeln!(self.out, "{name}: {boots} boot(s), {elapsed:.2?}"),
+                }
             }
-            RunEvent::TargetFinished { .. } => Ok(()),
+            // Judged into a `CaseFinished` before any reporter sees it.
+            RunEvent::CaseTraced { .. } => Ok(()),
         };
     }
 }

@@ -10,6 +10,7 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 
 use super::{Progress, Session};
+use crate::traced::Traced;
 
 const IDS: [&str; 3] = ["gic.a", "gic.b", "gic.c"];
 
@@ -216,7 +217,15 @@ fn feed(
 }
 
 /// The observation lines each case printed, as fed.
-fn observation_lines(cases: &[Vec<Inside>], lines: &[String]) -> Vec<Vec<String>> {
+/// What `line`, an observation record, decodes to.
+fn traced(line: &str) -> Traced {
+    match decode_line(line) {
+        Ok(Some((_, Record::Obs(observation)))) => Traced::new(&observation),
+        other => panic!("not an observation record: {line:?} ({other:?})"),
+    }
+}
+
+fn observation_lines(cases: &[Vec<Inside>], lines: &[String]) -> Vec<Vec<Traced>> {
     let mut at = 1;
     cases
         .iter()
@@ -226,7 +235,7 @@ fn observation_lines(cases: &[Vec<Inside>], lines: &[String]) -> Vec<Vec<String>
                 .iter()
                 .zip(&lines[at..])
                 .filter(|(r, _)| r.is_observation())
-                .map(|(_, l)| l.clone())
+                .map(|(_, l)| traced(l))
                 .collect();
             at += body.len() + 1; // the body and the end record
             printed
@@ -257,7 +266,7 @@ proptest! {
         prop_assert!(noisy.done);
         prop_assert!(noisy.problems.is_empty(), "{:?}", noisy.problems);
         prop_assert_eq!(&noisy.cases, &clean.cases);
-        let printed: Vec<Vec<String>> = noisy.cases.iter().map(|c| c.records.clone()).collect();
+        let printed: Vec<Vec<Traced>> = noisy.cases.iter().map(|c| c.trace.clone()).collect();
         prop_assert_eq!(printed, observation_lines(&cases, &lines));
         prop_assert!(noisy.cases.iter().all(|c| c.ended && c.damage.is_none()));
     }
@@ -279,7 +288,7 @@ proptest! {
         // Every valid record is kept, in order: the damage takes no sequence number.
         prop_assert_eq!(s.cases.len(), clean.cases.len());
         for (got, want) in s.cases.iter().zip(&clean.cases) {
-            prop_assert_eq!(&got.records, &want.records);
+            prop_assert_eq!(&got.trace, &want.trace);
             prop_assert_eq!(&got.skip, &want.skip);
             prop_assert!(got.ended);
         }
