@@ -200,20 +200,44 @@ fn judge_trace(case: &Case, info: TargetInfo, target: &[Observation<'_>]) -> Cas
         target: a.target,
         model: a.model,
     }));
+    // A value read again and again (a sweep reads one register dozens of times) is one
+    // difference, said once.
+    let mut seen = std::collections::HashSet::new();
+    differences.retain(|d| seen.insert((d.label.clone(), d.target.clone(), d.model.clone())));
     if differences.is_empty() {
         return CaseResult::bare(case.id, Outcome::Pass, "", Evidence::None);
     }
-    let reason = differences
-        .iter()
-        .map(|d| format!("{} = {} (model {})", d.label, d.target, d.model))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let reason = diverge_reason(&differences);
     CaseResult::bare(
         case.id,
         Outcome::Diverge,
         reason,
         Evidence::ImplDefined { differences },
     )
+}
+
+/// The reason of a `diverge`: each label's first difference, and how many other values the
+/// same label took (the evidence keeps them all).
+fn diverge_reason(differences: &[ImplDifference]) -> String {
+    let mut labels: Vec<(&ImplDifference, usize)> = Vec::new();
+    for d in differences {
+        match labels.iter_mut().find(|(first, _)| first.label == d.label) {
+            Some((_, others)) => *others += 1,
+            None => labels.push((d, 0)),
+        }
+    }
+    labels
+        .iter()
+        .map(|(d, others)| {
+            let more = match others {
+                0 => String::new(),
+                1 => " and 1 other value".to_owned(),
+                n => format!(" and {n} other values"),
+            };
+            format!("{} = {} (model {}){more}", d.label, d.target, d.model)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Which interrupt window a divergence at `index` is in, when either side's observation there

@@ -198,6 +198,25 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Reads `site`, recording the bits outside `free` as the read and the bits in `free` as the
+    /// implementation-defined value `label` (any value allowed): for a register whose fields
+    /// are partly the implementation's choice, read whole. A fault is recorded as for
+    /// [`Ctx::read`]. Returns the value to go on with (in lockstep replay, the target's free
+    /// bits).
+    pub fn read_split(&mut self, site: Site, width: Width, free: u64, label: &'static str) -> u64 {
+        match self.platform.read(site, width) {
+            Ok(value) => {
+                let fixed = self.trace.record(Observation::Read {
+                    site,
+                    width,
+                    value: value & !free,
+                });
+                fixed | self.impl_defined(label, value & free, Allowed::Any)
+            }
+            Err(fault) => self.fault(site, width, fault),
+        }
+    }
+
     /// Records an implementation-defined `value` named `label` and checks it against `allowed`.
     pub fn impl_defined(&mut self, label: &'static str, value: u64, allowed: Allowed) -> u64 {
         let value = self.trace.record(Observation::ImplDefined { label, value });
