@@ -188,7 +188,8 @@ struct RunArgs {
     /// Seconds a guest may take to report its configuration.
     #[arg(long, default_value_t = 30)]
     boot_timeout: u64,
-    /// Seconds one case may take.
+    /// Seconds a case may go without reporting an observation; a case that keeps reporting is
+    /// cut at 6 times this.
     #[arg(long, default_value_t = 10)]
     case_timeout: u64,
 }

@@ -26,6 +26,8 @@ pub enum Progress {
     Configured,
     /// Case `index` started.
     CaseStarted(usize),
+    /// The case in progress reported an observation (it is alive).
+    Observed,
     /// Case `index` ended.
     CaseEnded(usize),
     /// The final record arrived.
@@ -161,7 +163,10 @@ impl Session {
                     Some(i) if self.cases[i].trace.len() >= MAX_RECORDS => {
                         self.damage(format!("more than {MAX_RECORDS} observations in one case"));
                     }
-                    Some(i) => self.cases[i].trace.push(Traced::new(&observation)),
+                    Some(i) => {
+                        self.cases[i].trace.push(Traced::new(&observation));
+                        return Progress::Observed;
+                    }
                     None => self.damage("observation outside a case".into()),
                 }
                 Progress::Nothing

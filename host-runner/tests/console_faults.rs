@@ -883,3 +883,81 @@ fn a_console_flood_is_cut_in_the_log_and_the_cut_is_said() {
     );
     assert!(console.last().unwrap().contains("the console was cut here"));
 }
+
+/// A machine that prints `lines` (written to `dir/name`) one every `gap`, and exits.
+fn slowly_printing(
+    dir: &std::path::Path,
+    name: &str,
+    lines: &[String],
+    gap: Duration,
+) -> io::Result<Command> {
+    let path = dir.join(name);
+    std::fs::write(&path, lines.join("\n") + "\n")?;
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(format!(
+        "while IFS= read -r l; do printf '%s\\n' \"$l\"; sleep {}; done < '{}'",
+        gap.as_secs_f64(),
+        path.display()
+    ));
+    Ok(cmd)
+}
+
+/// Runs `lines` (the script of one case) printed one every `gap`.
+fn run_slowly(lines: &[String], case: usize, gap: Duration, tag: &str) -> Run {
+    let dir = std::env::temp_dir().join(format!("irqsuite-slow-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let launch = |_: &[usize]| slowly_printing(&dir, "boot.txt", lines, gap);
+    let run = run_launched(&launch, &[case]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    run
+}
+
+/// A catalogue case of the GICv3 shape with between `min` and `max` observations.
+fn case_with_observations(min: usize, max: usize) -> usize {
+    (0..irq_cases::CATALOGUE.len())
+        .find(|&i| {
+            let case = &irq_cases::CATALOGUE[i];
+            if case.needs.unmet(&INFO).is_some() {
+                return false;
+            }
+            let mut rec = Recorder::default();
+            run_case(case, INFO, &mut rec);
+            rec.skipped.is_none() && (min..=max).contains(&rec.observations.len())
+        })
+        .expect("such a case")
+}
+
+#[test]
+fn a_case_that_keeps_reporting_outlives_the_case_timeout() {
+    // 4 to 8 observations 350 ms apart: longer than the 700 ms case timeout in all, never
+    // silent for as long.
+    let case = case_with_observations(4, 8);
+    let lines = script(&[case], Fault::None);
+    let run = run_slowly(&lines, case, Duration::from_millis(350), "alive");
+    assert_eq!(outcomes(&run), [Outcome::Pass], "{:?}", run.results);
+}
+
+#[test]
+fn a_case_that_keeps_reporting_is_cut_at_its_ceiling() {
+    let case = case_with_observations(1, 8);
+    let mut lines = script(&[case], Fault::None);
+    // The case's observations, again and again: 18 of them, 350 ms apart, past the ceiling
+    // (6 x 700 ms).
+    let start = lines.iter().position(|l| l.contains(" case ")).unwrap() + 1;
+    let end = lines.iter().position(|l| l.contains(" end ")).unwrap();
+    let body: Vec<String> = lines[start..end].to_vec();
+    let repeated: Vec<String> = body.iter().cycle().take(18).cloned().collect();
+    lines.splice(start..end, repeated);
+    let run = run_slowly(
+        &resequenced(&lines),
+        case,
+        Duration::from_millis(350),
+        "ceiling",
+    );
+    assert_eq!(outcomes(&run), [Outcome::Error], "{:?}", run.results);
+    let reason = &run.results[0].reason;
+    assert!(
+        reason.contains("ran past 4 s though it kept reporting"),
+        "{reason}"
+    );
+}

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use guest_kit::TargetInfo;
 use guest_kit::inject::{Inject, REPLY, Refused};
 
-use super::{Limits, Sink, TargetSpec};
+use super::{CASE_CEILING, Limits, Sink, TargetSpec};
 use crate::builds::provenance::{self, BootFacts};
 use crate::events::{RunEvent, TargetName};
 use crate::exec::{Machine, Next};
@@ -382,6 +382,8 @@ fn one_boot(
     let mut printed = None;
     let mut deadline = Instant::now() + limits.boot;
     let mut waiting = limits.boot;
+    // When the case in progress must end whatever it reports (see `CASE_CEILING`).
+    let mut ceiling: Option<Instant> = None;
     let ending = loop {
         let leg = sessions.len() - 1;
         let target = &mut targets[active[leg]];
@@ -399,6 +401,14 @@ fn one_boot(
                 target.keep(line);
                 match progress {
                     Progress::Nothing => continue,
+                    Progress::Observed => {
+                        // A case that reports is alive: it gets another `limits.case`, up to
+                        // its ceiling.
+                        let next = Instant::now() + limits.case;
+                        deadline = ceiling.map_or(next, |c| next.min(c));
+                        waiting = limits.case;
+                        continue;
+                    }
                     Progress::Done if leg + 1 < active.len() => {
                         sessions.push(Session::new());
                         start_leg(&mut targets[active[leg + 1]]);
@@ -414,6 +424,7 @@ fn one_boot(
                         break "the guest finished".to_owned();
                     }
                     Progress::CaseEnded(_) => {
+                        ceiling = None;
                         if let Some(printed) = current.cases.last()
                             && target.take(printed.index)
                         {
@@ -437,11 +448,18 @@ fn one_boot(
                             let _ = machine.send_line(&answer(id, request, served));
                         }
                     }
-                    Progress::CaseStarted(_) => properties.clear(),
+                    Progress::CaseStarted(_) => {
+                        properties.clear();
+                        ceiling = Some(Instant::now() + limits.case * CASE_CEILING);
+                    }
                     Progress::Configured => {}
                 }
                 deadline = Instant::now() + limits.case;
                 waiting = limits.case;
+            }
+            Next::Timeout if ceiling.is_some_and(|c| Instant::now() >= c) => {
+                let most = (limits.case * CASE_CEILING).as_secs();
+                break format!("the case ran past {most} s though it kept reporting: killed");
             }
             Next::Timeout => {
                 break format!("no progress for {} s (timeout): killed", waiting.as_secs());

@@ -179,9 +179,15 @@ pub struct Unavailable {
 pub struct Limits {
     /// From start to the guest's configuration record.
     pub boot: Duration,
-    /// For one case, from its start record to its end record.
+    /// How long a case may go without reporting (from its start record to its first
+    /// observation, between observations, from the last to its end record). A case that keeps
+    /// reporting is cut at [`CASE_CEILING`] times this.
     pub case: Duration,
 }
+
+/// How many times [`Limits::case`] a case that keeps reporting may run in all (a register sweep
+/// reports hundreds of reads, each a trap, and on a nested machine takes seconds).
+pub const CASE_CEILING: u32 = 6;
 
 impl Default for Limits {
     fn default() -> Self {

@@ -7,22 +7,51 @@
 
 use guest_kit::{Ctx, Site, Width};
 
-/// The values written to a register `width` wide, in order, each followed by a read back: all
-/// ones, all zeros, then one bit at a time from bit 0 (walking ones), then all zeros again.
-pub fn patterns(width: Width) -> impl Iterator<Item = u64> {
+/// Which values a sweep writes into a register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Patterns {
+    /// All ones, all zeros, then one bit at a time from bit 0 (walking ones), then all zeros
+    /// again: every bit alone, for the registers that stand for a kind (the first of a block).
+    Walking,
+    /// All ones, then all zeros: for the registers whose bits all behave alike (a block's
+    /// further registers, reserved offsets).
+    Solid,
+}
+
+/// The values written to a register `width` wide, in order, each followed by a read back.
+pub fn patterns(width: Width, kind: Patterns) -> impl Iterator<Item = u64> {
     let bits = u32::from(width.bytes()) * 8;
     let ones = u64::MAX >> (64 - bits);
+    let walking = match kind {
+        Patterns::Walking => 0..bits,
+        Patterns::Solid => 0..0,
+    };
     [ones, 0]
         .into_iter()
-        .chain((0..bits).map(|bit| 1u64 << bit))
-        .chain([0])
+        .chain(walking.map(|bit| 1u64 << bit))
+        .chain(matches!(kind, Patterns::Walking).then_some(0))
+}
+
+/// One register to sweep: where, how wide, how its reads are recorded, and the bits a legal
+/// write must keep set.
+#[derive(Clone, Copy, Debug)]
+pub struct Register {
+    /// Where.
+    pub site: Site,
+    /// The access width.
+    pub width: Width,
+    /// How its reads are recorded.
+    pub reading: Reading,
+    /// Bits set in every value written.
+    pub keep: u64,
 }
 
 /// What a read of a swept register records: the architected bits as the read; the bits whose
 /// value the implementation chooses (`free`) as an implementation-defined value of their own,
 /// so that a choice is a `diverge` and every other bit is judged; and of the RES0 bits
 /// (`res0`), a check that they read 0 or the value last written (the two behaviours the Arm
-/// architecture allows a RES0 bit of a writable register).
+/// architecture allows a RES0 bit of a writable register); of RAZ/WI bits (`raz`), a check that
+/// they read 0.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reading {
     /// The bits whose value is the implementation's choice.
@@ -31,6 +60,8 @@ pub struct Reading {
     pub label: &'static str,
     /// The RES0 bits.
     pub res0: u64,
+    /// Bits that must read as zero whatever was written (RAZ/WI), checked as `raz`.
+    pub raz: u64,
 }
 
 impl Reading {
@@ -39,15 +70,17 @@ impl Reading {
         free: 0,
         label: "",
         res0: 0,
+        raz: 0,
     };
 
     /// Reads `site`, last written with `written`, and records it.
     fn read(&self, ctx: &mut Ctx<'_>, site: Site, width: Width, written: u64) {
-        if self.free | self.res0 == 0 {
+        let split = self.free | self.res0 | self.raz;
+        if split == 0 {
             ctx.read(site, width);
             return;
         }
-        let value = ctx.read_split(site, width, self.free | self.res0, self.label);
+        let value = ctx.read_split(site, width, split, self.label);
         if self.res0 != 0 {
             let res0 = value & self.res0;
             ctx.check(
@@ -55,14 +88,23 @@ impl Reading {
                 res0 == 0 || res0 == written & self.res0,
             );
         }
+        if self.raz != 0 {
+            ctx.check("raz", value & self.raz == 0);
+        }
     }
 }
 
-/// Sweeps one register: reads it, then writes each of [`patterns`] (with the bits of `keep`
-/// set, those a legal write must keep) and reads it back.
-pub fn sweep(ctx: &mut Ctx<'_>, site: Site, width: Width, reading: Reading, keep: u64) {
+/// Sweeps `register`: reads it, then writes each of `kind`'s [`patterns`] (with the bits it
+/// must keep set) and reads it back.
+pub fn sweep(ctx: &mut Ctx<'_>, register: Register, kind: Patterns) {
+    let Register {
+        site,
+        width,
+        reading,
+        keep,
+    } = register;
     reading.read(ctx, site, width, 0);
-    for value in patterns(width) {
+    for value in patterns(width, kind) {
         ctx.write(site, width, value | keep);
         reading.read(ctx, site, width, value | keep);
     }
@@ -104,14 +146,19 @@ mod tests {
 
     #[test]
     fn a_word_is_written_ones_zeros_then_each_bit_alone_then_zeros() {
-        let p: Vec<u64> = patterns(Width::B32).collect();
+        let p: Vec<u64> = patterns(Width::B32, Patterns::Walking).collect();
         assert_eq!(p.len(), 2 + 32 + 1);
         assert_eq!(&p[..3], &[0xffff_ffff, 0, 1]);
         assert_eq!(p[33], 1 << 31);
         assert_eq!(p[34], 0);
-        let bytes: Vec<u64> = patterns(Width::B8).collect();
+        let bytes: Vec<u64> = patterns(Width::B8, Patterns::Walking).collect();
         assert_eq!(bytes[0], 0xff);
-        assert_eq!(patterns(Width::B64).next(), Some(u64::MAX));
+        assert_eq!(
+            patterns(Width::B64, Patterns::Walking).next(),
+            Some(u64::MAX)
+        );
+        let solid: Vec<u64> = patterns(Width::B32, Patterns::Solid).collect();
+        assert_eq!(solid, [0xffff_ffff, 0]);
     }
 
     #[test]

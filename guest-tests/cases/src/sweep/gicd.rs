@@ -10,7 +10,40 @@
 use guest_kit::regs::{IrqBank, gicd};
 use guest_kit::{Case, Ctx, Needs, Site, TargetInfo, Width};
 
-use super::engine::{Reading, part, samples, sweep};
+use super::engine::{Patterns, Reading, Register, part, samples, sweep};
+
+/// Which view of the distributor the guest has (IHI 0069H §12.9.4, GICD_CTLR.DS): a GIC with
+/// one security state, or the Non-secure side of a GIC with two. A GICv2 guest, and a GICv3
+/// guest whose GICD_CTLR.DS reads 1, see the first; a virtual GIC may present either.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum View {
+    /// One security state (GICD_CTLR.DS = 1, or GICv2 without the Security Extensions).
+    Single,
+    /// The Non-secure view of two security states (GICD_CTLR.DS = 0).
+    NonSecure,
+}
+
+/// What a register's reading depends on: the machine and the view of it.
+#[derive(Clone, Copy, Debug)]
+struct Shape {
+    info: TargetInfo,
+    view: View,
+}
+
+/// GICD_CTLR.DS (GICv3).
+const DS: u64 = 1 << 6;
+
+/// The view the guest has: on GICv3, GICD_CTLR.DS, recorded as an implementation-defined bit
+/// (the rest of GICD_CTLR is judged as read).
+fn view(ctx: &mut Ctx<'_>) -> View {
+    if !ctx.info().gic.has_sysregs() {
+        return View::Single;
+    }
+    match ctx.read_split(Site::Gicd(gicd::CTLR), Width::B32, DS, "gicd-ctlr-ds") & DS {
+        0 => View::NonSecure,
+        _ => View::Single,
+    }
+}
 
 /// Where a swept block's registers are.
 #[derive(Clone, Copy, Debug)]
@@ -36,7 +69,7 @@ struct Swept {
     layout: Layout,
     widths: &'static [Width],
     /// How a read of `width` at an offset is recorded on the target's GIC.
-    reading: fn(&TargetInfo, u32, Width) -> Reading,
+    reading: fn(&Shape, u32, Width) -> Reading,
     /// Bits set in every value written: those an architecturally legal write must keep.
     keep: fn(&TargetInfo) -> u64,
 }
@@ -44,7 +77,7 @@ struct Swept {
 const WORD: &[Width] = &[Width::B32];
 const WORD_AND_BYTE: &[Width] = &[Width::B32, Width::B8];
 
-fn exact(_: &TargetInfo, _: u32, _: Width) -> Reading {
+fn exact(_: &Shape, _: u32, _: Width) -> Reading {
     Reading::EXACT
 }
 
@@ -53,15 +86,40 @@ fn nothing_kept(_: &TargetInfo) -> u64 {
 }
 
 /// GICD_CTLR: RWP (GICv3, bit 31) says whether a write is still taking effect, so its value
-/// at any one read is timing, not architecture.
-fn ctlr_reading(info: &TargetInfo, _: u32, _: Width) -> Reading {
-    match info.gic.has_sysregs() {
-        true => Reading {
-            free: gicd::Ctlr::RWP.bits().into(),
+/// at any one read is timing, not architecture. In the Non-secure view of two security states
+/// bit 0 and DS are not the single-state layout's (IHI 0069H §12.9.4): the model knows only
+/// that one, so they are recorded, not judged; EnableGrp1A (bit 1) and ARE_NS (bit 4) are.
+fn ctlr_reading(shape: &Shape, _: u32, _: Width) -> Reading {
+    let rwp: u64 = gicd::Ctlr::RWP.bits().into();
+    match (shape.info.gic.has_sysregs(), shape.view) {
+        (false, _) => Reading::EXACT,
+        (true, View::Single) => Reading {
+            free: rwp,
             label: "gicd-ctlr-rwp",
             res0: 0,
+            raz: 0,
         },
-        false => Reading::EXACT,
+        (true, View::NonSecure) => Reading {
+            free: rwp | DS | 1,
+            label: "gicd-ctlr-non-secure-view",
+            res0: 0,
+            raz: 0,
+        },
+    }
+}
+
+/// GICD_IGROUPR<n> in the Non-secure view of two security states: RAZ/WI to Non-secure
+/// accesses (IHI 0069H §12.9.15); the model, which knows one security state only, keeps
+/// groups, so every bit is recorded and checked to read 0.
+fn group_reading(shape: &Shape, _: u32, _: Width) -> Reading {
+    match shape.view {
+        View::Single => Reading::EXACT,
+        View::NonSecure => Reading {
+            free: 0,
+            label: "gicd-igroupr-non-secure-view",
+            res0: 0,
+            raz: 0xffff_ffff,
+        },
     }
 }
 
@@ -76,8 +134,8 @@ fn ctlr_keep(info: &TargetInfo) -> u64 {
 
 /// GICD_TYPER: ITLinesNumber (and on GICv2 CPUNumber) follow from the machine the guest
 /// reported; every other field is the implementation's choice.
-fn typer_reading(info: &TargetInfo, _: u32, _: Width) -> Reading {
-    let fixed: u64 = match info.gic.has_sysregs() {
+fn typer_reading(shape: &Shape, _: u32, _: Width) -> Reading {
+    let fixed: u64 = match shape.info.gic.has_sysregs() {
         true => 0x1f,
         false => 0xff,
     };
@@ -85,22 +143,24 @@ fn typer_reading(info: &TargetInfo, _: u32, _: Width) -> Reading {
         free: 0xffff_ffff & !fixed,
         label: "gicd-typer-impl",
         res0: 0,
+        raz: 0,
     }
 }
 
-fn iidr_reading(_: &TargetInfo, _: u32, _: Width) -> Reading {
+fn iidr_reading(_: &Shape, _: u32, _: Width) -> Reading {
     Reading {
         free: 0xffff_ffff,
         label: "gicd-iidr",
         res0: 0,
+        raz: 0,
     }
 }
 
 /// GICD_ISENABLER0/ICENABLER0 on GICv2: whether SGIs can be disabled, or are always enabled,
 /// is IMPLEMENTATION DEFINED (IHI 0048B §4.3.5, §4.3.6). With affinity routing the register is
 /// RAZ/WI and judged whole.
-fn enable_reading(info: &TargetInfo, offset: u32, width: Width) -> Reading {
-    let sgis = match info.gic.has_sysregs() || !offset.is_multiple_of(0x80) {
+fn enable_reading(shape: &Shape, offset: u32, width: Width) -> Reading {
+    let sgis = match shape.info.gic.has_sysregs() || !offset.is_multiple_of(0x80) {
         true => 0,
         false => 0xffff,
     };
@@ -108,14 +168,15 @@ fn enable_reading(info: &TargetInfo, offset: u32, width: Width) -> Reading {
         free: part(sgis, offset, width),
         label: "sgi-enable-bits",
         res0: 0,
+        raz: 0,
     }
 }
 
 /// GICD_ICFGR1 on GICv2: whether a PPI's Int_config is programmable, and its value, are
 /// IMPLEMENTATION DEFINED (IHI 0048B §4.3.13). With affinity routing GICD_ICFGR0-1 are RAZ/WI
 /// and judged whole.
-fn icfgr_reading(info: &TargetInfo, offset: u32, width: Width) -> Reading {
-    let ppis = match !info.gic.has_sysregs() && offset - gicd::ICFGR.base == 4 {
+fn icfgr_reading(shape: &Shape, offset: u32, width: Width) -> Reading {
+    let ppis = match !shape.info.gic.has_sysregs() && offset - gicd::ICFGR.base == 4 {
         true => 0xffff_ffff,
         false => 0,
     };
@@ -123,6 +184,7 @@ fn icfgr_reading(info: &TargetInfo, offset: u32, width: Width) -> Reading {
         free: part(ppis, offset, width),
         label: "ppi-int-config",
         res0: 0,
+        raz: 0,
     }
 }
 
@@ -130,20 +192,21 @@ fn icfgr_reading(info: &TargetInfo, offset: u32, width: Width) -> Reading {
 /// interface does (`pri_bits`, from ICC_CTLR_EL1.PRIbits): how many is IMPLEMENTATION DEFINED
 /// (IHI 0069H §4.8, §12.9.19), so the bits below the CPU interface's are free. On GICv2
 /// `pri_bits` is probed through GICD_IPRIORITYR itself and every bit is judged.
-fn priority_reading(info: &TargetInfo, offset: u32, width: Width) -> Reading {
-    let low = match info.gic.has_sysregs() {
-        true => u64::from(0xffu8 >> info.pri_bits.min(8)) * 0x0101_0101,
+fn priority_reading(shape: &Shape, offset: u32, width: Width) -> Reading {
+    let low = match shape.info.gic.has_sysregs() {
+        true => u64::from(0xffu8 >> shape.info.pri_bits.min(8)) * 0x0101_0101,
         false => 0,
     };
     Reading {
         free: part(low, offset, width),
         label: "gicd-priority-low-bits",
         res0: 0,
+        raz: 0,
     }
 }
 
 /// `GICD_IROUTER<n>`: bits \[63:40\] and \[30:24\] are RES0 (IHI 0069H §12.9.22).
-fn irouter_reading(_: &TargetInfo, offset: u32, width: Width) -> Reading {
+fn irouter_reading(_: &Shape, offset: u32, width: Width) -> Reading {
     const RES0: u64 = 0xffff_ff00_7f00_0000;
     let res0 = match width {
         Width::B64 => RES0,
@@ -153,6 +216,7 @@ fn irouter_reading(_: &TargetInfo, offset: u32, width: Width) -> Reading {
         free: 0,
         label: "gicd-irouter-res0-bits",
         res0,
+        raz: 0,
     }
 }
 
@@ -203,12 +267,15 @@ const TABLE: [Swept; 17] = [
         reading: iidr_reading,
         keep: nothing_kept,
     },
-    bank(
-        "sweep.gicd-igroupr",
-        "GICD_IGROUPR<n> under every pattern, read back",
-        "IHI 0048B 4.3.4; IHI 0069H 12.9.15",
-        gicd::IGROUPR,
-    ),
+    Swept {
+        reading: group_reading,
+        ..bank(
+            "sweep.gicd-igroupr",
+            "GICD_IGROUPR<n> under every pattern, read back",
+            "IHI 0048B 4.3.4; IHI 0069H 12.9.15",
+            gicd::IGROUPR,
+        )
+    },
     Swept {
         reading: enable_reading,
         ..bank(
@@ -326,28 +393,54 @@ const TABLE: [Swept; 17] = [
 fn run_swept(ctx: &mut Ctx<'_>, swept: &Swept) {
     let info = ctx.info();
     let keep = (swept.keep)(&info);
+    let shape = Shape {
+        info,
+        view: view(ctx),
+    };
     let lines = 32 * (u32::from(info.it_lines) + 1);
     for &width in swept.widths {
         let step = u32::from(width.bytes());
-        let each = |ctx: &mut Ctx<'_>, offset: u32, bytes: u32| {
+        // Every `step`-wide register in `bytes` from `offset`, written with `kind`.
+        let each = |ctx: &mut Ctx<'_>, offset: u32, bytes: u32, kind: Patterns| {
             for at in (offset..offset + bytes).step_by(step as usize) {
-                let reading = (swept.reading)(&info, at, width);
-                sweep(ctx, Site::Gicd(at), width, reading, keep);
+                let register = Register {
+                    site: Site::Gicd(at),
+                    width,
+                    reading: (swept.reading)(&shape, at, width),
+                    keep,
+                };
+                sweep(ctx, register, kind);
             }
         };
+        // The first registers of a block stand for its kinds (SGIs and PPIs, then SPIs) and
+        // take every bit alone; the others take all ones and all zeros. A narrower width than
+        // the block's own is swept in the registers that stand for the kinds only.
+        let block = |n: u32, first: u32, whole: Width| match (n < first, width == whole) {
+            (true, _) => Some(Patterns::Walking),
+            (false, true) => Some(Patterns::Solid),
+            (false, false) => None,
+        };
         match swept.layout {
-            Layout::One(offset) => each(ctx, offset, 4),
-            Layout::Reserved(offsets) => offsets.iter().for_each(|&o| each(ctx, o, 4)),
+            Layout::One(offset) => each(ctx, offset, 4, Patterns::Walking),
+            Layout::Reserved(offsets) => {
+                for &offset in offsets {
+                    each(ctx, offset, 4, Patterns::Solid);
+                }
+            }
             Layout::PerIrq(b) => {
                 let backed = lines * b.bits / 32;
                 for n in samples(b.len / 4, backed) {
-                    each(ctx, b.base + 4 * n, 4);
+                    if let Some(kind) = block(n, 2, Width::B32) {
+                        each(ctx, b.base + 4 * n, 4, kind);
+                    }
                 }
             }
             Layout::Router => {
                 // IROUTER<n> exists for the SPIs, n = 32..=1019.
                 for n in samples(1020 - 32, lines.saturating_sub(32)) {
-                    each(ctx, gicd::IROUTER + 8 * (32 + n), 8);
+                    if let Some(kind) = block(n, 1, Width::B64) {
+                        each(ctx, gicd::IROUTER + 8 * (32 + n), 8, kind);
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Register sweeps: every register of an interrupt controller written with every pattern
-//! (`engine::patterns`: all ones, all zeros, each bit alone) at every legal width, each write
-//! read back, reserved offsets included. One case per register (`sweep.gicd-itargetsr`), judged
+//! (`engine::patterns`: all ones, all zeros, and each bit alone in the registers that stand for
+//! a kind, the first of a block) at every legal width, each write read back, reserved offsets
+//! included. One case per register (`sweep.gicd-itargetsr`), judged
 //! in lockstep like any case: the sweep says nothing of what a register should read, the model
 //! does, so a departure shows on any bit of any register, not only on those a hand-written case
 //! looks at. The kit's reset between cases restores what a sweep changed.
