@@ -14,21 +14,22 @@ pub mod its;
 pub mod sweep;
 pub mod x86;
 
-/// The Arm cases: the GIC cases, then the ITS cases.
-const ARM: [Case; gic::CASES.len() + its::CASES.len()] = concat(gic::CASES, its::CASES);
+/// Every case, in run order: the GIC cases, the ITS cases, the x86 cases, then the register
+/// sweeps (each group appended, so the index of every earlier case stays what it was).
+pub static CATALOGUE: &[Case] = &join::<
+    { gic::CASES.len() + its::CASES.len() + x86::CASES.len() + sweep::CASES.len() },
+>(&[gic::CASES, its::CASES, x86::CASES, sweep::CASES]);
 
-/// Every case, in run order: the GIC cases, the ITS cases, then the x86 cases (appended, so the
-/// index of every earlier case stays what it was). The register sweeps ([`sweep::CASES`]) are
-/// not in it yet: they join at its end once what they find on every backend is triaged.
-pub static CATALOGUE: &[Case] = &concat::<{ ARM.len() + x86::CASES.len() }>(&ARM, x86::CASES);
-
-/// `a` followed by `b`, as an array of `N = a.len() + b.len()` cases (a compile-time catalogue).
-const fn concat<const N: usize>(a: &[Case], b: &[Case]) -> [Case; N] {
-    let mut out = [a[0]; N];
-    let mut i = 0;
+/// `parts` one after another, as an array of `N` cases, their total (a compile-time catalogue).
+const fn join<const N: usize>(parts: &[&[Case]]) -> [Case; N] {
+    let mut out = [parts[0][0]; N];
+    let (mut part, mut at, mut i) = (0, 0, 0);
     while i < N {
-        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
-        i += 1;
+        while at == parts[part].len() {
+            (part, at) = (part + 1, 0);
+        }
+        out[i] = parts[part][at];
+        (at, i) = (at + 1, i + 1);
     }
     out
 }
@@ -44,6 +45,21 @@ mod tests {
 
     use super::CATALOGUE;
     use guest_kit::protocol::MAX_TOKEN;
+
+    #[test]
+    fn the_catalogue_is_each_group_in_turn_so_no_earlier_index_moves() {
+        let groups = [
+            super::gic::CASES,
+            super::its::CASES,
+            super::x86::CASES,
+            super::sweep::CASES,
+        ];
+        let ids: std::vec::Vec<&str> = groups.iter().flat_map(|g| g.iter().map(|c| c.id)).collect();
+        let catalogue: std::vec::Vec<&str> = CATALOGUE.iter().map(|c| c.id).collect();
+        assert_eq!(catalogue, ids);
+        assert_eq!(CATALOGUE[0].id, "gic.typer-it-lines");
+        assert_eq!(CATALOGUE[282].id, super::x86::CASES.last().unwrap().id);
+    }
 
     #[test]
     fn every_case_id_is_unique_and_travels_whole_in_its_start_record() {

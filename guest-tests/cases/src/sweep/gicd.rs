@@ -28,6 +28,8 @@ enum View {
 struct Shape {
     info: TargetInfo,
     view: View,
+    /// GICD_TYPER, for the sweeps whose RES0 bits depend on it (read first by those only).
+    typer: Option<u64>,
 }
 
 /// GICD_CTLR.DS (GICv3).
@@ -205,12 +207,26 @@ fn priority_reading(shape: &Shape, offset: u32, width: Width) -> Reading {
     }
 }
 
-/// `GICD_IROUTER<n>`: bits \[63:40\] and \[30:24\] are RES0 (IHI 0069H §12.9.22).
-fn irouter_reading(_: &Shape, offset: u32, width: Width) -> Reading {
+/// `GICD_IROUTER<n>`: bits \[63:40\] and \[30:24\] are RES0; so are Aff3 when GICD_TYPER.A3V
+/// is 0 and Interrupt_Routing_Mode when GICD_TYPER.No1N is 1 (IHI 0069H §12.9.22, §12.9.38):
+/// what the target's GICD_TYPER says ([`Shape::typer`]) decides.
+fn irouter_reading(shape: &Shape, offset: u32, width: Width) -> Reading {
     const RES0: u64 = 0xffff_ff00_7f00_0000;
+    const AFF3: u64 = 0xff << 32;
+    const IRM: u64 = 1 << 31;
+    const A3V: u64 = 1 << 24;
+    const NO1N: u64 = 1 << 25;
+    let typer = shape.typer.unwrap_or(0);
+    let mut res0 = RES0;
+    if typer & A3V == 0 {
+        res0 |= AFF3;
+    }
+    if typer & NO1N != 0 {
+        res0 |= IRM;
+    }
     let res0 = match width {
-        Width::B64 => RES0,
-        _ => (RES0 >> ((offset % 8) * 8)) & 0xffff_ffff,
+        Width::B64 => res0,
+        _ => (res0 >> ((offset % 8) * 8)) & 0xffff_ffff,
     };
     Reading {
         free: 0,
@@ -396,6 +412,16 @@ fn run_swept(ctx: &mut Ctx<'_>, swept: &Swept) {
     let shape = Shape {
         info,
         view: view(ctx),
+        typer: match swept.layout {
+            // The fields other than ITLinesNumber are the implementation's choice.
+            Layout::Router => Some(ctx.read_split(
+                Site::Gicd(gicd::TYPER),
+                Width::B32,
+                0xffff_ffe0,
+                "gicd-typer-impl",
+            )),
+            _ => None,
+        },
     };
     let lines = 32 * (u32::from(info.it_lines) + 1);
     for &width in swept.widths {
