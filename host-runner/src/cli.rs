@@ -57,6 +57,14 @@ enum Command {
     /// Judge a guest's console captured anywhere (a serial capture, `xl console`, a VMM's
     /// output): replay every case in lockstep and report as `run` does.
     Judge(JudgeArgs),
+    /// Compare two runs, instance by instance: new failures, fixes, failures whose reason
+    /// changed, other outcome changes. Exit status 1 when NEW fails where OLD did not.
+    Diff {
+        /// The older run: a JSON report (`run --json`) or a results folder.
+        old: PathBuf,
+        /// The newer run, likewise.
+        new: PathBuf,
+    },
     /// Markdown and HTML matrix of the results under results/ (cases x backend/targets).
     Matrix {
         /// Where the results are and where matrix.md and matrix.html go.
@@ -221,7 +229,7 @@ fn needs_tree(command: &Command) -> Result<(), Failure> {
         Command::Run(args) => args.results.is_none(),
         Command::Setup { .. } | Command::Export { .. } => true,
         Command::Matrix { out } => out.is_none(),
-        Command::List { .. } | Command::Judge(_) => false,
+        Command::List { .. } | Command::Judge(_) | Command::Diff { .. } => false,
     };
     match (needs, crate::find_root()) {
         (true, None) => Err(Failure::Usage(UsageError(format!(
@@ -248,7 +256,21 @@ fn dispatch(command: Command) -> Result<ExitCode, Failure> {
         Command::Export { target, out } => export_cmd(&target, &out),
         Command::Setup { backend } => setup_cmd(&backend),
         Command::Matrix { out } => matrix_cmd(out),
+        Command::Diff { old, new } => diff_cmd(&old, &new),
     }
+}
+
+fn diff_cmd(old: &std::path::Path, new: &std::path::Path) -> Result<ExitCode, Failure> {
+    use crate::diff;
+    let old = diff::read(old).map_err(UsageError)?;
+    let new = diff::read(new).map_err(UsageError)?;
+    let d = diff::diff(&old, &new);
+    print!("{}", diff::render(&d));
+    Ok(if d.worse() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 enum Failure {
@@ -307,21 +329,6 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
     let mut baseline = args.report.baseline()?;
     baseline.check(&registry).map_err(UsageError)?;
     args.report.check()?;
-    let options = run::Options {
-        jobs,
-        limits,
-        missing,
-    };
-    let stdout = io::stdout().lock();
-    let report = if args.report.tap {
-        let mut tap = Tap::new(stdout);
-        run::execute(planned, options, &mut baseline, &mut tap)
-    } else {
-        let mut term = Terminal::new(stdout);
-        let report = run::execute(planned, options, &mut baseline, &mut term);
-        term.summary(&report);
-        report
-    };
     // Only a target's complete run replaces its results in results/; a partial one (a filter)
     // goes to a run folder of its own. An explicit --results takes everything.
     let root = crate::workspace_root();
@@ -337,6 +344,23 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
                 Some(root.join("target/irqsuite-runs").join(run)),
             )
         }
+    };
+    // Held until the results are written: a second run into the same folder stops here.
+    let _held = results::lock(&dir).map_err(UsageError)?;
+    let options = run::Options {
+        jobs,
+        limits,
+        missing,
+    };
+    let stdout = io::stdout().lock();
+    let report = if args.report.tap {
+        let mut tap = Tap::new(stdout);
+        run::execute(planned, options, &mut baseline, &mut tap)
+    } else {
+        let mut term = Terminal::new(stdout);
+        let report = run::execute(planned, options, &mut baseline, &mut term);
+        term.summary(&report);
+        report
     };
     let elsewhere = run::write_results(&report, &dir, partial.as_deref())
         .map_err(|e| Failure::Io(format!("writing {}", dir.display()), e))?;

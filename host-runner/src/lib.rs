@@ -16,6 +16,7 @@ pub mod build;
 pub mod builds;
 pub mod cli;
 pub mod debian;
+pub mod diff;
 pub mod events;
 pub mod exec;
 pub mod export;

@@ -128,9 +128,75 @@ pub fn check_writable(path: &Path) -> Result<(), String> {
         })
 }
 
+/// The name of the lock file a run holds in the results folder it writes into.
+pub const LOCK_FILE: &str = ".irqsuite.lock";
+
+/// A results folder held by this run: no other run writes into it until this is dropped (the
+/// lock is the operating system's, so it ends with the process, however that ends).
+#[derive(Debug)]
+pub struct FolderLock {
+    _file: fs::File,
+}
+
+/// Takes `dir` for this run (creating it), or says which run holds it. Taken before anything
+/// boots, so a second run into one folder stops at once instead of mixing its files with the
+/// first's.
+pub fn lock(dir: &Path) -> Result<FolderLock, String> {
+    let why = |e: io::Error| format!("cannot lock {}: {e}", dir.display());
+    fs::create_dir_all(dir).map_err(why)?;
+    let path = dir.join(LOCK_FILE);
+    let mut file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(why)?;
+    match file.try_lock() {
+        Ok(()) => {
+            // Who holds it, for the message a second run prints.
+            let _ = file.set_len(0);
+            let _ = writeln!(file, "{}", std::process::id());
+            Ok(FolderLock { _file: file })
+        }
+        Err(fs::TryLockError::WouldBlock) => {
+            let holder = fs::read_to_string(&path).unwrap_or_default();
+            let holder = match holder.trim() {
+                "" => String::new(),
+                pid => format!(" (process {pid})"),
+            };
+            Err(format!(
+                "another irqsuite run is writing into {}{holder}: wait for it to end, or give \
+                 this one --results DIR",
+                dir.display()
+            ))
+        }
+        Err(fs::TryLockError::Error(e)) => Err(why(e)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_results_folder_held_by_one_run_is_refused_to_another_until_it_ends() {
+        let dir = std::env::temp_dir().join(format!("irqsuite-lock-{}", std::process::id()));
+        let first = lock(&dir).expect("the folder is free");
+        let refused = lock(&dir).expect_err("held by the first");
+        assert!(
+            refused.contains("another irqsuite run is writing into"),
+            "{refused}"
+        );
+        assert!(
+            refused.contains(&std::process::id().to_string()),
+            "{refused}"
+        );
+        drop(first);
+        let again = lock(&dir).expect("free once the first ends");
+        drop(again);
+        fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn a_folder_is_replaced_as_one_set_and_an_old_file_does_not_survive() {

@@ -398,3 +398,80 @@ fn a_report_path_that_cannot_be_written_is_refused_before_the_run() {
     assert!(stderr.contains("is a folder"), "{stderr}");
     assert!(!dir.exists(), "nothing ran, nothing written");
 }
+
+#[test]
+fn a_second_run_into_a_results_folder_in_use_stops_before_booting() {
+    let dir = scratch("locked");
+    let results = dir.join("results");
+    let held = irqsuite::results::lock(&results).expect("the folder is free");
+    let out = irqsuite(&["run", "--results", results.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("another irqsuite run is writing into"),
+        "{stderr}"
+    );
+    assert!(
+        !results.join("reference").exists(),
+        "nothing written while the folder is held"
+    );
+    drop(held);
+    let out = irqsuite(&["run", "--results", results.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(results.join("reference/gicv3/results.json").is_file());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A schema-1 JSON report of one target with `cases` (id, outcome, reason).
+fn report(cases: &[(&str, &str, &str)]) -> String {
+    let cases: Vec<serde_json::Value> = cases
+        .iter()
+        .map(|(id, outcome, reason)| {
+            serde_json::json!({"id": id, "outcome": outcome, "reason": reason})
+        })
+        .collect();
+    serde_json::json!({"schema": 1, "runs": [{
+        "backend": "xen-dom0less", "build": "4.20", "target": "gicv3", "boots": 1, "cases": cases
+    }]})
+    .to_string()
+}
+
+#[test]
+fn diff_names_the_new_failure_and_exits_1_and_the_same_run_exits_0() {
+    let dir = scratch("diff");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (old, new) = (dir.join("old.json"), dir.join("new.json"));
+    std::fs::write(
+        &old,
+        report(&[("gic.a", "pass", ""), ("gic.b", "fail", "x")]),
+    )
+    .unwrap();
+    std::fs::write(
+        &new,
+        report(&[("gic.a", "fail", "y"), ("gic.b", "pass", "")]),
+    )
+    .unwrap();
+    let out = irqsuite(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("new failures (1):\n  xen-dom0less@4.20/gicv3/gic.a: pass -> fail (y)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("fixed (1):\n  xen-dom0less@4.20/gicv3/gic.b: fail -> pass"));
+    let same = irqsuite(&["diff", old.to_str().unwrap(), old.to_str().unwrap()]);
+    assert_eq!(same.status.code(), Some(0));
+    std::fs::write(dir.join("junk.json"), "{}").unwrap();
+    let junk = irqsuite(&[
+        "diff",
+        old.to_str().unwrap(),
+        dir.join("junk.json").to_str().unwrap(),
+    ]);
+    assert_eq!(junk.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&junk.stderr).contains("not a results file"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
