@@ -38,6 +38,9 @@ enum Command {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+        /// Only cases whose id matches one of these globs (as for `run`; `!GLOB` leaves out).
+        #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+        filter: Vec<String>,
         #[command(flatten)]
         builds: BuildArgs,
     },
@@ -178,9 +181,10 @@ struct RunArgs {
     /// Only these targets (comma-separated), e.g. `gicv3`.
     #[arg(long, value_delimiter = ',')]
     target: Vec<String>,
-    /// Only cases whose id matches this glob, e.g. `gic.spi-*`.
-    #[arg(long)]
-    filter: Option<String>,
+    /// Only cases whose id matches one of these globs (comma-separated or repeated), e.g.
+    /// `gic.spi-*`; `!GLOB` leaves cases out (`!its.*`).
+    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+    filter: Vec<String>,
     #[command(flatten)]
     report: ReportArgs,
     /// A backend that cannot run here is an error, not a skip.
@@ -249,8 +253,9 @@ fn dispatch(command: Command) -> Result<ExitCode, Failure> {
         Command::List {
             backend,
             json,
+            filter,
             builds,
-        } => list_cmd(&backend, json, &builds),
+        } => list_cmd(&backend, json, &filter, &builds),
         Command::Run(args) => run_cmd(args),
         Command::Judge(args) => judge_cmd(args),
         Command::Export { target, out } => export_cmd(&target, &out),
@@ -284,8 +289,14 @@ impl From<UsageError> for Failure {
     }
 }
 
-fn list_cmd(backends: &[String], json: bool, builds: &BuildArgs) -> Result<ExitCode, Failure> {
+fn list_cmd(
+    backends: &[String],
+    json: bool,
+    filter: &[String],
+    builds: &BuildArgs,
+) -> Result<ExitCode, Failure> {
     let (registry, _) = builds.registry()?;
+    let cases = plan::select_cases(filter)?;
     // The catalogue boots nothing: `all` is every backend and build, whether it can run here
     // or not (finding out may mean booting a probe).
     let chosen = match backends {
@@ -293,9 +304,9 @@ fn list_cmd(backends: &[String], json: bool, builds: &BuildArgs) -> Result<ExitC
         _ => plan::backends_among(backends, &registry)?.backends,
     };
     let text = if json {
-        list::json(&chosen)
+        list::json(&chosen, &cases)
     } else {
-        list::table(&chosen)
+        list::table(&chosen, &cases)
     };
     let _ = io::stdout().write_all(text.as_bytes());
     Ok(ExitCode::SUCCESS)
@@ -309,7 +320,7 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
         (true, true) => vec!["reference".to_owned()],
     };
     let chosen = plan::backends_among(&names, &registry)?;
-    let planned = plan::plan(&chosen.backends, &args.target, args.filter.as_deref())?;
+    let planned = plan::plan(&chosen.backends, &args.target, &args.filter)?;
     for (name, u) in &chosen.left_out {
         eprintln!(
             "irqsuite: leaving out {name}: {} (fix: {})",

@@ -38,10 +38,11 @@ fn targets(case: &Case, backends: &[&'static dyn Backend]) -> Vec<String> {
         .collect()
 }
 
-fn entries(backends: &[&'static dyn Backend]) -> Vec<Entry> {
+fn entries(backends: &[&'static dyn Backend], cases: &[usize]) -> Vec<Entry> {
     let v = |g: GicVersion| g.to_string();
-    irq_cases::CATALOGUE
+    cases
         .iter()
+        .map(|&i| &irq_cases::CATALOGUE[i])
         .map(|c| Entry {
             id: c.id,
             area: c.area(),
@@ -62,25 +63,34 @@ fn entries(backends: &[&'static dyn Backend]) -> Vec<Entry> {
         .collect()
 }
 
-/// The catalogue as JSON: an array of `{id, area, title, spec, needs, targets}`.
-pub fn json(backends: &[&'static dyn Backend]) -> String {
-    let mut s = serde_json::to_string_pretty(&entries(backends)).unwrap_or_default();
+/// The catalogue's `cases` as JSON: an array of `{id, area, title, spec, needs, targets}`.
+pub fn json(backends: &[&'static dyn Backend], cases: &[usize]) -> String {
+    let mut s = serde_json::to_string_pretty(&entries(backends, cases)).unwrap_or_default();
     s.push('\n');
     s
 }
 
-/// The catalogue as a table.
-pub fn table(backends: &[&'static dyn Backend]) -> String {
-    let entries = entries(backends);
-    let width = entries.iter().map(|e| e.id.len()).max().unwrap_or(0);
-    let mut out = String::new();
+/// The catalogue's `cases` as a table: a header, then per case its id, specification section
+/// and title, and the targets it runs on.
+pub fn table(backends: &[&'static dyn Backend], cases: &[usize]) -> String {
+    let entries = entries(backends, cases);
+    let id_width = entries.iter().map(|e| e.id.len()).max().unwrap_or(0).max(4);
+    let spec_width = entries
+        .iter()
+        .map(|e| e.spec.len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let mut out = format!("{:<id_width$}  {:<spec_width$}  TITLE\n", "CASE", "SPEC");
     for e in &entries {
-        let targets = if e.targets.is_empty() {
-            "(no target)".to_owned()
-        } else {
-            e.targets.join(",")
+        let targets = match e.targets.is_empty() {
+            true => "(no target)".to_owned(),
+            false => e.targets.join(", "),
         };
-        out.push_str(&format!("{:<width$}  {:<28}  {}\n", e.id, targets, e.title));
+        out.push_str(&format!(
+            "{:<id_width$}  {:<spec_width$}  {}\n{:id_width$}  runs on: {targets}\n",
+            e.id, e.spec, e.title, ""
+        ));
     }
     out.push_str(&format!("{} cases\n", entries.len()));
     out

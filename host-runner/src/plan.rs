@@ -85,12 +85,12 @@ pub fn backends_among(
     })
 }
 
-/// Builds the plan for `backends`, `targets` (empty: every target) and `filter` (a glob on
-/// case ids; none: every case).
+/// Builds the plan for `backends`, `targets` (empty: every target) and `filter` (globs on
+/// case ids, see [`select_cases`]; none: every case).
 pub fn plan(
     backends: &[&'static dyn Backend],
     targets: &[String],
-    filter: Option<&str>,
+    filter: &[String],
 ) -> Result<Vec<PlannedTarget>, UsageError> {
     let cases = select_cases(filter)?;
     for t in targets {
@@ -125,22 +125,32 @@ pub fn plan(
     Ok(planned)
 }
 
-/// The catalogue indices whose id matches `filter`.
-pub fn select_cases(filter: Option<&str>) -> Result<Vec<usize>, UsageError> {
-    let pattern = filter
-        .map(Pattern::new)
-        .transpose()
-        .map_err(|e| UsageError(format!("bad --filter pattern: {e}")))?;
+/// The catalogue indices `filter` selects: globs on case ids (`gic.spi-*`), those that start
+/// with `!` leaving cases out (`!its.*`). A case is selected when it matches one of the others
+/// (or there are none) and none of those that leave out. Selecting nothing is a usage error.
+pub fn select_cases(filter: &[String]) -> Result<Vec<usize>, UsageError> {
+    let mut keep = Vec::new();
+    let mut leave = Vec::new();
+    for glob in filter {
+        let (list, glob) = match glob.strip_prefix('!') {
+            Some(rest) => (&mut leave, rest),
+            None => (&mut keep, glob.as_str()),
+        };
+        let pattern = Pattern::new(glob)
+            .map_err(|e| UsageError(format!("bad --filter pattern {glob:?}: {e}")))?;
+        list.push(pattern);
+    }
     let selected: Vec<usize> = irq_cases::CATALOGUE
         .iter()
         .enumerate()
-        .filter(|(_, c)| pattern.as_ref().is_none_or(|p| p.matches(c.id)))
+        .filter(|(_, c)| keep.is_empty() || keep.iter().any(|p| p.matches(c.id)))
+        .filter(|(_, c)| !leave.iter().any(|p| p.matches(c.id)))
         .map(|(i, _)| i)
         .collect();
     if selected.is_empty() {
         return Err(UsageError(format!(
             "--filter {:?} matches no case (see `irqsuite list`)",
-            filter.unwrap_or_default()
+            filter.join(",")
         )));
     }
     Ok(selected)
@@ -150,14 +160,40 @@ pub fn select_cases(filter: Option<&str>) -> Result<Vec<usize>, UsageError> {
 mod tests {
     use super::*;
 
+    fn globs(globs: &[&str]) -> Vec<String> {
+        globs.iter().map(|g| (*g).to_owned()).collect()
+    }
+
     #[test]
     fn filter_that_matches_nothing_is_a_usage_error() {
-        assert!(select_cases(Some("nope.*")).is_err());
-        assert!(select_cases(Some("gic.*")).is_ok_and(|c| !c.is_empty()));
+        assert!(select_cases(&globs(&["nope.*"])).is_err());
+        assert!(select_cases(&globs(&["gic.*"])).is_ok_and(|c| !c.is_empty()));
         assert_eq!(
-            select_cases(None).map(|c| c.len()),
+            select_cases(&[]).map(|c| c.len()),
             Ok(irq_cases::CATALOGUE.len())
         );
+        assert!(select_cases(&globs(&["!*"])).is_err());
+    }
+
+    #[test]
+    fn filters_add_up_and_a_bang_leaves_cases_out() {
+        let ids = |globs_: &[&str]| -> Vec<&str> {
+            select_cases(&globs(globs_))
+                .unwrap()
+                .into_iter()
+                .map(|i| irq_cases::CATALOGUE[i].id)
+                .collect()
+        };
+        let gic = ids(&["gic.*"]);
+        let its = ids(&["its.*"]);
+        let both = ids(&["gic.*", "its.*"]);
+        assert_eq!(both.len(), gic.len() + its.len());
+        let not_its = ids(&["!its.*"]);
+        assert_eq!(not_its.len(), irq_cases::CATALOGUE.len() - its.len());
+        assert!(not_its.iter().all(|id| !id.starts_with("its.")));
+        let sweeps_but_irouter = ids(&["sweep.*", "!sweep.gicd-irouter"]);
+        assert!(!sweeps_but_irouter.contains(&"sweep.gicd-irouter"));
+        assert_eq!(sweeps_but_irouter.len(), ids(&["sweep.*"]).len() - 1);
     }
 
     #[test]
@@ -212,7 +248,7 @@ mod tests {
 
     #[test]
     fn a_target_whose_tools_are_missing_is_unavailable_alone() {
-        let planned = plan(&[&HalfInstalled], &[], None).unwrap();
+        let planned = plan(&[&HalfInstalled], &[], &[]).unwrap();
         let unavailable: Vec<_> = planned
             .iter()
             .map(|p| {
@@ -255,7 +291,7 @@ mod tests {
     #[test]
     fn unknown_target_is_a_usage_error() {
         let b = backends(&["reference".into()]).unwrap().backends;
-        assert!(plan(&b, &["gicv9".into()], None).is_err());
-        assert_eq!(plan(&b, &["gicv3".into()], None).map(|p| p.len()), Ok(1));
+        assert!(plan(&b, &["gicv9".into()], &[]).is_err());
+        assert_eq!(plan(&b, &["gicv3".into()], &[]).map(|p| p.len()), Ok(1));
     }
 }

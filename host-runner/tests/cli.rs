@@ -475,3 +475,36 @@ fn diff_names_the_new_failure_and_exits_1_and_the_same_run_exits_0() {
     assert!(String::from_utf8_lossy(&junk.stderr).contains("not a results file"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn filters_are_repeatable_and_a_bang_leaves_cases_out_in_list_and_run() {
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["list", "--json"];
+        all.extend(args);
+        let out = irqsuite(&all);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let cases: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let sweeps = ids(&["--filter", "sweep.*"]);
+    let without = ids(&["--filter", "sweep.*", "--filter", "!sweep.gicd-irouter"]);
+    assert_eq!(without.len() + 1, sweeps.len());
+    assert!(!without.iter().any(|id| id == "sweep.gicd-irouter"));
+    let comma = ids(&["--filter", "sweep.*,!sweep.gicd-irouter"]);
+    assert_eq!(comma, without);
+    let table = irqsuite(&["list", "--filter", "gic.sgi-self"]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.starts_with("CASE "), "a header: {text}");
+    assert!(text.contains("runs on: reference/gicv2"), "{text}");
+    assert!(text.ends_with("1 cases\n"), "{text}");
+    assert_usage_error(&["run", "--filter", "!*"], "matches no case");
+}
