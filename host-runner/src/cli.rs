@@ -185,6 +185,10 @@ struct RunArgs {
     /// `gic.spi-*`; `!GLOB` leaves cases out (`!its.*`).
     #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
     filter: Vec<String>,
+    /// Run again only the instances that failed or erred in the last run into the results
+    /// folder (each on its own backend and target).
+    #[arg(long, conflicts_with_all = ["backend", "target", "filter"])]
+    rerun_failed: bool,
     #[command(flatten)]
     report: ReportArgs,
     /// A backend that cannot run here is an error, not a skip.
@@ -314,13 +318,45 @@ fn list_cmd(
 
 fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
     let (registry, mine) = args.builds.registry()?;
-    let names = match (args.backend.is_empty(), mine.is_empty()) {
-        (false, _) => args.backend.clone(),
-        (true, false) => mine,
-        (true, true) => vec!["reference".to_owned()],
+    // Only a target's complete run replaces its results in results/; a partial one (a filter)
+    // goes to a run folder of its own. An explicit --results takes everything.
+    let root = crate::workspace_root();
+    let (dir, partial) = match &args.results {
+        Some(dir) => (dir.clone(), None),
+        None => {
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let run = format!("{stamp}-{}", std::process::id());
+            (
+                root.join("results"),
+                Some(root.join("target/irqsuite-runs").join(run)),
+            )
+        }
     };
-    let chosen = plan::backends_among(&names, &registry)?;
-    let planned = plan::plan(&chosen.backends, &args.target, &args.filter)?;
+    let (chosen, planned) = match args.rerun_failed {
+        true => {
+            let failed = crate::last_run::failed(&dir).map_err(UsageError)?;
+            if failed.is_empty() {
+                println!(
+                    "the last run into {} has no fail or error: nothing to rerun",
+                    dir.display()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            plan_failed(&failed, &registry)?
+        }
+        false => {
+            let names = match (args.backend.is_empty(), mine.is_empty()) {
+                (false, _) => args.backend.clone(),
+                (true, false) => mine,
+                (true, true) => vec!["reference".to_owned()],
+            };
+            let chosen = plan::backends_among(&names, &registry)?;
+            let planned = plan::plan(&chosen.backends, &args.target, &args.filter)?;
+            (chosen, planned)
+        }
+    };
     for (name, u) in &chosen.left_out {
         eprintln!(
             "irqsuite: leaving out {name}: {} (fix: {})",
@@ -340,22 +376,6 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
     let mut baseline = args.report.baseline()?;
     baseline.check(&registry).map_err(UsageError)?;
     args.report.check()?;
-    // Only a target's complete run replaces its results in results/; a partial one (a filter)
-    // goes to a run folder of its own. An explicit --results takes everything.
-    let root = crate::workspace_root();
-    let (dir, partial) = match args.results {
-        Some(dir) => (dir, None),
-        None => {
-            let stamp = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            let run = format!("{stamp}-{}", std::process::id());
-            (
-                root.join("results"),
-                Some(root.join("target/irqsuite-runs").join(run)),
-            )
-        }
-    };
     // Held until the results are written: a second run into the same folder stops here.
     let _held = results::lock(&dir).map_err(UsageError)?;
     let options = run::Options {
@@ -384,12 +404,42 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
             dir.display()
         );
     }
+    crate::last_run::save(&dir, &report)
+        .map_err(|e| Failure::Io(format!("writing {}", dir.display()), e))?;
     write_reports(&report, &args.report)?;
     Ok(if report.failed() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The plan that runs each of `failed` again, on its own backend and target only.
+fn plan_failed(
+    failed: &std::collections::BTreeSet<crate::last_run::Failed>,
+    registry: &[&'static dyn crate::backend::Backend],
+) -> Result<(plan::Chosen, Vec<plan::PlannedTarget>), UsageError> {
+    let unique = |f: fn(&crate::last_run::Failed) -> &String| -> Vec<String> {
+        let set: std::collections::BTreeSet<&String> = failed.iter().map(f).collect();
+        set.into_iter().cloned().collect()
+    };
+    let chosen = plan::backends_among(&unique(|f| &f.backend), registry)?;
+    let mut planned = plan::plan(
+        &chosen.backends,
+        &unique(|f| &f.target),
+        &unique(|f| &f.case),
+    )?;
+    for p in &mut planned {
+        let (backend, target) = (p.backend.spelled(), p.target.name);
+        p.cases.retain(|&i| {
+            let case = irq_cases::CATALOGUE[i].id;
+            failed
+                .iter()
+                .any(|f| f.backend == backend && f.target == target && f.case == case)
+        });
+    }
+    planned.retain(|p| !p.cases.is_empty());
+    Ok((chosen, planned))
 }
 
 /// Writes the whole-run JUnit and JSON reports where asked.

@@ -21,6 +21,7 @@ pub mod events;
 pub mod exec;
 pub mod export;
 pub mod judge;
+pub mod last_run;
 pub mod list;
 pub mod matrix;
 pub mod model;

@@ -508,3 +508,68 @@ fn filters_are_repeatable_and_a_bang_leaves_cases_out_in_list_and_run() {
     assert!(text.ends_with("1 cases\n"), "{text}");
     assert_usage_error(&["run", "--filter", "!*"], "matches no case");
 }
+
+#[test]
+fn rerun_failed_runs_exactly_what_failed_last_time_on_its_own_target() {
+    let dir = scratch("rerun");
+    let results = dir.join("results");
+    let r = results.to_str().unwrap();
+    let none = irqsuite(&["run", "--results", r, "--rerun-failed"]);
+    assert_eq!(none.status.code(), Some(2), "no last run yet");
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no last run"));
+    assert!(irqsuite(&["run", "--results", r]).status.success());
+    let clean = irqsuite(&["run", "--results", r, "--rerun-failed"]);
+    assert!(clean.status.success());
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("nothing to rerun"));
+    // The last run as if gic.sgi-self had failed on reference/gicv3.
+    let last = results.join(".last-run.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&last).unwrap()).unwrap();
+    for run in doc["runs"].as_array_mut().unwrap() {
+        if run["target"] == "gicv3" {
+            for case in run["cases"].as_array_mut().unwrap() {
+                if case["id"] == "gic.sgi-self" {
+                    case["outcome"] = "fail".into();
+                }
+            }
+        }
+    }
+    std::fs::write(&last, doc.to_string()).unwrap();
+    let json = dir.join("rerun.json");
+    let out = irqsuite(&[
+        "run",
+        "--results",
+        r,
+        "--rerun-failed",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let rerun: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let instances: Vec<(String, String)> = rerun["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|run| {
+            run["cases"].as_array().unwrap().iter().map(move |c| {
+                (
+                    format!(
+                        "{}/{}",
+                        run["target"].as_str().unwrap(),
+                        c["id"].as_str().unwrap()
+                    ),
+                    c["outcome"].as_str().unwrap().to_owned(),
+                )
+            })
+        })
+        .collect();
+    assert_eq!(
+        instances,
+        [("gicv3/gic.sgi-self".to_owned(), "pass".to_owned())]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
