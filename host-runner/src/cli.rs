@@ -364,9 +364,12 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
         );
     }
     let jobs = args.jobs.map_or_else(thread_count, usize::from);
+    let stop = crate::interrupt::install()
+        .map_err(|e| Failure::Io("installing the SIGINT/SIGTERM handlers".into(), e))?;
     let limits = Limits {
         boot: Duration::from_secs(args.boot_timeout),
         case: Duration::from_secs(args.case_timeout),
+        stop,
     };
     let missing = if args.require {
         Missing::Error
@@ -393,8 +396,22 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
         term.summary(&report);
         report
     };
-    let elsewhere = run::write_results(&report, &dir, partial.as_deref())
-        .map_err(|e| Failure::Io(format!("writing {}", dir.display()), e))?;
+    // An interrupted run keeps everything it judged, but never in place of a complete run's
+    // results: all of it goes to the run folder.
+    let interrupted = limits.stopped();
+    let (into, partial) = match (interrupted, &partial) {
+        (true, Some(run_folder)) => (run_folder.clone(), None),
+        _ => (dir.clone(), partial),
+    };
+    let elsewhere = run::write_results(&report, &into, partial.as_deref())
+        .map_err(|e| Failure::Io(format!("writing {}", into.display()), e))?;
+    if interrupted {
+        eprintln!(
+            "irqsuite: interrupted; what was judged is in {} and the reports, every case not \
+             judged is an error saying so",
+            into.display()
+        );
+    }
     if let (Some(partial), false) = (&partial, elsewhere.is_empty()) {
         eprintln!(
             "irqsuite: {} target(s) ran part of the catalogue; their results are in {} \
@@ -407,10 +424,10 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
     crate::last_run::save(&dir, &report)
         .map_err(|e| Failure::Io(format!("writing {}", dir.display()), e))?;
     write_reports(&report, &args.report)?;
-    Ok(if report.failed() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    Ok(match (interrupted, report.failed()) {
+        (true, _) => ExitCode::from(crate::interrupt::EXIT_STATUS),
+        (false, true) => ExitCode::from(1),
+        (false, false) => ExitCode::SUCCESS,
     })
 }
 

@@ -20,6 +20,7 @@ pub mod diff;
 pub mod events;
 pub mod exec;
 pub mod export;
+pub mod interrupt;
 pub mod judge;
 pub mod last_run;
 pub mod list;

@@ -166,6 +166,16 @@ fn run_boot(
     missing: Missing,
     sink: &(dyn Fn(RunEvent) + Sync),
 ) {
+    if limits.stopped() {
+        // The run is to stop: no machine boots; every case of these targets says why.
+        for job in boot {
+            not_started(job, sink, |id| {
+                let why = crate::backend::console::INTERRUPTED_BEFORE;
+                CaseResult::bare(id, Outcome::Error, why, Evidence::None)
+            });
+        }
+        return;
+    }
     if boot.len() == 1 {
         if let Some(job) = boot.pop() {
             run_target(job, limits, missing, sink);
@@ -198,25 +208,48 @@ fn run_target(
     });
     match &job.unavailable {
         None => job.backend.run(&job.target, &job.cases, limits, sink),
-        Some(u) => {
-            for &i in &job.cases {
-                let result = unavailable(irq_cases::CATALOGUE[i].id, u, missing);
-                sink(RunEvent::CaseFinished {
-                    name: name.clone(),
-                    result: Box::new(result),
-                });
-            }
-            sink(RunEvent::TargetFinished {
-                name,
-                info: None,
-                boots: 0,
-                elapsed: Duration::ZERO,
-                console: vec![],
-                facts: BootFacts::default(),
-                problems: vec![],
-            });
-        }
+        Some(u) => finish_unstarted(&name, &job.cases, sink, |id| unavailable(id, u, missing)),
     }
+}
+
+/// Reports target `job`, which no machine ran: started, each case as `result` gives it, finished.
+fn not_started(
+    job: PlannedTarget,
+    sink: &(dyn Fn(RunEvent) + Sync),
+    result: impl Fn(&str) -> CaseResult,
+) {
+    let name = job.backend.target_name(&job.target);
+    sink(RunEvent::TargetStarted {
+        name: name.clone(),
+        cases: job.cases.len(),
+        provenance: Box::new(job.backend.provenance(&job.target)),
+    });
+    finish_unstarted(&name, &job.cases, sink, result);
+}
+
+/// Reports each of `cases` of target `name` as `result` gives it, then the target finished
+/// without a boot.
+fn finish_unstarted(
+    name: &TargetName,
+    cases: &[usize],
+    sink: &(dyn Fn(RunEvent) + Sync),
+    result: impl Fn(&str) -> CaseResult,
+) {
+    for &i in cases {
+        sink(RunEvent::CaseFinished {
+            name: name.clone(),
+            result: Box::new(result(irq_cases::CATALOGUE[i].id)),
+        });
+    }
+    sink(RunEvent::TargetFinished {
+        name: name.clone(),
+        info: None,
+        boots: 0,
+        elapsed: Duration::ZERO,
+        console: vec![],
+        facts: BootFacts::default(),
+        problems: vec![],
+    });
 }
 
 fn unavailable(id: &str, u: &Unavailable, missing: Missing) -> CaseResult {

@@ -573,3 +573,63 @@ fn rerun_failed_runs_exactly_what_failed_last_time_on_its_own_target() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Whether QEMU's Arm system emulator is on the PATH (required when `IRQSUITE_REQUIRE=1`).
+fn have_qemu() -> bool {
+    let found = std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|d| d.join("qemu-system-aarch64").is_file())
+    });
+    assert!(
+        found || std::env::var_os("IRQSUITE_REQUIRE").is_none(),
+        "IRQSUITE_REQUIRE=1 and no qemu-system-aarch64 on the PATH"
+    );
+    found
+}
+
+#[test]
+fn sigterm_stops_a_run_keeps_what_it_judged_and_errs_the_rest_with_the_reason() {
+    if !have_qemu() {
+        return;
+    }
+    let dir = scratch("sigterm");
+    let json = dir.join("run.json");
+    let child = Command::new(env!("CARGO_BIN_EXE_irqsuite"))
+        .args(["run", "--backend", "qemu-tcg", "--jobs", "1", "--results"])
+        .arg(dir.join("results"))
+        .arg("--json")
+        .arg(&json)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let cases: Vec<&serde_json::Value> = doc["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["cases"].as_array().unwrap())
+        .collect();
+    let judged = cases.iter().filter(|c| c["outcome"] != "error").count();
+    let interrupted = cases
+        .iter()
+        .filter(|c| c["reason"].as_str().unwrap().contains("interrupted"))
+        .count();
+    assert!(judged > 0, "what was judged before the signal is kept");
+    assert!(interrupted > 0, "the rest says it was interrupted");
+    assert_eq!(
+        judged + interrupted,
+        cases.len(),
+        "every planned instance once"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

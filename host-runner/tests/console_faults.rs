@@ -13,7 +13,7 @@ use std::time::Duration;
 use guest_kit::inject::Inject;
 use guest_kit::protocol::{LineBuf, Record, encode};
 use guest_kit::{Arch, GicVersion, Observation, Outcome, TargetInfo};
-use irqsuite::backend::{Limits, console};
+use irqsuite::backend::{Limits, NEVER, console};
 use irqsuite::events::{RunEvent, TargetName};
 use irqsuite::observed::Observed;
 use irqsuite::replay::{Recorder, run_case};
@@ -35,6 +35,7 @@ const INFO: TargetInfo = TargetInfo {
 const LIMITS: Limits = Limits {
     boot: Duration::from_secs(5),
     case: Duration::from_millis(700),
+    stop: &NEVER,
 };
 
 /// What the scripted guest does at a given case.
@@ -960,4 +961,61 @@ fn a_case_that_keeps_reporting_is_cut_at_its_ceiling() {
         reason.contains("ran past 4 s though it kept reporting"),
         "{reason}"
     );
+}
+
+#[test]
+fn a_stop_request_kills_the_machine_within_moments_and_every_case_left_says_why() {
+    static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let cases = three_cases();
+    let guest = Guest::new(Fault::HangIn(cases[1]), "stop");
+    let events = Mutex::new(Vec::new());
+    let sink = |e: RunEvent| events.lock().unwrap().push(irqsuite::judge::stage(e));
+    let hooks = console::Hooks {
+        launch: &|c: &[usize]| guest.launch(c),
+        requests: console::Requests::Refused,
+        farewell: &[],
+        property: &console::no_property,
+    };
+    let limits = Limits {
+        boot: Duration::from_secs(30),
+        case: Duration::from_secs(30),
+        stop: &STOP,
+    };
+    let start = std::time::Instant::now();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(Duration::from_millis(400));
+            STOP.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        console::run(
+            TargetName::new("fake", "gicv3"),
+            &cases,
+            limits,
+            hooks,
+            &sink,
+        );
+    });
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    let mut results = Vec::new();
+    let mut boots = 0;
+    for e in events.into_inner().unwrap() {
+        match e {
+            RunEvent::CaseFinished { result, .. } => results.push(*result),
+            RunEvent::TargetFinished { boots: b, .. } => boots = b,
+            _ => {}
+        }
+    }
+    let outcomes: Vec<Outcome> = results.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes, [Outcome::Pass, Outcome::Error, Outcome::Error]);
+    assert!(
+        results[1].reason.contains("interrupted"),
+        "{}",
+        results[1].reason
+    );
+    assert_eq!(results[2].reason, console::INTERRUPTED_BEFORE);
+    assert_eq!(boots, 1, "no machine boots once the run is to stop");
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use guest_kit::{GicVersion, Outcome};
 use irqsuite::backend::xl::host::{self, Facts};
 use irqsuite::backend::xl::{self, TARGETS, Xl, toolstack::Toolstack};
-use irqsuite::backend::{Backend, Limits};
+use irqsuite::backend::{Backend, Limits, NEVER};
 use irqsuite::events::RunEvent;
 use irqsuite::session::{Progress, Session};
 use irqsuite::verdict::CaseResult;
@@ -31,6 +31,7 @@ const GARBLED_CASE: usize = 2;
 const LIMITS: Limits = Limits {
     boot: Duration::from_secs(5),
     case: Duration::from_millis(700),
+    stop: &NEVER,
 };
 
 fn scratch(tag: &str) -> PathBuf {

@@ -31,6 +31,12 @@ pub const QEMU_HEADLESS: [&str; 7] = [
     "stdio",
 ];
 
+/// How often a waiting boot loop looks whether the run is to stop.
+const STOP_POLL: Duration = Duration::from_millis(100);
+
+/// Why a case the run stopped before has no result.
+pub const INTERRUPTED_BEFORE: &str = "the run was interrupted (SIGINT or SIGTERM) before it ran";
+
 /// How long a machine may take to power off after its final record before its group is killed.
 const POWER_OFF_GRACE: Duration = Duration::from_secs(3);
 
@@ -234,6 +240,16 @@ pub fn run_shared(
         if active.is_empty() {
             break;
         }
+        if limits.stopped() {
+            // No machine boots once the run is to stop: what is left is not run, and says why.
+            for &i in &active {
+                let t = &mut targets[i];
+                not_run(&t.remaining, &t.name, INTERRUPTED_BEFORE, &[], sink);
+                t.remaining.clear();
+                t.finished(sink);
+            }
+            break;
+        }
         let plan: Vec<Leg<'_>> = active
             .iter()
             .map(|&i| Leg {
@@ -387,7 +403,8 @@ fn one_boot(
     let ending = loop {
         let leg = sessions.len() - 1;
         let target = &mut targets[active[leg]];
-        match machine.next_line(deadline) {
+        // Wait in slices, so that a stop request is heard within one.
+        match machine.next_line(deadline.min(Instant::now() + STOP_POLL)) {
             Next::Line(line) => {
                 // Only what comes before the first guest speaks is the hypervisor's own.
                 if printed.is_none() && leg == 0 && sessions[0].info.is_none() {
@@ -457,6 +474,10 @@ fn one_boot(
                 deadline = Instant::now() + limits.case;
                 waiting = limits.case;
             }
+            Next::Timeout if limits.stopped() => {
+                break "the run was interrupted (SIGINT or SIGTERM): killed".to_owned();
+            }
+            Next::Timeout if Instant::now() < deadline => continue,
             Next::Timeout if ceiling.is_some_and(|c| Instant::now() >= c) => {
                 let most = (limits.case * CASE_CEILING).as_secs();
                 break format!("the case ran past {most} s though it kept reporting: killed");
@@ -467,7 +488,12 @@ fn one_boot(
             Next::Closed => break "the machine exited before the final record".to_owned(),
         }
     };
-    let status = machine.finish(POWER_OFF_GRACE);
+    // A run that is to stop does not wait for the machine to power off.
+    let grace = match limits.stopped() {
+        true => Duration::ZERO,
+        false => POWER_OFF_GRACE,
+    };
+    let status = machine.finish(grace);
     let done = sessions.last().is_some_and(|s| s.done);
     let ending = match status {
         Some(s) if !done => format!("{ending} ({s})"),

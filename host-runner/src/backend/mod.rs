@@ -13,6 +13,7 @@ pub mod vmm_boot;
 pub mod xen;
 pub mod xl;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use guest_kit::inject::Injection;
@@ -183,6 +184,19 @@ pub struct Limits {
     /// observation, between observations, from the last to its end record). A case that keeps
     /// reporting is cut at [`CASE_CEILING`] times this.
     pub case: Duration,
+    /// Set when the run is to stop (`crate::interrupt`): the machine running is killed, its
+    /// case and every case not yet run end as `error` with the reason, and no machine boots.
+    pub stop: &'static AtomicBool,
+}
+
+/// A stop flag nothing sets.
+pub static NEVER: AtomicBool = AtomicBool::new(false);
+
+impl Limits {
+    /// Whether the run is to stop.
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
 }
 
 /// How many times [`Limits::case`] a case that keeps reporting may run in all (a register sweep
@@ -194,6 +208,7 @@ impl Default for Limits {
         Limits {
             boot: Duration::from_secs(30),
             case: Duration::from_secs(10),
+            stop: &NEVER,
         }
     }
 }

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use guest_kit::Outcome;
 use guest_kit::inject::Injection;
 
-use super::{Backend, Limits, Sink, TargetSpec, Unavailable, console, qemu};
+use super::{Backend, Limits, NEVER, Sink, TargetSpec, Unavailable, console, qemu};
 use crate::events::{RunEvent, TargetName};
 use crate::tools;
 use crate::verdict::CaseResult;
@@ -44,6 +44,7 @@ pub const PROBE_CASE: &str = "x86.x2apic-self-ipi";
 const PROBE_LIMITS: Limits = Limits {
     boot: Duration::from_secs(20),
     case: Duration::from_secs(10),
+    stop: &NEVER,
 };
 
 /// Both targets: two CPUs with x2APIC and no remapping unit, serving the same in-guest requests
