@@ -194,6 +194,11 @@ struct Run {
 /// Runs `cases` on target `fake/gicv3` booted by `launch` (requests refused, no farewell) and
 /// collects what the loop reported.
 fn run_launched(launch: console::Launch<'_>, cases: &[usize]) -> Run {
+    run_launched_with(launch, cases, LIMITS)
+}
+
+/// [`run_launched`] within `limits`.
+fn run_launched_with(launch: console::Launch<'_>, cases: &[usize], limits: Limits) -> Run {
     let events = Mutex::new(Vec::new());
     let sink = |e: RunEvent| events.lock().unwrap().push(irqsuite::judge::stage(e));
     let hooks = console::Hooks {
@@ -205,7 +210,7 @@ fn run_launched(launch: console::Launch<'_>, cases: &[usize]) -> Run {
     console::run(
         TargetName::new("fake", "gicv3"),
         cases,
-        LIMITS,
+        limits,
         hooks,
         &sink,
     );
@@ -968,54 +973,30 @@ fn a_stop_request_kills_the_machine_within_moments_and_every_case_left_says_why(
     static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     let cases = three_cases();
     let guest = Guest::new(Fault::HangIn(cases[1]), "stop");
-    let events = Mutex::new(Vec::new());
-    let sink = |e: RunEvent| events.lock().unwrap().push(irqsuite::judge::stage(e));
-    let hooks = console::Hooks {
-        launch: &|c: &[usize]| guest.launch(c),
-        requests: console::Requests::Refused,
-        farewell: &[],
-        property: &console::no_property,
-    };
     let limits = Limits {
         boot: Duration::from_secs(30),
         case: Duration::from_secs(30),
         stop: &STOP,
     };
     let start = std::time::Instant::now();
-    std::thread::scope(|s| {
+    let run = std::thread::scope(|s| {
         s.spawn(|| {
             std::thread::sleep(Duration::from_millis(400));
             STOP.store(true, std::sync::atomic::Ordering::Relaxed);
         });
-        console::run(
-            TargetName::new("fake", "gicv3"),
-            &cases,
-            limits,
-            hooks,
-            &sink,
-        );
+        run_launched_with(&|c: &[usize]| guest.launch(c), &cases, limits)
     });
     assert!(
-        start.elapsed() < Duration::from_secs(5),
+        start.elapsed() < Duration::from_secs(2),
         "{:?}",
         start.elapsed()
     );
-    let mut results = Vec::new();
-    let mut boots = 0;
-    for e in events.into_inner().unwrap() {
-        match e {
-            RunEvent::CaseFinished { result, .. } => results.push(*result),
-            RunEvent::TargetFinished { boots: b, .. } => boots = b,
-            _ => {}
-        }
-    }
-    let outcomes: Vec<Outcome> = results.iter().map(|r| r.outcome).collect();
-    assert_eq!(outcomes, [Outcome::Pass, Outcome::Error, Outcome::Error]);
-    assert!(
-        results[1].reason.contains("interrupted"),
-        "{}",
-        results[1].reason
+    assert_eq!(
+        outcomes(&run),
+        [Outcome::Pass, Outcome::Error, Outcome::Error]
     );
-    assert_eq!(results[2].reason, console::INTERRUPTED_BEFORE);
-    assert_eq!(boots, 1, "no machine boots once the run is to stop");
+    let reasons: Vec<&str> = run.results.iter().map(|r| r.reason.as_str()).collect();
+    assert!(reasons[1].contains("interrupted"), "{}", reasons[1]);
+    assert_eq!(reasons[2], console::INTERRUPTED_BEFORE);
+    assert_eq!(run.boots, 1, "no machine boots once the run is to stop");
 }
