@@ -60,6 +60,20 @@ enum Command {
     /// Judge a guest's console captured anywhere (a serial capture, `xl console`, a VMM's
     /// output): replay every case in lockstep and report as `run` does.
     Judge(JudgeArgs),
+    /// Run one case instance again (`backend[@build]/target/case`) and show how: the machine's
+    /// command line, where its console is kept, and its trace beside the model's.
+    Repro {
+        /// The instance, as reports name it: `xen-dom0less@4.20/gicv3/gic.sgi-self`.
+        instance: String,
+        #[command(flatten)]
+        builds: BuildArgs,
+        /// Known divergences (TOML, repeatable).
+        #[arg(long, value_name = "FILE")]
+        baseline: Vec<PathBuf>,
+        /// Where its results go (default: a run folder under target/irqsuite-runs/).
+        #[arg(long, value_name = "DIR")]
+        results: Option<PathBuf>,
+    },
     /// Compare two runs, instance by instance: new failures, fixes, failures whose reason
     /// changed, other outcome changes. Exit status 1 when NEW fails where OLD did not.
     Diff {
@@ -236,6 +250,7 @@ fn needs_tree(command: &Command) -> Result<(), Failure> {
     let needs = match command {
         Command::Run(args) => args.results.is_none(),
         Command::Setup { .. } | Command::Export { .. } => true,
+        Command::Repro { results, .. } => results.is_none(),
         Command::Matrix { out } => out.is_none(),
         Command::List { .. } | Command::Judge(_) | Command::Diff { .. } => false,
     };
@@ -266,6 +281,12 @@ fn dispatch(command: Command) -> Result<ExitCode, Failure> {
         Command::Setup { backend } => setup_cmd(&backend),
         Command::Matrix { out } => matrix_cmd(out),
         Command::Diff { old, new } => diff_cmd(&old, &new),
+        Command::Repro {
+            instance,
+            builds,
+            baseline,
+            results,
+        } => repro_cmd(&instance, builds, baseline, results),
     }
 }
 
@@ -317,6 +338,19 @@ fn list_cmd(
 }
 
 fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
+    run_with(args).map(|ran| ran.status)
+}
+
+/// What a run did.
+struct Ran {
+    status: ExitCode,
+    report: crate::report::RunReport,
+    /// Where the files of a target that ran part of the catalogue went.
+    partial: Option<PathBuf>,
+}
+
+/// Runs as `args` say; returns the exit status, the report and where partial results went.
+fn run_with(args: RunArgs) -> Result<Ran, Failure> {
     let (registry, mine) = args.builds.registry()?;
     // Only a target's complete run replaces its results in results/; a partial one (a filter)
     // goes to a run folder of its own. An explicit --results takes everything.
@@ -342,7 +376,11 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
                     "the last run into {} has no fail or error: nothing to rerun",
                     dir.display()
                 );
-                return Ok(ExitCode::SUCCESS);
+                return Ok(Ran {
+                    status: ExitCode::SUCCESS,
+                    report: Default::default(),
+                    partial: None,
+                });
             }
             plan_failed(&failed, &registry)?
         }
@@ -424,11 +462,62 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
     crate::last_run::save(&dir, &report)
         .map_err(|e| Failure::Io(format!("writing {}", dir.display()), e))?;
     write_reports(&report, &args.report)?;
-    Ok(match (interrupted, report.failed()) {
+    let status = match (interrupted, report.failed()) {
         (true, _) => ExitCode::from(crate::interrupt::EXIT_STATUS),
         (false, true) => ExitCode::from(1),
         (false, false) => ExitCode::SUCCESS,
+    };
+    Ok(Ran {
+        status,
+        report,
+        partial: partial.or(Some(into)),
     })
+}
+
+fn repro_cmd(
+    instance: &str,
+    builds: BuildArgs,
+    baseline: Vec<PathBuf>,
+    results: Option<PathBuf>,
+) -> Result<ExitCode, Failure> {
+    let bad = || {
+        UsageError(format!(
+            "{instance:?} is not an instance: backend[@build]/target/case, as reports name them \
+             (xen-dom0less@4.20/gicv3/gic.sgi-self)"
+        ))
+    };
+    let mut parts = instance.splitn(3, '/');
+    let (Some(backend), Some(target), Some(case)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad().into());
+    };
+    if irq_cases::find(case).is_none() {
+        return Err(UsageError(format!("no case {case:?} (see `irqsuite list`)")).into());
+    }
+    let args = RunArgs {
+        backend: vec![backend.to_owned()],
+        builds,
+        target: vec![target.to_owned()],
+        filter: vec![case.to_owned()],
+        rerun_failed: false,
+        report: ReportArgs {
+            junit: None,
+            json: None,
+            tap: false,
+            baseline,
+        },
+        require: true,
+        jobs: Some(1),
+        results,
+        boot_timeout: 30,
+        case_timeout: 10,
+    };
+    let ran = run_with(args)?;
+    let Some(target) = ran.report.targets.first() else {
+        return Ok(ran.status);
+    };
+    print!("{}", crate::repro::show(target, ran.partial.as_deref()));
+    Ok(ran.status)
 }
 
 /// The plan that runs each of `failed` again, on its own backend and target only.

@@ -30,6 +30,7 @@ pub mod observed;
 pub mod plan;
 pub mod replay;
 pub mod report;
+pub mod repro;
 pub mod results;
 pub mod run;
 pub mod session;

@@ -633,3 +633,40 @@ fn sigterm_stops_a_run_keeps_what_it_judged_and_errs_the_rest_with_the_reason() 
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn repro_reruns_one_instance_and_shows_its_machine_console_and_both_traces() {
+    let bad = irqsuite(&["repro", "qemu-tcg/gicv3"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not an instance"));
+    let unknown = irqsuite(&["repro", "qemu-tcg/gicv3/gic.nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    if !have_qemu() {
+        return;
+    }
+    let dir = scratch("repro");
+    let results = dir.join("results");
+    let out = irqsuite(&[
+        "repro",
+        "qemu-tcg/gicv3/gic.sgi-self",
+        "--results",
+        results.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("machine: qemu-system-aarch64 "), "{stdout}");
+    let console = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("console: "))
+        .expect("the console's path");
+    assert!(std::path::Path::new(console).is_file(), "{console}");
+    assert!(stdout.contains("gic.sgi-self: pass"), "{stdout}");
+    assert!(
+        stdout.contains("     0  "),
+        "the first observation's row: {stdout}"
+    );
+    assert!(
+        !stdout.contains(">>"),
+        "a pass whose trace is the model's: {stdout}"
+    );
+}
