@@ -32,7 +32,7 @@ pub struct Verdict {
 impl Verdict {
     /// Whether it counts against the run (exit status 1).
     fn failing(&self) -> bool {
-        matches!(self.outcome.as_str(), "fail" | "error")
+        recorded::is_failure(&self.outcome)
     }
 }
 

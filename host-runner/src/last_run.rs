@@ -39,7 +39,7 @@ pub fn failed(dir: &Path) -> Result<BTreeSet<Failed>, String> {
     for run in recorded::read(&path)? {
         let backend = run.backend_build();
         for case in run.cases {
-            if matches!(case.outcome.as_str(), "fail" | "error") {
+            if case.failed() {
                 failed.insert(Failed {
                     backend: backend.clone(),
                     target: run.target.clone(),

@@ -70,6 +70,21 @@ pub fn read(path: &Path) -> Result<Vec<RecordedRun>, String> {
     Ok(doc.runs)
 }
 
+/// Whether a recorded outcome (`fail`, `pass`, ...) made its run fail: the outcomes
+/// [`guest_kit::Outcome::is_failure`] names; an unknown name is not one.
+pub fn is_failure(outcome: &str) -> bool {
+    outcome
+        .parse::<guest_kit::Outcome>()
+        .is_ok_and(guest_kit::Outcome::is_failure)
+}
+
+impl RecordedCase {
+    /// Whether this instance made its run fail.
+    pub fn failed(&self) -> bool {
+        is_failure(&self.outcome)
+    }
+}
+
 impl RecordedRun {
     /// `backend` or `backend@build`: its results folder and the first half of its column.
     pub fn backend_build(&self) -> String {
