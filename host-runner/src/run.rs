@@ -169,9 +169,13 @@ fn run_boot(
     if limits.stopped() {
         // The run is to stop: no machine boots; every case of these targets says why.
         for job in boot {
-            not_started(job, sink, |id| {
-                let why = crate::backend::console::INTERRUPTED_BEFORE;
-                CaseResult::bare(id, Outcome::Error, why, Evidence::None)
+            // Judged as the boot loop's cases that never started are.
+            not_started(job, sink, |index| {
+                crate::judge::trace(crate::traced::CaseTrace::NotRun {
+                    index,
+                    why: crate::backend::console::INTERRUPTED_BEFORE.to_owned(),
+                    console_tail: vec![],
+                })
             });
         }
         return;
@@ -208,15 +212,18 @@ fn run_target(
     });
     match &job.unavailable {
         None => job.backend.run(&job.target, &job.cases, limits, sink),
-        Some(u) => finish_unstarted(&name, &job.cases, sink, |id| unavailable(id, u, missing)),
+        Some(u) => finish_unstarted(&name, &job.cases, sink, |index| {
+            unavailable(irq_cases::CATALOGUE[index].id, u, missing)
+        }),
     }
 }
 
-/// Reports target `job`, which no machine ran: started, each case as `result` gives it, finished.
+/// Reports target `job`, which no machine ran: started, each case (by catalogue index) as
+/// `result` gives it, finished.
 fn not_started(
     job: PlannedTarget,
     sink: &(dyn Fn(RunEvent) + Sync),
-    result: impl Fn(&str) -> CaseResult,
+    result: impl Fn(usize) -> CaseResult,
 ) {
     let name = job.backend.target_name(&job.target);
     sink(RunEvent::TargetStarted {
@@ -227,18 +234,18 @@ fn not_started(
     finish_unstarted(&name, &job.cases, sink, result);
 }
 
-/// Reports each of `cases` of target `name` as `result` gives it, then the target finished
-/// without a boot.
+/// Reports each of `cases` of target `name` (catalogue indices) as `result` gives it, then the
+/// target finished without a boot.
 fn finish_unstarted(
     name: &TargetName,
     cases: &[usize],
     sink: &(dyn Fn(RunEvent) + Sync),
-    result: impl Fn(&str) -> CaseResult,
+    result: impl Fn(usize) -> CaseResult,
 ) {
-    for &i in cases {
+    for &index in cases {
         sink(RunEvent::CaseFinished {
             name: name.clone(),
-            result: Box::new(result(irq_cases::CATALOGUE[i].id)),
+            result: Box::new(result(index)),
         });
     }
     sink(RunEvent::TargetFinished {
