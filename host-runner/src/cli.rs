@@ -345,11 +345,25 @@ fn run_cmd(args: RunArgs) -> Result<ExitCode, Failure> {
 struct Ran {
     status: ExitCode,
     report: crate::report::RunReport,
-    /// Where the files of a target that ran part of the catalogue went.
+    /// Where the targets' files went ...
+    into: PathBuf,
+    /// ... but for these, written to the run folder (they ran part of the catalogue).
+    elsewhere: Vec<crate::events::TargetName>,
+    /// The run folder.
     partial: Option<PathBuf>,
 }
 
-/// Runs as `args` say; returns the exit status, the report and where partial results went.
+impl Ran {
+    /// The folder holding target `name`'s files.
+    fn folder(&self, name: &crate::events::TargetName) -> &std::path::Path {
+        match (&self.partial, self.elsewhere.contains(name)) {
+            (Some(run_folder), true) => run_folder,
+            _ => &self.into,
+        }
+    }
+}
+
+/// Runs as `args` say; returns the exit status, the report and where the results went.
 fn run_with(args: RunArgs) -> Result<Ran, Failure> {
     let (registry, mine) = args.builds.registry()?;
     // Only a target's complete run replaces its results in results/; a partial one (a filter)
@@ -379,6 +393,8 @@ fn run_with(args: RunArgs) -> Result<Ran, Failure> {
                 return Ok(Ran {
                     status: ExitCode::SUCCESS,
                     report: Default::default(),
+                    into: dir,
+                    elsewhere: vec![],
                     partial: None,
                 });
             }
@@ -470,7 +486,9 @@ fn run_with(args: RunArgs) -> Result<Ran, Failure> {
     Ok(Ran {
         status,
         report,
-        partial: partial.or(Some(into)),
+        into,
+        elsewhere,
+        partial,
     })
 }
 
@@ -516,7 +534,7 @@ fn repro_cmd(
     let Some(target) = ran.report.targets.first() else {
         return Ok(ran.status);
     };
-    print!("{}", crate::repro::show(target, ran.partial.as_deref()));
+    print!("{}", crate::repro::show(target, ran.folder(&target.name)));
     Ok(ran.status)
 }
 

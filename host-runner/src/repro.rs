@@ -11,19 +11,17 @@ use crate::replay::{Recorder, run_case};
 use crate::report::TargetReport;
 
 /// The text `repro` prints for `target` (one case), whose files are under `folder`.
-pub fn show(target: &TargetReport, folder: Option<&Path>) -> String {
+pub fn show(target: &TargetReport, folder: &Path) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "\n{}", target.name);
     if let Some(machine) = &target.provenance.machine {
         let _ = writeln!(out, "machine: {machine}");
     }
-    if let Some(folder) = folder {
-        let console = folder
-            .join(target.name.backend_build())
-            .join(target.name.target)
-            .join("console.log");
-        let _ = writeln!(out, "console: {}", console.display());
-    }
+    let console = folder
+        .join(target.name.backend_build())
+        .join(target.name.target)
+        .join("console.log");
+    let _ = writeln!(out, "console: {}", console.display());
     for result in &target.cases {
         let _ = writeln!(out, "{}: {} {}", result.id, result.outcome, result.reason);
         let model = match (irq_cases::find(&result.id), target.info) {
