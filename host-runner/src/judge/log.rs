@@ -70,8 +70,9 @@ pub fn judge(lines: impl IntoIterator<Item = String>) -> JudgedLog {
         return judged;
     }
     let last = boots.len() - 1;
+    let ended = boots[last].done;
     let mut seen = std::collections::HashSet::new();
-    for (n, boot) in boots.iter().enumerate() {
+    for (n, boot) in boots.into_iter().enumerate() {
         judged.info = boot.info.or(judged.info);
         let why = match n == last {
             true => "the log ends before the case's end record",
@@ -81,14 +82,14 @@ pub fn judge(lines: impl IntoIterator<Item = String>) -> JudgedLog {
             why: why.to_owned(),
             console_tail: boot.tail(),
         };
-        for printed in &boot.cases {
+        for printed in boot.cases {
             if !seen.insert(printed.index) {
                 continue;
             }
             judged.traces.push(CaseTrace::Printed {
-                case: printed.clone(),
-                info: boot.info,
                 unfinished: (!printed.ended).then(|| unfinished.clone()),
+                case: printed,
+                info: boot.info,
                 properties: Default::default(),
             });
         }
@@ -96,7 +97,7 @@ pub fn judge(lines: impl IntoIterator<Item = String>) -> JudgedLog {
             judged.problems.push(format!("boot {}: {problem}", n + 1));
         }
     }
-    if !boots[last].done {
+    if !ended {
         judged.problems.push(
             "the log ends before the guest's final record: the guest may have had more cases to \
              run"
